@@ -1,0 +1,223 @@
+/* kosearch: Korean full-text search over passages of news articles.
+ *
+ * The whole public C API. Conventions:
+ *  - every function returns a ks_status; KS_OK is 0;
+ *  - results come back through out-parameters named `out`; whatever a
+ *    function hands back through `**out` belongs to the caller and is released
+ *    with the matching `_free`;
+ *  - getters return borrowed data, valid until the owning handle is changed
+ *    or freed;
+ *  - after a failure, ks_db_error() describes it in words until the next call
+ *    on the same handle.
+ * Handles are not shared between threads: open one ks_db per thread. */
+#ifndef KOSEARCH_H
+#define KOSEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(KS_BUILDING_LIBRARY) && defined(__GNUC__)
+#define KS_API __attribute__((visibility("default")))
+#else
+#define KS_API
+#endif
+
+#define KS_VERSION_STRING "0.1.0"
+
+typedef enum ks_status {
+    KS_OK = 0,
+    KS_ERR_NOMEM,            /* out of memory */
+    KS_ERR_INVALID_ARGUMENT, /* a NULL handle, a bad option value */
+    KS_ERR_IO,               /* a file could not be read or written */
+    KS_ERR_NOT_FOUND,        /* no database (or article) at that place */
+    KS_ERR_LOCKED,           /* another writer holds the database */
+    KS_ERR_CORRUPT,          /* the database is damaged */
+    KS_ERR_VERSION,          /* made by an incompatible kosearch: rebuild it */
+    KS_ERR_READ_ONLY,        /* the database was opened for reading */
+    KS_ERR_BAD_QUERY,        /* the query has a syntax error */
+    KS_ERR_BAD_INPUT,        /* an article or its text is malformed */
+    KS_ERR_ENCODING,         /* text in an encoding kosearch cannot read */
+    KS_ERR_INTERRUPTED,      /* stopped on request (signal) */
+    KS_ERR_BACKEND,          /* any other error reported by Xapian */
+    KS_ERR_INTERNAL          /* a bug: please report it */
+} ks_status;
+
+/* A short English phrase for a status ("database is locked"); static. */
+KS_API const char *ks_status_string(ks_status status);
+
+/* Versions of the pieces a database depends on. An index built with another
+ * analyzer or format version must be rebuilt. */
+KS_API const char *ks_version(void);
+KS_API unsigned ks_analyzer_version(void);
+KS_API unsigned ks_index_format_version(void);
+/* Versions of the libraries linked at run time, e.g. "ICU 72.1, Xapian 1.4.22"; static. */
+KS_API const char *ks_backend_versions(void);
+
+/* ------------------------------------------------------------------------ */
+/* Analysis: how kosearch turns text into searchable terms.                 */
+
+typedef enum ks_term_kind {
+    KS_TERM_SURFACE = 0, /* the normalized word as written: 구로구는 */
+    KS_TERM_STEM,        /* the word without particles or endings: 구로구 */
+    KS_TERM_COMPOUND,    /* a number with its counter: 2014년, 1위 */
+    KS_TERM_BIGRAM       /* two adjacent syllables, so compound parts match */
+} ks_term_kind;
+
+typedef struct ks_term {
+    const char *text;   /* normalized (NFKC, case-folded) UTF-8, NUL-terminated */
+    ks_term_kind kind;
+    uint32_t word;      /* 1-based ordinal of the word the term comes from */
+    uint32_t position;  /* index position: the word ordinal for SURFACE, STEM and
+                           COMPOUND; a syllable ordinal for BIGRAM */
+    size_t start, end;  /* byte span in the analyzed text */
+} ks_term;
+
+typedef struct ks_analysis ks_analysis;
+
+/* Analyzes `len` bytes of UTF-8 (invalid bytes are read as U+FFFD). */
+KS_API ks_status ks_analyze(ks_analysis **out, const char *text, size_t len);
+KS_API size_t ks_analysis_count(const ks_analysis *analysis);
+/* Borrowed; valid until ks_analysis_free(). */
+KS_API const ks_term *ks_analysis_term(const ks_analysis *analysis, size_t index);
+KS_API void ks_analysis_free(ks_analysis *analysis);
+
+/* ------------------------------------------------------------------------ */
+/* Databases.                                                               */
+
+typedef struct ks_db ks_db;
+
+typedef enum ks_open_flags {
+    KS_OPEN_READ = 0,
+    KS_OPEN_WRITE = 1 << 0,  /* create if missing; one writer at a time */
+    KS_OPEN_WAIT = 1 << 1,   /* with WRITE: wait for another writer to finish */
+    KS_OPEN_REBUILD = 1 << 2 /* with WRITE: discard the existing contents */
+} ks_open_flags;
+
+/* Opens the database at `path`. On failure *out is still set when a handle
+ * could be made, so ks_db_error() can say what went wrong; free it with
+ * ks_db_close(). */
+KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags);
+/* Commits pending changes (when writable) and frees the handle. A failed
+ * commit is reported here, not swallowed. */
+KS_API ks_status ks_db_close(ks_db *db);
+/* Message for the last failure on this handle; "" when none. Borrowed. */
+KS_API const char *ks_db_error(const ks_db *db);
+/* Makes every change so far durable and visible to readers, atomically. */
+KS_API ks_status ks_db_commit(ks_db *db);
+/* Path the handle was opened with. Borrowed. */
+KS_API const char *ks_db_path(const ks_db *db);
+
+/* An article as the caller supplies it. `id` and `body` are required;
+ * the rest may be NULL. Strings are UTF-8. */
+typedef struct ks_article {
+    const char *id;
+    const char *title;
+    const char *date;
+    const char *url;
+    const char *body;
+    size_t body_len;
+    /* Change detection for incremental indexing: what the source looked like
+     * (0 when unknown). The content hash is computed by kosearch. */
+    uint64_t source_size;
+    int64_t source_mtime;
+} ks_article;
+
+typedef enum ks_change {
+    KS_CHANGE_ADDED = 0,
+    KS_CHANGE_UPDATED,
+    KS_CHANGE_UNCHANGED
+} ks_change;
+
+/* Adds the article, replacing every passage of an earlier version with the
+ * same id. Nothing is visible to readers before ks_db_commit(); an article's
+ * passages become visible (and disappear) together. */
+KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article,
+                                   ks_change *out_change, size_t *out_passages);
+/* Removes an article and all its passages; KS_ERR_NOT_FOUND if absent. */
+KS_API ks_status ks_db_remove_article(ks_db *db, const char *id);
+
+/* Recorded source facts of an indexed article, for cheap change checks. */
+typedef struct ks_article_record {
+    uint64_t source_size;
+    int64_t source_mtime;
+    uint64_t content_hash;
+    uint32_t passages;
+} ks_article_record;
+/* KS_ERR_NOT_FOUND when the article is not in the database. */
+KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_record *out);
+
+/* Calls `visit` for every indexed article id, in id order; a non-zero return
+ * stops the walk and is passed back as the result. */
+typedef int (*ks_article_visitor)(void *context, const char *id);
+KS_API ks_status ks_db_each_article(ks_db *db, ks_article_visitor visit, void *context,
+                                    int *out_visit_result);
+
+typedef struct ks_db_stats {
+    uint64_t articles;
+    uint64_t passages;
+    uint64_t terms;          /* distinct terms */
+    uint64_t bytes_on_disk;
+    unsigned index_format;
+    unsigned analyzer;
+    int64_t last_update;     /* Unix time of the last commit, 0 if never */
+} ks_db_stats;
+KS_API ks_status ks_db_stats_get(ks_db *db, ks_db_stats *out);
+
+/* ------------------------------------------------------------------------ */
+/* Search.                                                                  */
+
+typedef struct ks_search_options {
+    size_t limit;   /* hits to return; 0 means 10 */
+    size_t offset;  /* hits to skip */
+    size_t snippet_bytes; /* target snippet length; 0 means 240 */
+} ks_search_options;
+
+typedef struct ks_span {
+    size_t start, end; /* byte range, end exclusive */
+} ks_span;
+
+typedef struct ks_hit {
+    size_t rank;            /* 1-based */
+    double score;
+    const char *id;         /* article id */
+    uint32_t passage;       /* 1-based passage number within the article */
+    const char *title;
+    const char *section;    /* "" when the passage is under no heading */
+    const char *date;       /* "" when unknown */
+    const char *url;        /* "" when unknown */
+    const char *text;       /* the passage as written */
+    size_t text_len;
+    const ks_span *highlights;     /* matched words, byte ranges into text */
+    size_t highlight_count;
+    const char *snippet;           /* a window of text around the best matches */
+    size_t snippet_len;
+    const ks_span *snippet_highlights; /* byte ranges into snippet */
+    size_t snippet_highlight_count;
+} ks_hit;
+
+typedef struct ks_results ks_results;
+
+/* Runs a query: words, "quoted phrases", -excluded words, OR between
+ * alternatives. A syntax error is KS_ERR_BAD_QUERY with the reason in
+ * ks_db_error(). */
+KS_API ks_status ks_search(ks_db *db, const char *query, const ks_search_options *options,
+                           ks_results **out);
+KS_API size_t ks_results_count(const ks_results *results);
+/* Estimated number of matching passages in the whole database. */
+KS_API size_t ks_results_estimated_total(const ks_results *results);
+/* Borrowed; valid until ks_results_free(). */
+KS_API const ks_hit *ks_results_hit(const ks_results *results, size_t index);
+KS_API void ks_results_free(ks_results *results);
+
+/* How kosearch reads a query, as text ("(구로구 OR ...)"); for --explain.
+ * The string is the caller's: free() it. */
+KS_API ks_status ks_explain(ks_db *db, const char *query, char **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KOSEARCH_H */

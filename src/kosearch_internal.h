@@ -1,0 +1,193 @@
+/* Private interfaces between the stages of the kosearch pipeline.
+ *
+ * Text flows one way: read -> normalize -> segment -> analyze -> passage ->
+ * index -> query -> snippet. This header is sectioned per source file in that
+ * order; each section is the interface of one file. */
+#ifndef KOSEARCH_INTERNAL_H
+#define KOSEARCH_INTERNAL_H
+
+#include "kosearch.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Xapian refuses terms longer than 245 bytes; leave room for a prefix. */
+#define KS_MAX_TERM_BYTES 240
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in util.c: growable buffers and small helpers.         */
+
+typedef struct ks_buf {
+    char *data; /* always NUL-terminated when non-NULL */
+    size_t len, cap;
+} ks_buf;
+
+ks_status ks_buf_append(ks_buf *buf, const char *bytes, size_t len);
+ks_status ks_buf_append_str(ks_buf *buf, const char *s);
+ks_status ks_buf_printf(ks_buf *buf, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+void ks_buf_clear(ks_buf *buf);
+void ks_buf_free(ks_buf *buf);
+
+/* Grows *items (of `size` bytes each) so that at least `need` fit. */
+ks_status ks_grow(void **items, size_t *cap, size_t need, size_t size);
+
+char *ks_strndup(const char *s, size_t len);
+/* 64-bit FNV-1a over bytes: content fingerprints, not security. */
+uint64_t ks_hash64(const char *bytes, size_t len);
+
+/* Decodes one UTF-8 code point at s[*i] (bounded by len), advancing *i.
+ * Invalid bytes decode as U+FFFD and advance by one. */
+uint32_t ks_utf8_next(const char *s, size_t len, size_t *i);
+/* Number of bytes of `s` that form valid UTF-8 (== len when all valid). */
+size_t ks_utf8_valid_prefix(const char *s, size_t len);
+
+static inline bool ks_is_hangul_syllable(uint32_t c) { return c >= 0xAC00 && c <= 0xD7A3; }
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in normalize.c: NFKC + case folding.                   */
+
+/* Appends NFKC_Casefold(text) to `out` as UTF-8. Decomposed Hangul comes out
+ * composed; invalid UTF-8 is read as U+FFFD. */
+ks_status ks_normalize_append(ks_buf *out, const char *text, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in segment.c: ICU word breaks over the original UTF-8. */
+
+typedef enum ks_segment_kind {
+    KS_SEGMENT_NUMBER = 1, /* ICU rule status 100..199 */
+    KS_SEGMENT_LETTER,     /* 200..299: Hangul, Latin, ... */
+    KS_SEGMENT_KANA,       /* 300..399 */
+    KS_SEGMENT_IDEOGRAPH   /* 400..499: Hanja */
+} ks_segment_kind;
+
+typedef struct ks_segment {
+    size_t start, end; /* byte span in the original text */
+    ks_segment_kind kind;
+} ks_segment;
+
+typedef struct ks_segmenter ks_segmenter;
+
+ks_status ks_segmenter_new(ks_segmenter **out);
+void ks_segmenter_free(ks_segmenter *segmenter);
+/* Finds the words of `text` (spaces and punctuation are skipped). The array
+ * is owned by the segmenter and valid until its next run. */
+ks_status ks_segmenter_run(ks_segmenter *segmenter, const char *text, size_t len,
+                           const ks_segment **out_segments, size_t *out_count);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in analyze.c: Korean terms from the segmenter's words. */
+
+typedef struct ks_analyzer ks_analyzer;
+
+/* Terms are kept in one list; term texts point into the analyzer's string
+ * storage and stay valid until its next run. */
+ks_status ks_analyzer_new(ks_analyzer **out);
+void ks_analyzer_free(ks_analyzer *analyzer);
+ks_status ks_analyzer_run(ks_analyzer *analyzer, const char *text, size_t len,
+                          const ks_term **out_terms, size_t *out_count);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in passage.c: article text -> passages.                */
+
+typedef struct ks_passage {
+    char *text;     /* the passage as written (furniture lines removed) */
+    size_t len;
+    char *section;  /* heading the passage falls under; "" when none */
+    uint32_t number;/* 1-based within the article */
+} ks_passage;
+
+typedef struct ks_passage_list {
+    ks_passage *items;
+    size_t count, cap;
+    char *date;     /* article date found in page furniture, or NULL */
+} ks_passage_list;
+
+/* Splits an article body into passages: blocks at blank lines, headings
+ * named as sections, page furniture dropped, long blocks split at sentence
+ * ends. `title`, when given, is not repeated as a passage. */
+ks_status ks_passage_split(const char *body, size_t len, const char *title,
+                           ks_passage_list *out);
+void ks_passage_list_free(ks_passage_list *list);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in read.c: files, folders and JSONL into articles.     */
+
+typedef struct ks_source_article {
+    ks_article article;   /* strings owned by the reader, valid during the callback */
+    const char *origin;   /* file path, or "-" for stdin */
+    long line;            /* JSONL line number; 0 for text files */
+} ks_source_article;
+
+/* Called for every article read; a non-KS_OK return stops the reader and is
+ * passed back. */
+typedef ks_status (*ks_article_sink)(void *context, const ks_source_article *article);
+/* Called for every file or record that is skipped, with where and why
+ * ("bad.jsonl:12: missing \"id\""). Reading goes on. */
+typedef void (*ks_problem_sink)(void *context, const char *origin, long line,
+                                long byte_offset, const char *message);
+
+typedef struct ks_reader_callbacks {
+    ks_article_sink on_article;
+    ks_problem_sink on_problem;
+    void *context;
+} ks_reader_callbacks;
+
+/* Reads a file or a folder (recursively: .txt .md .jsonl), or "-" for JSONL
+ * on stdin. Returns KS_OK when every problem was a skipped input; an error
+ * status only when reading could not go on at all. */
+ks_status ks_read_path(const char *path, const ks_reader_callbacks *callbacks);
+
+/* Converts raw file bytes to clean UTF-8: strips a BOM, turns CRLF into LF,
+ * detects CP949/EUC-KR and converts it. KS_ERR_ENCODING with *out_bad_offset
+ * set when the bytes are neither; KS_ERR_BAD_INPUT for NUL bytes (binary). */
+ks_status ks_decode_text(const char *bytes, size_t len, ks_buf *out, long *out_bad_offset,
+                         const char **out_reason);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in query.c: query syntax -> query tree.                */
+
+typedef enum ks_query_node_kind {
+    KS_QUERY_WORD,    /* an unquoted word */
+    KS_QUERY_PHRASE,  /* "quoted words" */
+    KS_QUERY_OR,      /* a OR b */
+    KS_QUERY_AND,     /* the query's clauses, all wanted */
+    KS_QUERY_NOT      /* -word or -"phrase" */
+} ks_query_node_kind;
+
+typedef struct ks_query_node {
+    ks_query_node_kind kind;
+    char *text;                     /* WORD and PHRASE: the text as typed */
+    struct ks_query_node **children;/* OR, AND, NOT */
+    size_t child_count;
+} ks_query_node;
+
+/* Parses the query syntax. On KS_ERR_BAD_QUERY, `error` holds a one-line
+ * message naming the byte offset. */
+ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error);
+void ks_query_node_free(ks_query_node *node);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in snippet.c: highlights and a window of best matches. */
+
+typedef struct ks_match_terms {
+    const char **texts;  /* query terms to highlight (normalized) */
+    const ks_term_kind *kinds;
+    size_t count;
+} ks_match_terms;
+
+typedef struct ks_snippet {
+    ks_span *highlights;  /* into the passage text */
+    size_t highlight_count;
+    char *text;           /* the snippet */
+    size_t len;
+    ks_span *snippet_highlights;
+    size_t snippet_highlight_count;
+} ks_snippet;
+
+ks_status ks_snippet_make(ks_analyzer *analyzer, const char *text, size_t len,
+                          const ks_match_terms *terms, size_t target_bytes, ks_snippet *out);
+void ks_snippet_free(ks_snippet *snippet);
+
+#endif /* KOSEARCH_INTERNAL_H */

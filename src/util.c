@@ -1,0 +1,154 @@
+/* Small shared helpers: growable buffers, UTF-8 decoding, hashing.
+ * Every stage uses these instead of keeping its own. */
+#include "kosearch_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+ks_status ks_grow(void **items, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return KS_OK;
+    size_t new_cap = *cap ? *cap : 16;
+    while (new_cap < need) {
+        if (new_cap > SIZE_MAX / 2 / size)
+            return KS_ERR_NOMEM;
+        new_cap *= 2;
+    }
+    void *grown = realloc(*items, new_cap * size);
+    if (!grown)
+        return KS_ERR_NOMEM;
+    *items = grown;
+    *cap = new_cap;
+    return KS_OK;
+}
+
+ks_status ks_buf_append(ks_buf *buf, const char *bytes, size_t len)
+{
+    if (len > SIZE_MAX - buf->len - 1)
+        return KS_ERR_NOMEM;
+    ks_status st = ks_grow((void **)&buf->data, &buf->cap, buf->len + len + 1, 1);
+    if (st != KS_OK)
+        return st;
+    if (len)
+        memcpy(buf->data + buf->len, bytes, len);
+    buf->len += len;
+    buf->data[buf->len] = '\0';
+    return KS_OK;
+}
+
+ks_status ks_buf_append_str(ks_buf *buf, const char *s)
+{
+    return ks_buf_append(buf, s, strlen(s));
+}
+
+ks_status ks_buf_printf(ks_buf *buf, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    int need = vsnprintf(NULL, 0, format, args);
+    va_end(args);
+    if (need < 0)
+        return KS_ERR_INTERNAL;
+    ks_status st = ks_grow((void **)&buf->data, &buf->cap, buf->len + (size_t)need + 1, 1);
+    if (st != KS_OK)
+        return st;
+    va_start(args, format);
+    vsnprintf(buf->data + buf->len, (size_t)need + 1, format, args);
+    va_end(args);
+    buf->len += (size_t)need;
+    return KS_OK;
+}
+
+void ks_buf_clear(ks_buf *buf)
+{
+    buf->len = 0;
+    if (buf->data)
+        buf->data[0] = '\0';
+}
+
+void ks_buf_free(ks_buf *buf)
+{
+    free(buf->data);
+    buf->data = NULL;
+    buf->len = buf->cap = 0;
+}
+
+char *ks_strndup(const char *s, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return copy;
+}
+
+uint64_t ks_hash64(const char *bytes, size_t len)
+{
+    uint64_t hash = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++) {
+        hash ^= (unsigned char)bytes[i];
+        hash *= 0x100000001b3ULL;
+    }
+    return hash;
+}
+
+/* Length of the valid UTF-8 sequence starting at s[0], or 0 if invalid. */
+static size_t utf8_sequence_length(const unsigned char *s, size_t avail, uint32_t *out)
+{
+    unsigned char b = s[0];
+    if (b < 0x80) {
+        *out = b;
+        return 1;
+    }
+    size_t n;
+    uint32_t c, min;
+    if (b >= 0xC2 && b <= 0xDF) {
+        n = 2; c = b & 0x1F; min = 0x80;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        n = 3; c = b & 0x0F; min = 0x800;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        n = 4; c = b & 0x07; min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (avail < n)
+        return 0;
+    for (size_t k = 1; k < n; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[k] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *out = c;
+    return n;
+}
+
+uint32_t ks_utf8_next(const char *s, size_t len, size_t *i)
+{
+    uint32_t c;
+    size_t n = utf8_sequence_length((const unsigned char *)s + *i, len - *i, &c);
+    if (n == 0) {
+        *i += 1;
+        return 0xFFFD;
+    }
+    *i += n;
+    return c;
+}
+
+size_t ks_utf8_valid_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+    uint32_t c;
+    while (i < len) {
+        size_t n = utf8_sequence_length((const unsigned char *)s + i, len - i, &c);
+        if (n == 0)
+            return i;
+        i += n;
+    }
+    return len;
+}
