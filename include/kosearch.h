@@ -13,6 +13,7 @@
 #ifndef KOSEARCH_H
 #define KOSEARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -124,6 +125,9 @@ typedef struct ks_article {
      * (0 when unknown). The content hash is computed by kosearch. */
     uint64_t source_size;
     int64_t source_mtime;
+    /* The file the article was read from (NULL when none); --prune removes
+     * articles whose file no longer yields them. */
+    const char *origin;
 } ks_article;
 
 typedef enum ks_change {
@@ -150,9 +154,10 @@ typedef struct ks_article_record {
 /* KS_ERR_NOT_FOUND when the article is not in the database. */
 KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_record *out);
 
-/* Calls `visit` for every indexed article id, in id order; a non-zero return
- * stops the walk and is passed back as the result. */
-typedef int (*ks_article_visitor)(void *context, const char *id);
+/* Calls `visit` for every indexed article, in key order, with its id and
+ * origin ("" when none); a non-zero return stops the walk and is passed back
+ * through out_visit_result. */
+typedef int (*ks_article_visitor)(void *context, const char *id, const char *origin);
 KS_API ks_status ks_db_each_article(ks_db *db, ks_article_visitor visit, void *context,
                                     int *out_visit_result);
 
@@ -166,6 +171,56 @@ typedef struct ks_db_stats {
     int64_t last_update;     /* Unix time of the last commit, 0 if never */
 } ks_db_stats;
 KS_API ks_status ks_db_stats_get(ks_db *db, ks_db_stats *out);
+
+/* A stored passage, as ks_db_each_passage() hands it over (borrowed for the
+ * duration of the call). */
+typedef struct ks_passage_info {
+    const char *id;
+    uint32_t passage;
+    const char *title;
+    const char *section;
+    const char *date;
+    const char *url;
+    const char *text;
+} ks_passage_info;
+typedef int (*ks_passage_visitor)(void *context, const ks_passage_info *passage);
+/* Calls `visit` for every passage in the database (in document order); a
+ * non-zero return stops the walk. */
+KS_API ks_status ks_db_each_passage(ks_db *db, ks_passage_visitor visit, void *context);
+
+/* ------------------------------------------------------------------------ */
+/* Reading articles from files, folders and JSONL.                          */
+
+typedef struct ks_source_article {
+    ks_article article;   /* strings owned by the reader, valid during the callback */
+    const char *origin;   /* file path, or "-" for stdin */
+    long line;            /* JSONL line number; 0 for text files */
+} ks_source_article;
+
+/* Called for every article read; a non-KS_OK return stops the reader and is
+ * passed back. */
+typedef ks_status (*ks_article_sink)(void *context, const ks_source_article *article);
+/* Called for every file or record that is skipped, with where and why
+ * ("missing \"id\""); byte_offset is -1 when it does not apply. Reading goes on. */
+typedef void (*ks_problem_sink)(void *context, const char *origin, long line,
+                                long byte_offset, const char *message);
+/* Optional: asked before a text file is read, with the id it would get;
+ * returning false skips it unread (it is known to be unchanged). */
+typedef bool (*ks_file_filter)(void *context, const char *id, uint64_t size, int64_t mtime);
+
+typedef struct ks_reader_callbacks {
+    ks_article_sink on_article;
+    ks_problem_sink on_problem;
+    void *context;
+    ks_file_filter wants_file; /* may be NULL: read everything */
+} ks_reader_callbacks;
+
+/* Reads a file or a folder (recursively: .txt .md .jsonl), or "-" for JSONL
+ * on stdin. Text files: the id is the path, the title the first line.
+ * JSONL: one {"id", "title", "date", "url", "body"} object per line.
+ * Returns KS_OK when every problem was a skipped input; an error status only
+ * when reading could not go on at all. */
+KS_API ks_status ks_read_path(const char *path, const ks_reader_callbacks *callbacks);
 
 /* ------------------------------------------------------------------------ */
 /* Search.                                                                  */

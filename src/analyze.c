@@ -1,1 +1,667 @@
-/* placeholder */
+/* Analyze stage: turns the segmenter's words into index terms. Each word gives
+ * its normalized surface, a stem without particles or predicate endings, a
+ * number+counter compound, and syllable bigrams so that parts of compounds
+ * match. Documents and queries go through this same code. */
+#include "kosearch_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+
+/* Indexes record this number. Bump it whenever the terms produced for any
+ * text change (tables below, rules, normalization), so that old indexes are
+ * rebuilt instead of silently missing matches. */
+#define KS_ANALYZER_VERSION 1
+
+KS_API unsigned ks_analyzer_version(void)
+{
+    return KS_ANALYZER_VERSION;
+}
+
+/* ---- Korean tables ------------------------------------------------------ */
+
+/* Korean particles alternate with the sound that ends the stem: 가/이,
+ * 는/은, 를/을, 와/과, 로/으로. Checking it keeps 국가 and 평가 whole: a
+ * stem ending in a consonant (국, 평) never takes 가. */
+typedef enum attachment {
+    AFTER_ANY,
+    AFTER_VOWEL,          /* final syllable without a trailing consonant */
+    AFTER_CONSONANT,      /* final syllable with one */
+    AFTER_VOWEL_OR_RIEUL  /* 로 family: a vowel or a trailing ㄹ */
+} attachment;
+
+typedef struct suffix_rule {
+    const char *text;
+    size_t len;
+    attachment after;
+    size_t min_stem_syllables;
+} suffix_rule;
+
+#define RULE(text, after, min) { text, sizeof(text) - 1, after, min }
+
+/* Particles (조사), longest first; the first rule that fits wins. A particle
+ * that also ends many nouns (이 가 로 의 도 ...) needs two syllables of stem,
+ * so two-syllable nouns (나이, 국가, 도로, 회의) are never cut. */
+static const suffix_rule particles[] = {
+    RULE("에서부터", AFTER_ANY, 1), RULE("으로부터", AFTER_CONSONANT, 1),
+    RULE("에게서", AFTER_ANY, 1), RULE("에서는", AFTER_ANY, 1), RULE("에서도", AFTER_ANY, 1),
+    RULE("에서만", AFTER_ANY, 1), RULE("에게는", AFTER_ANY, 1), RULE("에게도", AFTER_ANY, 1),
+    RULE("으로는", AFTER_CONSONANT, 1), RULE("으로도", AFTER_CONSONANT, 1),
+    RULE("으로서", AFTER_CONSONANT, 1), RULE("으로써", AFTER_CONSONANT, 1),
+    RULE("으로만", AFTER_CONSONANT, 1), RULE("로부터", AFTER_VOWEL_OR_RIEUL, 1),
+    RULE("이라는", AFTER_CONSONANT, 1), RULE("이라고", AFTER_CONSONANT, 1),
+    RULE("까지는", AFTER_ANY, 1), RULE("부터는", AFTER_ANY, 1),
+    RULE("에서", AFTER_ANY, 1), RULE("에게", AFTER_ANY, 1), RULE("께서", AFTER_ANY, 1),
+    RULE("한테", AFTER_ANY, 1), RULE("으로", AFTER_CONSONANT, 1), RULE("까지", AFTER_ANY, 1),
+    RULE("부터", AFTER_ANY, 1), RULE("보다", AFTER_ANY, 1), RULE("처럼", AFTER_ANY, 1),
+    RULE("마다", AFTER_ANY, 1), RULE("이나", AFTER_CONSONANT, 1),
+    RULE("이며", AFTER_CONSONANT, 1), RULE("이고", AFTER_CONSONANT, 1),
+    RULE("이란", AFTER_CONSONANT, 1), RULE("이라", AFTER_CONSONANT, 1),
+    RULE("과는", AFTER_CONSONANT, 1), RULE("와는", AFTER_VOWEL, 1), RULE("에는", AFTER_ANY, 1),
+    RULE("에도", AFTER_ANY, 1), RULE("에의", AFTER_ANY, 1), RULE("만큼", AFTER_ANY, 1),
+    RULE("조차", AFTER_ANY, 1), RULE("마저", AFTER_ANY, 1),
+    RULE("로는", AFTER_VOWEL_OR_RIEUL, 1), RULE("로도", AFTER_VOWEL_OR_RIEUL, 1),
+    RULE("로서", AFTER_VOWEL_OR_RIEUL, 1), RULE("로써", AFTER_VOWEL_OR_RIEUL, 1),
+    RULE("라는", AFTER_VOWEL, 1), RULE("라고", AFTER_VOWEL, 1),
+    RULE("은", AFTER_CONSONANT, 1), RULE("는", AFTER_VOWEL, 1),
+    RULE("을", AFTER_CONSONANT, 1), RULE("를", AFTER_VOWEL, 1),
+    RULE("에", AFTER_ANY, 1), RULE("와", AFTER_VOWEL, 1),
+    RULE("이", AFTER_CONSONANT, 2), RULE("가", AFTER_VOWEL, 2),
+    RULE("의", AFTER_ANY, 2), RULE("로", AFTER_VOWEL_OR_RIEUL, 2),
+    RULE("과", AFTER_CONSONANT, 2), RULE("도", AFTER_ANY, 2), RULE("만", AFTER_ANY, 2),
+    RULE("께", AFTER_ANY, 2), RULE("나", AFTER_VOWEL, 2), RULE("며", AFTER_VOWEL, 2),
+    RULE("고", AFTER_VOWEL, 2), RULE("야", AFTER_VOWEL, 2),
+};
+
+/* Endings of Sino-Korean noun + 하다/되다 predicates and of the copula 이다,
+ * longest first: 수상했다 -> 수상, 선정돼 -> 선정, 평가였다 -> 평가. Two
+ * syllables of stem are required, which keeps 위해, 대한, 전했다 whole; the
+ * copula also follows one-syllable nouns (힘이다 -> 힘). */
+static const suffix_rule predicate_endings[] = {
+    RULE("했습니다", AFTER_ANY, 2), RULE("됐습니다", AFTER_ANY, 2),
+    RULE("하였으며", AFTER_ANY, 2), RULE("되었으며", AFTER_ANY, 2),
+    RULE("이었으며", AFTER_ANY, 1),
+    RULE("하였다", AFTER_ANY, 2), RULE("하였고", AFTER_ANY, 2), RULE("했으며", AFTER_ANY, 2),
+    RULE("했다고", AFTER_ANY, 2), RULE("한다고", AFTER_ANY, 2), RULE("하기도", AFTER_ANY, 2),
+    RULE("하기로", AFTER_ANY, 2), RULE("하겠다", AFTER_ANY, 2), RULE("합니다", AFTER_ANY, 2),
+    RULE("되었다", AFTER_ANY, 2), RULE("되었고", AFTER_ANY, 2), RULE("됐으며", AFTER_ANY, 2),
+    RULE("됐다고", AFTER_ANY, 2), RULE("된다고", AFTER_ANY, 2), RULE("되기도", AFTER_ANY, 2),
+    RULE("되기로", AFTER_ANY, 2), RULE("됩니다", AFTER_ANY, 2),
+    RULE("이었다", AFTER_ANY, 1), RULE("이었고", AFTER_ANY, 1), RULE("입니다", AFTER_ANY, 1),
+    RULE("였으며", AFTER_VOWEL, 2),
+    RULE("하다", AFTER_ANY, 2), RULE("했다", AFTER_ANY, 2), RULE("한다", AFTER_ANY, 2),
+    RULE("하는", AFTER_ANY, 2), RULE("하여", AFTER_ANY, 2), RULE("하고", AFTER_ANY, 2),
+    RULE("하며", AFTER_ANY, 2), RULE("하기", AFTER_ANY, 2), RULE("하면", AFTER_ANY, 2),
+    RULE("해서", AFTER_ANY, 2), RULE("했고", AFTER_ANY, 2), RULE("했던", AFTER_ANY, 2),
+    RULE("하게", AFTER_ANY, 2), RULE("하지", AFTER_ANY, 2), RULE("해야", AFTER_ANY, 2),
+    RULE("되다", AFTER_ANY, 2), RULE("됐다", AFTER_ANY, 2), RULE("된다", AFTER_ANY, 2),
+    RULE("되는", AFTER_ANY, 2), RULE("되어", AFTER_ANY, 2), RULE("되고", AFTER_ANY, 2),
+    RULE("되며", AFTER_ANY, 2), RULE("되기", AFTER_ANY, 2), RULE("되면", AFTER_ANY, 2),
+    RULE("돼서", AFTER_ANY, 2), RULE("됐고", AFTER_ANY, 2), RULE("됐던", AFTER_ANY, 2),
+    RULE("되게", AFTER_ANY, 2), RULE("되지", AFTER_ANY, 2), RULE("돼야", AFTER_ANY, 2),
+    RULE("이다", AFTER_ANY, 1), RULE("였다", AFTER_VOWEL, 2), RULE("였고", AFTER_VOWEL, 2),
+    RULE("한", AFTER_ANY, 2), RULE("해", AFTER_ANY, 2), RULE("된", AFTER_ANY, 2),
+    RULE("돼", AFTER_ANY, 2), RULE("될", AFTER_ANY, 2),
+    RULE("다", AFTER_VOWEL, 2), /* copula after a vowel: 평가다 */
+};
+
+typedef struct known_word {
+    const char *text;
+    size_t len;
+} known_word;
+
+#define WORD(text) { text, sizeof(text) - 1 }
+
+/* Common nouns whose last syllable looks like a particle or an ending. A cut
+ * that would fall inside one of them is not made: 통합사례관리회의 keeps its
+ * 의, 원전하나 its 나, 지난해 its 해. */
+static const known_word nouns_ending_like_suffixes[] = {
+    WORD("어린이"), WORD("젊은이"), WORD("지킴이"), WORD("놀이"), WORD("높이"), WORD("길이"),
+    WORD("회의"), WORD("주의"), WORD("협의"), WORD("합의"), WORD("논의"), WORD("정의"),
+    WORD("동의"), WORD("건의"), WORD("강의"), WORD("결의"), WORD("심의"), WORD("문의"),
+    WORD("질의"),
+    WORD("결과"), WORD("성과"), WORD("통과"), WORD("경과"), WORD("학과"),
+    WORD("제도"), WORD("정도"), WORD("속도"), WORD("태도"), WORD("온도"), WORD("지도"),
+    WORD("시도"), WORD("의도"), WORD("반도"), WORD("경기도"), WORD("강원도"), WORD("제주도"),
+    WORD("남도"), WORD("북도"),
+    WORD("도로"), WORD("회로"), WORD("대로"),
+    WORD("추가"), WORD("부가"), WORD("대가"),
+    WORD("보고"), WORD("사고"), WORD("재고"), WORD("최고"),
+    WORD("불만"), WORD("미만"), WORD("비만"),
+    WORD("하나"),
+    WORD("지난해"), WORD("이듬해"), WORD("피해"), WORD("이해"), WORD("방해"), WORD("손해"),
+    WORD("동해"), WORD("서해"), WORD("남해"),
+    WORD("제한"), WORD("권한"), WORD("기한"),
+    WORD("바다"),
+};
+
+/* Counters of more than one syllable; any other counter is one syllable
+ * (2014년, 1위, 18개). */
+static const known_word long_counters[] = {
+    WORD("킬로미터"), WORD("킬로그램"), WORD("퍼센트"),
+    WORD("만원"), WORD("억원"), WORD("조원"), WORD("천원"), WORD("백원"), WORD("만명"),
+    WORD("천명"), WORD("달러"), WORD("개월"), WORD("시간"), WORD("주년"), WORD("세기"),
+    WORD("미터"), WORD("센티"), WORD("그램"), WORD("분기"),
+};
+enum { MAX_COUNTER_SYLLABLES = 4 };
+
+#define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
+
+/* ---- Stems -------------------------------------------------------------- */
+
+enum { SYLLABLE_BYTES = 3, FINAL_CONSONANTS = 28, FINAL_RIEUL = 8 };
+
+static uint32_t syllable_at(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    return ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+}
+
+static uint32_t last_syllable(const char *text, size_t len)
+{
+    return syllable_at(text + len - SYLLABLE_BYTES);
+}
+
+/* True when `word` is nothing but precomposed Hangul syllables. */
+static bool is_hangul_word(const char *word, size_t len)
+{
+    if (len == 0 || len % SYLLABLE_BYTES != 0)
+        return false;
+    for (size_t i = 0; i < len; i += SYLLABLE_BYTES) {
+        unsigned char lead = (unsigned char)word[i];
+        if (lead < 0xEA || lead > 0xED || !ks_is_hangul_syllable(syllable_at(word + i)))
+            return false;
+    }
+    return true;
+}
+
+/* The last syllable of every table entry, decoded once per analyzer: each
+ * word meets every rule, and one integer comparison turns nearly all away. */
+typedef struct suffix_index {
+    uint32_t endings[COUNT_OF(predicate_endings)];
+    uint32_t particles[COUNT_OF(particles)];
+    uint32_t nouns[COUNT_OF(nouns_ending_like_suffixes)];
+} suffix_index;
+
+static void suffix_index_init(suffix_index *index)
+{
+    for (size_t k = 0; k < COUNT_OF(predicate_endings); k++)
+        index->endings[k] = last_syllable(predicate_endings[k].text, predicate_endings[k].len);
+    for (size_t k = 0; k < COUNT_OF(particles); k++)
+        index->particles[k] = last_syllable(particles[k].text, particles[k].len);
+    for (size_t k = 0; k < COUNT_OF(nouns_ending_like_suffixes); k++)
+        index->nouns[k] = last_syllable(nouns_ending_like_suffixes[k].text,
+                                        nouns_ending_like_suffixes[k].len);
+}
+
+static bool attaches_to(uint32_t syllable, attachment after)
+{
+    unsigned final = (syllable - 0xAC00) % FINAL_CONSONANTS;
+    switch (after) {
+    case AFTER_VOWEL: return final == 0;
+    case AFTER_CONSONANT: return final != 0;
+    case AFTER_VOWEL_OR_RIEUL: return final == 0 || final == FINAL_RIEUL;
+    case AFTER_ANY: break;
+    }
+    return true;
+}
+
+/* True when the `len` bytes of `word` end with `suffix`. */
+static bool ends_with(const char *word, size_t len, const char *suffix, size_t suffix_len)
+{
+    return suffix_len <= len && memcmp(word + len - suffix_len, suffix, suffix_len) == 0;
+}
+
+/* True when cutting `word` at byte `cut` would split a known noun. */
+static bool cut_splits_known_noun(const suffix_index *index, const char *word, size_t len,
+                                  size_t cut)
+{
+    for (size_t noun_end = cut + SYLLABLE_BYTES; noun_end <= len; noun_end += SYLLABLE_BYTES) {
+        uint32_t last = last_syllable(word, noun_end);
+        for (size_t k = 0; k < COUNT_OF(nouns_ending_like_suffixes); k++) {
+            const known_word *noun = &nouns_ending_like_suffixes[k];
+            if (index->nouns[k] == last && noun_end - cut < noun->len &&
+                ends_with(word, noun_end, noun->text, noun->len))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Length of `word` without the first suffix of `rules` that fits, or `len`
+ * when none does. `word` is Hangul syllables only. */
+static size_t strip_first_suffix(const suffix_index *index, const char *word, size_t len,
+                                 const suffix_rule *rules, const uint32_t *rule_last,
+                                 size_t rule_count)
+{
+    uint32_t last = last_syllable(word, len);
+    for (size_t k = 0; k < rule_count; k++) {
+        const suffix_rule *rule = &rules[k];
+        if (rule_last[k] != last || !ends_with(word, len, rule->text, rule->len))
+            continue;
+        size_t cut = len - rule->len;
+        if (cut / SYLLABLE_BYTES < rule->min_stem_syllables)
+            continue;
+        if (!attaches_to(last_syllable(word, cut), rule->after))
+            continue;
+        if (cut_splits_known_noun(index, word, len, cut))
+            continue;
+        return cut;
+    }
+    return len;
+}
+
+/* 들 marks a plural between the noun and its particle: 주민들은 -> 주민. Two
+ * syllables must stay, so 아들 and 그들 stay whole. */
+static size_t strip_plural(const char *word, size_t len)
+{
+    static const char plural[] = "들";
+    size_t plural_len = sizeof plural - 1;
+    if (len >= plural_len + 2 * SYLLABLE_BYTES && ends_with(word, len, plural, plural_len))
+        return len - plural_len;
+    return len;
+}
+
+/* Length in bytes of the stem of a normalized word; `len` when it has none. */
+static size_t stem_length(const suffix_index *index, const char *word, size_t len)
+{
+    if (!is_hangul_word(word, len))
+        return len;
+    size_t stem = strip_first_suffix(index, word, len, predicate_endings, index->endings,
+                                     COUNT_OF(predicate_endings));
+    if (stem != len)
+        return stem;
+    stem = strip_first_suffix(index, word, len, particles, index->particles, COUNT_OF(particles));
+    return strip_plural(word, stem);
+}
+
+/* ---- The analyzer ------------------------------------------------------- */
+
+/* A piece of a word that normalizes on its own: a code point with the
+ * conjoining jamo, vowels and marks that follow it. One Hangul syllable or
+ * ideograph is a "syllable": it gets an ordinal and joins bigrams. */
+typedef struct word_unit {
+    size_t start, end;            /* original bytes */
+    size_t text_offset, text_len; /* normalized text, from analyzer->unit_base */
+    bool is_syllable;
+    uint32_t position;
+} word_unit;
+
+struct ks_analyzer {
+    ks_segmenter *segmenter;
+    ks_buf word;       /* the current word, normalized */
+    ks_buf unit_text;  /* its units normalized one by one (slow path) */
+    ks_buf counter;    /* the counter after a number, normalized */
+    word_unit *units;
+    size_t unit_count, unit_cap;
+    const char *unit_base;
+    ks_term *terms;
+    size_t term_count, term_cap;
+    size_t *text_offsets; /* where each term's text starts in `arena` */
+    size_t offset_cap;
+    ks_buf arena;         /* term texts, NUL-terminated, back to back */
+    uint32_t next_syllable;
+    suffix_index suffixes;
+};
+
+ks_status ks_analyzer_new(ks_analyzer **out)
+{
+    if (!out)
+        return KS_ERR_INVALID_ARGUMENT;
+    *out = NULL;
+    ks_analyzer *analyzer = calloc(1, sizeof *analyzer);
+    if (!analyzer)
+        return KS_ERR_NOMEM;
+    ks_status st = ks_segmenter_new(&analyzer->segmenter);
+    if (st != KS_OK) {
+        free(analyzer);
+        return st;
+    }
+    suffix_index_init(&analyzer->suffixes);
+    *out = analyzer;
+    return KS_OK;
+}
+
+void ks_analyzer_free(ks_analyzer *analyzer)
+{
+    if (!analyzer)
+        return;
+    ks_segmenter_free(analyzer->segmenter);
+    ks_buf_free(&analyzer->word);
+    ks_buf_free(&analyzer->unit_text);
+    ks_buf_free(&analyzer->counter);
+    free(analyzer->units);
+    free(analyzer->terms);
+    free(analyzer->text_offsets);
+    ks_buf_free(&analyzer->arena);
+    free(analyzer);
+}
+
+/* Adds a term whose text is `head` followed by `tail` (tail may be empty). */
+static ks_status add_term(ks_analyzer *analyzer, ks_term_kind kind, uint32_t word,
+                          uint32_t position, size_t start, size_t end, const char *head,
+                          size_t head_len, const char *tail, size_t tail_len)
+{
+    size_t need = analyzer->term_count + 1;
+    ks_status st = ks_grow((void **)&analyzer->terms, &analyzer->term_cap, need,
+                           sizeof *analyzer->terms);
+    if (st == KS_OK)
+        st = ks_grow((void **)&analyzer->text_offsets, &analyzer->offset_cap, need,
+                     sizeof *analyzer->text_offsets);
+    size_t offset = analyzer->arena.len;
+    if (st == KS_OK)
+        st = ks_buf_append(&analyzer->arena, head, head_len);
+    if (st == KS_OK)
+        st = ks_buf_append(&analyzer->arena, tail, tail_len);
+    if (st == KS_OK) /* keep the NUL that ks_buf_append wrote as the separator */
+        st = ks_buf_append(&analyzer->arena, "", 1);
+    if (st != KS_OK)
+        return st;
+    /* Texts are pointed to once the arena stops moving (ks_analyzer_run). */
+    analyzer->text_offsets[analyzer->term_count] = offset;
+    analyzer->terms[analyzer->term_count++] = (ks_term){
+        .text = NULL, .kind = kind, .word = word, .position = position, .start = start, .end = end,
+    };
+    return KS_OK;
+}
+
+static bool is_ideograph(uint32_t c)
+{
+    return c >= 0x2E80 && u_hasBinaryProperty((UChar32)c, UCHAR_IDEOGRAPHIC);
+}
+
+/* Code points that normalize together with the one before them: vowel and
+ * final jamo (ᄀ+ᅡ+ᆨ -> 각), compatibility vowels, combining marks, and
+ * invisible ones that normalization drops. */
+static bool joins_previous(uint32_t c)
+{
+    if (c < 0x0300 || ks_is_hangul_syllable(c))
+        return false;
+    if ((c >= 0x1160 && c <= 0x11FF) || (c >= 0xD7B0 && c <= 0xD7FF) ||
+        (c >= 0x314F && c <= 0x3163) || (c >= 0x3187 && c <= 0x318E) ||
+        (c >= 0xFFC2 && c <= 0xFFDC))
+        return true;
+    return (U_GET_GC_MASK((UChar32)c) & U_GC_M_MASK) != 0 ||
+           u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+}
+
+static size_t unit_end(const char *text, size_t end, size_t i)
+{
+    ks_utf8_next(text, end, &i);
+    while (i < end) {
+        size_t next = i;
+        if (!joins_previous(ks_utf8_next(text, end, &next)))
+            break;
+        i = next;
+    }
+    return i;
+}
+
+/* True when `text` is exactly one Hangul syllable or ideograph. */
+static bool is_one_syllable(const char *text, size_t len)
+{
+    if (is_hangul_word(text, len) && len == SYLLABLE_BYTES)
+        return true;
+    size_t i = 0;
+    uint32_t c = ks_utf8_next(text, len, &i);
+    return i == len && is_ideograph(c);
+}
+
+static bool has_syllables(const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if ((unsigned char)text[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t c = ks_utf8_next(text, len, &i);
+        if (ks_is_hangul_syllable(c) || is_ideograph(c))
+            return true;
+    }
+    return false;
+}
+
+/* Splits the segment [start, end) of `text` into units. When the segment is
+ * already normalized, units are read in place; otherwise each one is
+ * normalized alone, so a syllable's original bytes are known even in NFD. */
+static ks_status split_units(ks_analyzer *analyzer, const char *text, size_t start, size_t end,
+                             bool already_normalized)
+{
+    analyzer->unit_count = 0;
+    ks_buf_clear(&analyzer->unit_text);
+    for (size_t i = start; i < end;) {
+        size_t next = unit_end(text, end, i);
+        size_t text_offset = i - start, text_len = next - i;
+        if (!already_normalized) {
+            text_offset = analyzer->unit_text.len;
+            ks_status st = ks_normalize_append(&analyzer->unit_text, text + i, next - i);
+            if (st != KS_OK)
+                return st;
+            text_len = analyzer->unit_text.len - text_offset;
+        }
+        ks_status st = ks_grow((void **)&analyzer->units, &analyzer->unit_cap,
+                               analyzer->unit_count + 1, sizeof *analyzer->units);
+        if (st != KS_OK)
+            return st;
+        analyzer->units[analyzer->unit_count++] = (word_unit){
+            .start = i, .end = next, .text_offset = text_offset, .text_len = text_len,
+        };
+        i = next;
+    }
+    analyzer->unit_base = already_normalized ? text + start : analyzer->unit_text.data;
+    for (size_t k = 0; k < analyzer->unit_count; k++) {
+        word_unit *unit = &analyzer->units[k];
+        unit->is_syllable = is_one_syllable(analyzer->unit_base + unit->text_offset, unit->text_len);
+    }
+    return KS_OK;
+}
+
+/* Numbers every syllable of the word and adds a bigram for each adjacent pair. */
+static ks_status add_bigrams(ks_analyzer *analyzer, uint32_t word)
+{
+    for (size_t k = 0; k < analyzer->unit_count; k++) {
+        if (analyzer->units[k].is_syllable)
+            analyzer->units[k].position = analyzer->next_syllable++;
+    }
+    for (size_t k = 0; k + 1 < analyzer->unit_count; k++) {
+        const word_unit *first = &analyzer->units[k], *second = &analyzer->units[k + 1];
+        if (!first->is_syllable || !second->is_syllable)
+            continue;
+        ks_status st = add_term(analyzer, KS_TERM_BIGRAM, word, first->position, first->start,
+                                second->end, analyzer->unit_base + first->text_offset,
+                                first->text_len, analyzer->unit_base + second->text_offset,
+                                second->text_len);
+        if (st != KS_OK)
+            return st;
+    }
+    return KS_OK;
+}
+
+/* Longest counter at the start of `counter` given the byte length after each
+ * of its `syllables`; returns how many syllables it takes. */
+static size_t counter_syllables(const char *counter, const size_t *prefix_len, size_t syllables)
+{
+    for (size_t n = syllables; n >= 2; n--) {
+        for (size_t k = 0; k < COUNT_OF(long_counters); k++) {
+            if (long_counters[k].len == prefix_len[n - 1] &&
+                memcmp(long_counters[k].text, counter, prefix_len[n - 1]) == 0)
+                return n;
+        }
+    }
+    return 1;
+}
+
+/* 2014년, 1위, 8억, 3600만원: a number and the Hangul counter right after it
+ * (ICU splits them apart at the change of script). */
+static ks_status add_number_compound(ks_analyzer *analyzer, const char *text,
+                                     const ks_segment *number, const ks_segment *next,
+                                     uint32_t word)
+{
+    size_t syllable_end[MAX_COUNTER_SYLLABLES], prefix_len[MAX_COUNTER_SYLLABLES];
+    size_t syllables = 0;
+    ks_buf *counter = &analyzer->counter;
+    ks_buf_clear(counter);
+    for (size_t i = next->start; i < next->end && syllables < MAX_COUNTER_SYLLABLES;) {
+        size_t unit = unit_end(text, next->end, i), before = counter->len;
+        ks_status st = ks_normalize_append(counter, text + i, unit - i);
+        if (st != KS_OK)
+            return st;
+        if (counter->len - before != SYLLABLE_BYTES || !is_hangul_word(counter->data + before, SYLLABLE_BYTES))
+            break;
+        syllable_end[syllables] = unit;
+        prefix_len[syllables++] = counter->len;
+        i = unit;
+    }
+    if (syllables == 0)
+        return KS_OK;
+    size_t n = counter_syllables(counter->data, prefix_len, syllables);
+    if (analyzer->word.len + prefix_len[n - 1] > KS_MAX_TERM_BYTES)
+        return KS_OK;
+    return add_term(analyzer, KS_TERM_COMPOUND, word, word, number->start, syllable_end[n - 1],
+                    analyzer->word.data, analyzer->word.len, counter->data, prefix_len[n - 1]);
+}
+
+static ks_status analyze_word(ks_analyzer *analyzer, const char *text, const ks_segment *segment,
+                              const ks_segment *next, uint32_t word)
+{
+    ks_buf *normalized = &analyzer->word;
+    size_t original_len = segment->end - segment->start;
+    ks_buf_clear(normalized);
+    ks_status st = ks_normalize_append(normalized, text + segment->start, original_len);
+    if (st != KS_OK)
+        return st;
+
+    /* An overlong "word" (hundreds of syllables without a space) is no word
+     * anyone types; its bigrams still make its parts findable. */
+    if (normalized->len > 0 && normalized->len <= KS_MAX_TERM_BYTES) {
+        st = add_term(analyzer, KS_TERM_SURFACE, word, word, segment->start, segment->end,
+                      normalized->data, normalized->len, "", 0);
+        size_t stem = stem_length(&analyzer->suffixes, normalized->data, normalized->len);
+        if (st == KS_OK && stem < normalized->len)
+            st = add_term(analyzer, KS_TERM_STEM, word, word, segment->start, segment->end,
+                          normalized->data, stem, "", 0);
+        if (st != KS_OK)
+            return st;
+    }
+    if (segment->kind == KS_SEGMENT_NUMBER && next && next->start == segment->end &&
+        next->kind == KS_SEGMENT_LETTER) {
+        st = add_number_compound(analyzer, text, segment, next, word);
+        if (st != KS_OK)
+            return st;
+    }
+    if (has_syllables(normalized->data, normalized->len)) {
+        bool already_normalized = normalized->len == original_len &&
+                                  memcmp(normalized->data, text + segment->start, original_len) == 0;
+        st = split_units(analyzer, text, segment->start, segment->end, already_normalized);
+        if (st == KS_OK)
+            st = add_bigrams(analyzer, word);
+        if (st != KS_OK)
+            return st;
+    }
+    analyzer->next_syllable++; /* a gap, so no bigram sequence runs across words */
+    return KS_OK;
+}
+
+ks_status ks_analyzer_run(ks_analyzer *analyzer, const char *text, size_t len,
+                          const ks_term **out_terms, size_t *out_count)
+{
+    if (!analyzer || !out_terms || !out_count || (!text && len))
+        return KS_ERR_INVALID_ARGUMENT;
+    *out_terms = NULL;
+    *out_count = 0;
+    analyzer->term_count = 0;
+    analyzer->next_syllable = 1;
+    ks_buf_clear(&analyzer->arena);
+
+    const ks_segment *segments;
+    size_t segment_count;
+    ks_status st = ks_segmenter_run(analyzer->segmenter, text, len, &segments, &segment_count);
+    for (size_t i = 0; st == KS_OK && i < segment_count; i++) {
+        const ks_segment *next = i + 1 < segment_count ? &segments[i + 1] : NULL;
+        st = analyze_word(analyzer, text, &segments[i], next, (uint32_t)(i + 1));
+    }
+    if (st != KS_OK) {
+        analyzer->term_count = 0;
+        return st;
+    }
+    for (size_t k = 0; k < analyzer->term_count; k++)
+        analyzer->terms[k].text = analyzer->arena.data + analyzer->text_offsets[k];
+    *out_terms = analyzer->terms;
+    *out_count = analyzer->term_count;
+    return KS_OK;
+}
+
+/* ---- Public one-shot analysis ------------------------------------------- */
+
+struct ks_analysis {
+    ks_term *terms;
+    size_t count;
+    char *texts;
+};
+
+/* Copies the analyzer's terms so they outlive it. */
+static ks_status copy_analysis(const ks_analyzer *analyzer, const ks_term *terms, size_t count,
+                               ks_analysis **out)
+{
+    ks_analysis *analysis = calloc(1, sizeof *analysis);
+    if (!analysis)
+        return KS_ERR_NOMEM;
+    analysis->count = count;
+    analysis->terms = malloc((count ? count : 1) * sizeof *analysis->terms);
+    analysis->texts = malloc(analyzer->arena.len ? analyzer->arena.len : 1);
+    if (!analysis->terms || !analysis->texts) {
+        ks_analysis_free(analysis);
+        return KS_ERR_NOMEM;
+    }
+    if (analyzer->arena.len)
+        memcpy(analysis->texts, analyzer->arena.data, analyzer->arena.len);
+    for (size_t k = 0; k < count; k++) {
+        analysis->terms[k] = terms[k];
+        analysis->terms[k].text = analysis->texts + analyzer->text_offsets[k];
+    }
+    *out = analysis;
+    return KS_OK;
+}
+
+KS_API ks_status ks_analyze(ks_analysis **out, const char *text, size_t len)
+{
+    if (!out)
+        return KS_ERR_INVALID_ARGUMENT;
+    *out = NULL;
+    if (!text && len)
+        return KS_ERR_INVALID_ARGUMENT;
+    ks_analyzer *analyzer;
+    ks_status st = ks_analyzer_new(&analyzer);
+    if (st != KS_OK)
+        return st;
+    const ks_term *terms;
+    size_t count;
+    st = ks_analyzer_run(analyzer, text, len, &terms, &count);
+    if (st == KS_OK)
+        st = copy_analysis(analyzer, terms, count, out);
+    ks_analyzer_free(analyzer);
+    return st;
+}
+
+KS_API size_t ks_analysis_count(const ks_analysis *analysis)
+{
+    return analysis ? analysis->count : 0;
+}
+
+KS_API const ks_term *ks_analysis_term(const ks_analysis *analysis, size_t index)
+{
+    if (!analysis || index >= analysis->count)
+        return NULL;
+    return &analysis->terms[index];
+}
+
+KS_API void ks_analysis_free(ks_analysis *analysis)
+{
+    if (!analysis)
+        return;
+    free(analysis->terms);
+    free(analysis->texts);
+    free(analysis);
+}

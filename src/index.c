@@ -1,1 +1,703 @@
-/* placeholder */
+/* Passages -> Xapian documents, and the database handle that holds them.
+ *
+ * INDEX FORMAT (version KS_INDEX_FORMAT_VERSION; bump it on any change here)
+ *
+ * One Xapian document per passage.
+ *   Terms, all produced by the analyzer (analyze.c) from the passage text:
+ *     <text>           SURFACE, STEM and COMPOUND terms, unprefixed, positioned
+ *                      at the word ordinal (phrase and proximity search).
+ *     B<text>          syllable BIGRAM terms, positioned at the syllable
+ *                      ordinal, so a run of bigrams is a phrase: the part
+ *                      봉사단 of 깔끔이봉사단 is PHRASE(B봉사, B사단).
+ *     The article title's and the section heading's terms are added the same
+ *     way but without positions: they count for ranking (a passage under a
+ *     heading that names the query ranks higher), never for phrases.
+ *   Boolean terms:
+ *     A<key>           the article the passage belongs to (delete by this term
+ *                      to remove an article's passages together).
+ *     Q<key>#<n>       the passage itself.
+ *   <key> is the article id, or "#" and 16 hex digits of its hash when the id
+ *   is longer than KS_MAX_ID_KEY bytes (Xapian limits term length).
+ *   Values: slot 0 the article id, slot 1 the passage number (decimal).
+ *   Data: a JSON object {"id", "passage", "title", "section", "date", "url",
+ *   "text"}; "text" is the passage as written, so highlights are byte offsets
+ *   into it.
+ *
+ * Metadata:
+ *   kosearch.format     index format version (decimal)
+ *   kosearch.analyzer   analyzer version (decimal)
+ *   kosearch.updated    Unix time of the last commit
+ *   article:<key>       JSON {"id", "origin", "size", "mtime", "hash",
+ *                       "passages"}: where the article came from and what its
+ *                       source looked like when indexed, for cheap change
+ *                       detection and pruning on reindexing.
+ *
+ * Atomicity: nothing is visible before a commit, and Xapian commits are
+ * atomic, so an article's passages appear and disappear together as long as
+ * commits happen only between articles. */
+#include "kosearch_internal.h"
+#include "xapian_shim.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unicode/uversion.h>
+#include <dirent.h>
+
+#define KS_INDEX_FORMAT_VERSION 1
+#define KS_MAX_ID_KEY 180
+
+#define META_FORMAT "kosearch.format"
+#define META_ANALYZER "kosearch.analyzer"
+#define META_UPDATED "kosearch.updated"
+#define META_ARTICLE_PREFIX "article:"
+
+KS_API const char *ks_version(void)
+{
+    return KS_VERSION_STRING;
+}
+
+KS_API unsigned ks_index_format_version(void)
+{
+    return KS_INDEX_FORMAT_VERSION;
+}
+
+KS_API const char *ks_backend_versions(void)
+{
+    static char versions[96];
+    if (!versions[0])
+        snprintf(versions, sizeof versions, "ICU %s, %s", U_ICU_VERSION, shim_xapian_version());
+    return versions;
+}
+
+KS_API const char *ks_status_string(ks_status status)
+{
+    switch (status) {
+    case KS_OK: return "success";
+    case KS_ERR_NOMEM: return "out of memory";
+    case KS_ERR_INVALID_ARGUMENT: return "invalid argument";
+    case KS_ERR_IO: return "input/output error";
+    case KS_ERR_NOT_FOUND: return "not found";
+    case KS_ERR_LOCKED: return "database is locked";
+    case KS_ERR_CORRUPT: return "database is damaged";
+    case KS_ERR_VERSION: return "database needs rebuilding";
+    case KS_ERR_READ_ONLY: return "database is read-only";
+    case KS_ERR_BAD_QUERY: return "query syntax error";
+    case KS_ERR_BAD_INPUT: return "malformed input";
+    case KS_ERR_ENCODING: return "unsupported text encoding";
+    case KS_ERR_INTERRUPTED: return "interrupted";
+    case KS_ERR_BACKEND: return "Xapian error";
+    case KS_ERR_INTERNAL: return "internal error";
+    }
+    return "unknown status";
+}
+
+ks_status ks_db_fail(ks_db *db, ks_status status, const char *format, ...)
+{
+    va_list args;
+    char message[1024];
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    ks_buf_clear(&db->error);
+    ks_buf_append_str(&db->error, message);
+    return status;
+}
+
+ks_status ks_db_fail_shim(ks_db *db, ks_status status)
+{
+    return ks_db_fail(db, status, "%s", shim_db_error(db->shim));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Opening, versions, closing.                                              */
+
+static ks_status read_unsigned_metadata(ks_db *db, const char *key, unsigned *out, bool *found)
+{
+    ks_status st = shim_db_get_metadata(db->shim, key, &db->scratch);
+    if (st != KS_OK)
+        return ks_db_fail_shim(db, st);
+    *found = db->scratch.len > 0;
+    *out = *found ? (unsigned)strtoul(db->scratch.data, NULL, 10) : 0;
+    return KS_OK;
+}
+
+static ks_status write_versions(ks_db *db)
+{
+    char number[32];
+    snprintf(number, sizeof number, "%u", KS_INDEX_FORMAT_VERSION);
+    ks_status st = shim_db_set_metadata(db->shim, META_FORMAT, number);
+    if (st == KS_OK) {
+        snprintf(number, sizeof number, "%u", ks_analyzer_version());
+        st = shim_db_set_metadata(db->shim, META_ANALYZER, number);
+    }
+    return st == KS_OK ? KS_OK : ks_db_fail_shim(db, st);
+}
+
+/* Refuses an index made by another format or analyzer: its terms would not
+ * match what this version produces for queries. */
+static ks_status check_versions(ks_db *db)
+{
+    unsigned format, analyzer;
+    bool has_format, has_analyzer;
+    ks_status st = read_unsigned_metadata(db, META_FORMAT, &format, &has_format);
+    if (st == KS_OK)
+        st = read_unsigned_metadata(db, META_ANALYZER, &analyzer, &has_analyzer);
+    if (st != KS_OK)
+        return st;
+    if (!has_format) {
+        uint64_t docs = 0;
+        st = shim_db_doc_count(db->shim, &docs);
+        if (st != KS_OK)
+            return ks_db_fail_shim(db, st);
+        if (docs == 0)
+            return db->writable ? write_versions(db) : KS_OK;
+        return ks_db_fail(db, KS_ERR_VERSION,
+                          "%s is a Xapian database but not a kosearch index; "
+                          "rebuild it with 'kosearch index --rebuild'", db->path);
+    }
+    if (format != KS_INDEX_FORMAT_VERSION || analyzer != ks_analyzer_version())
+        return ks_db_fail(db, KS_ERR_VERSION,
+                          "%s was built with index format %u and analyzer %u, this kosearch "
+                          "uses format %u and analyzer %u; rebuild it with "
+                          "'kosearch index --rebuild PATH...'",
+                          db->path, format, analyzer, KS_INDEX_FORMAT_VERSION,
+                          ks_analyzer_version());
+    return KS_OK;
+}
+
+static shim_open_mode open_mode_of(unsigned flags)
+{
+    if (!(flags & KS_OPEN_WRITE))
+        return SHIM_READ;
+    if (flags & KS_OPEN_REBUILD)
+        return SHIM_OVERWRITE;
+    return (flags & KS_OPEN_WAIT) ? SHIM_WRITE_WAIT : SHIM_WRITE;
+}
+
+/* Xapian reports a reader opening a folder that is not there as a generic
+ * opening error; say plainly what is missing. */
+static ks_status explain_missing_database(ks_db *db, ks_status st)
+{
+    struct stat info;
+    if (st == KS_ERR_NOT_FOUND && strcmp(db->path, SHIM_MEMORY_PATH) != 0 &&
+        stat(db->path, &info) != 0)
+        return ks_db_fail(db, KS_ERR_NOT_FOUND,
+                          "no database at %s (create it with 'kosearch index')", db->path);
+    return st;
+}
+
+KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags)
+{
+    if (!out)
+        return KS_ERR_INVALID_ARGUMENT;
+    *out = NULL;
+    if (!path || !*path)
+        return KS_ERR_INVALID_ARGUMENT;
+    ks_db *db = calloc(1, sizeof *db);
+    if (!db)
+        return KS_ERR_NOMEM;
+    *out = db;
+    db->path = ks_strndup(path, strlen(path));
+    db->writable = (flags & KS_OPEN_WRITE) != 0;
+    if (!db->path)
+        return KS_ERR_NOMEM;
+    ks_status st = ks_analyzer_new(&db->analyzer);
+    if (st != KS_OK)
+        return ks_db_fail(db, st, "cannot start the analyzer: %s", ks_status_string(st));
+    st = shim_db_open(&db->shim, path, open_mode_of(flags), &db->error);
+    if (st != KS_OK)
+        return explain_missing_database(db, st);
+    st = check_versions(db);
+    if (st == KS_OK && db->writable && (flags & KS_OPEN_REBUILD))
+        st = write_versions(db);
+    return st;
+}
+
+KS_API ks_status ks_db_close(ks_db *db)
+{
+    if (!db)
+        return KS_OK;
+    ks_status st = KS_OK;
+    if (db->shim) {
+        ks_buf ignored = {0};
+        st = shim_db_close(db->shim, &ignored);
+        ks_buf_free(&ignored);
+    }
+    ks_analyzer_free(db->analyzer);
+    ks_passage_list_free(&db->passages);
+    ks_buf_free(&db->scratch);
+    ks_buf_free(&db->error);
+    free(db->path);
+    free(db);
+    return st;
+}
+
+KS_API const char *ks_db_error(const ks_db *db)
+{
+    return db && db->error.data ? db->error.data : "";
+}
+
+KS_API const char *ks_db_path(const ks_db *db)
+{
+    return db ? db->path : "";
+}
+
+KS_API ks_status ks_db_commit(ks_db *db)
+{
+    if (!db || !db->shim)
+        return KS_ERR_INVALID_ARGUMENT;
+    if (!db->writable)
+        return ks_db_fail(db, KS_ERR_READ_ONLY, "%s is open for reading only", db->path);
+    char now[32];
+    snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+    ks_status st = shim_db_set_metadata(db->shim, META_UPDATED, now);
+    if (st == KS_OK)
+        st = shim_db_commit(db->shim);
+    return st == KS_OK ? KS_OK : ks_db_fail_shim(db, st);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Article records.                                                         */
+
+/* The key naming an article in terms and metadata: the id itself, or a hash
+ * of it when too long for a Xapian term. */
+static ks_status article_key(const char *id, ks_buf *out)
+{
+    ks_buf_clear(out);
+    size_t len = strlen(id);
+    if (len <= KS_MAX_ID_KEY)
+        return ks_buf_append(out, id, len);
+    return ks_buf_printf(out, "#%016llx", (unsigned long long)ks_hash64(id, len));
+}
+
+static ks_status article_metadata_key(const char *id, ks_buf *out)
+{
+    ks_buf key = {0};
+    ks_status st = article_key(id, &key);
+    if (st == KS_OK) {
+        ks_buf_clear(out);
+        st = ks_buf_printf(out, META_ARTICLE_PREFIX "%s", key.data);
+    }
+    ks_buf_free(&key);
+    return st;
+}
+
+static bool parse_record(const char *json_text, ks_article_record *out, char **out_id,
+                         char **out_origin)
+{
+    json_error_t error;
+    json_t *root = json_loads(json_text, 0, &error);
+    if (!root)
+        return false;
+    const char *hash = json_string_value(json_object_get(root, "hash"));
+    out->source_size = (uint64_t)json_integer_value(json_object_get(root, "size"));
+    out->source_mtime = (int64_t)json_integer_value(json_object_get(root, "mtime"));
+    out->passages = (uint32_t)json_integer_value(json_object_get(root, "passages"));
+    out->content_hash = hash ? strtoull(hash, NULL, 16) : 0;
+    if (out_id) {
+        const char *id = json_string_value(json_object_get(root, "id"));
+        *out_id = id ? ks_strndup(id, strlen(id)) : NULL;
+    }
+    if (out_origin) {
+        const char *origin = json_string_value(json_object_get(root, "origin"));
+        *out_origin = ks_strndup(origin ? origin : "", origin ? strlen(origin) : 0);
+    }
+    json_decref(root);
+    return true;
+}
+
+/* Reads an article's record; *out_origin (when asked) is malloc'd. */
+static ks_status read_record(ks_db *db, const char *id, ks_article_record *out, char **out_origin)
+{
+    ks_buf key = {0};
+    ks_status st = article_metadata_key(id, &key);
+    if (st == KS_OK) {
+        st = shim_db_get_metadata(db->shim, key.data, &db->scratch);
+        if (st != KS_OK)
+            st = ks_db_fail_shim(db, st);
+        else if (db->scratch.len == 0 || !parse_record(db->scratch.data, out, NULL, out_origin))
+            st = KS_ERR_NOT_FOUND;
+    }
+    ks_buf_free(&key);
+    return st;
+}
+
+KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_record *out)
+{
+    if (!db || !id || !out)
+        return KS_ERR_INVALID_ARGUMENT;
+    return read_record(db, id, out, NULL);
+}
+
+static ks_status write_record(ks_db *db, const char *meta_key, const ks_article *article,
+                              uint64_t hash, size_t passages)
+{
+    char hash_hex[17];
+    snprintf(hash_hex, sizeof hash_hex, "%016llx", (unsigned long long)hash);
+    json_t *record = json_pack("{s:s, s:s, s:I, s:I, s:s, s:I}", "id", article->id, "origin",
+                               article->origin ? article->origin : "", "size",
+                               (json_int_t)article->source_size, "mtime",
+                               (json_int_t)article->source_mtime, "hash", hash_hex, "passages",
+                               (json_int_t)passages);
+    char *text = record ? json_dumps(record, JSON_COMPACT) : NULL;
+    json_decref(record);
+    if (!text)
+        return ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
+    ks_status st = shim_db_set_metadata(db->shim, meta_key, text);
+    free(text);
+    return st == KS_OK ? KS_OK : ks_db_fail_shim(db, st);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Passage documents.                                                       */
+
+/* Adds the analyzer's terms; positions only when `positional`. */
+static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t len,
+                           bool positional)
+{
+    const ks_term *terms;
+    size_t count;
+    ks_status st = ks_analyzer_run(db->analyzer, text, len, &terms, &count);
+    if (st != KS_OK)
+        return ks_db_fail(db, st, "analysis failed: %s", ks_status_string(st));
+    char term[KS_MAX_TERM_BYTES + 8];
+    for (size_t i = 0; i < count && st == KS_OK; i++) {
+        const ks_term *t = &terms[i];
+        bool bigram = t->kind == KS_TERM_BIGRAM;
+        snprintf(term, sizeof term, "%s%s", bigram ? KS_PREFIX_BIGRAM : "", t->text);
+        st = positional ? shim_doc_add_posting(doc, term, t->position, 1)
+                        : shim_doc_add_term(doc, term, 1);
+    }
+    return st == KS_OK ? KS_OK : ks_db_fail(db, st, "cannot build a document: %s",
+                                            ks_status_string(st));
+}
+
+static char *passage_data_json(const ks_article *article, const ks_passage *passage,
+                               const char *date)
+{
+    json_t *data = json_object();
+    if (!data)
+        return NULL;
+    json_object_set_new(data, "id", json_string(article->id));
+    json_object_set_new(data, "passage", json_integer(passage->number));
+    json_object_set_new(data, "title", json_string(article->title ? article->title : ""));
+    json_object_set_new(data, "section", json_string(passage->section ? passage->section : ""));
+    json_object_set_new(data, "date", json_string(date ? date : ""));
+    json_object_set_new(data, "url", json_string(article->url ? article->url : ""));
+    json_object_set_new(data, "text", json_stringn(passage->text, passage->len));
+    char *text = json_dumps(data, JSON_COMPACT);
+    json_decref(data);
+    return text;
+}
+
+static ks_status add_passage(ks_db *db, const ks_article *article, const char *key,
+                             const ks_passage *passage, const char *date)
+{
+    shim_doc *doc;
+    ks_status st = shim_doc_new(&doc);
+    if (st != KS_OK)
+        return ks_db_fail(db, st, "out of memory");
+    st = add_terms(db, doc, passage->text, passage->len, true);
+    if (st == KS_OK && article->title)
+        st = add_terms(db, doc, article->title, strlen(article->title), false);
+    if (st == KS_OK && passage->section && *passage->section)
+        st = add_terms(db, doc, passage->section, strlen(passage->section), false);
+    ks_buf term = {0};
+    if (st == KS_OK && ks_buf_printf(&term, KS_PREFIX_ARTICLE "%s", key) == KS_OK)
+        st = shim_doc_add_boolean_term(doc, term.data);
+    ks_buf_clear(&term);
+    if (st == KS_OK && ks_buf_printf(&term, KS_PREFIX_PASSAGE "%s#%u", key, passage->number) == KS_OK)
+        st = shim_doc_add_boolean_term(doc, term.data);
+    ks_buf_clear(&term);
+    char number[16];
+    snprintf(number, sizeof number, "%u", passage->number);
+    if (st == KS_OK)
+        st = shim_doc_set_value(doc, 0, article->id, strlen(article->id));
+    if (st == KS_OK)
+        st = shim_doc_set_value(doc, 1, number, strlen(number));
+    char *data = st == KS_OK ? passage_data_json(article, passage, date) : NULL;
+    if (st == KS_OK && !data)
+        st = ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
+    if (st == KS_OK)
+        st = shim_doc_set_data(doc, data, strlen(data));
+    if (st == KS_OK) {
+        st = shim_db_add_document(db->shim, doc);
+        if (st != KS_OK)
+            ks_db_fail_shim(db, st);
+    }
+    free(data);
+    ks_buf_free(&term);
+    shim_doc_free(doc);
+    return st;
+}
+
+/* Fingerprint of everything that ends up in the index for an article. */
+static uint64_t article_hash(const ks_article *article)
+{
+    ks_buf all = {0};
+    const char *fields[] = {article->title, article->date, article->url};
+    for (size_t i = 0; i < 3; i++) {
+        if (fields[i])
+            ks_buf_append_str(&all, fields[i]);
+        ks_buf_append(&all, "\x1f", 1);
+    }
+    ks_buf_append(&all, article->body, article->body_len);
+    uint64_t hash = all.data ? ks_hash64(all.data, all.len) : 0;
+    ks_buf_free(&all);
+    return hash;
+}
+
+static ks_status index_article(ks_db *db, const ks_article *article, const char *key,
+                               size_t *out_passages)
+{
+    ks_passage_list_free(&db->passages);
+    ks_status st = ks_passage_split(article->body, article->body_len, article->title,
+                                    &db->passages);
+    if (st != KS_OK)
+        return ks_db_fail(db, st, "cannot split %s into passages: %s", article->id,
+                          ks_status_string(st));
+    const char *date = article->date && *article->date ? article->date : db->passages.date;
+    for (size_t i = 0; i < db->passages.count && st == KS_OK; i++)
+        st = add_passage(db, article, key, &db->passages.items[i], date);
+    *out_passages = db->passages.count;
+    return st;
+}
+
+KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_change *out_change,
+                                   size_t *out_passages)
+{
+    if (!db || !article || !article->id || !*article->id || !article->body)
+        return KS_ERR_INVALID_ARGUMENT;
+    if (!db->writable)
+        return ks_db_fail(db, KS_ERR_READ_ONLY, "%s is open for reading only", db->path);
+    ks_buf key = {0}, meta_key = {0};
+    ks_status st = article_key(article->id, &key);
+    if (st == KS_OK)
+        st = article_metadata_key(article->id, &meta_key);
+    uint64_t hash = article_hash(article);
+    ks_article_record old;
+    char *old_origin = NULL;
+    bool existed = false;
+    if (st == KS_OK) {
+        st = read_record(db, article->id, &old, &old_origin);
+        existed = st == KS_OK;
+        if (st == KS_ERR_NOT_FOUND)
+            st = KS_OK;
+    }
+    ks_change change = existed ? KS_CHANGE_UPDATED : KS_CHANGE_ADDED;
+    size_t passages = 0;
+    if (st == KS_OK && existed && old.content_hash == hash) {
+        change = KS_CHANGE_UNCHANGED;
+        passages = old.passages;
+        /* Keep the cheap checks (and the origin, for --prune) current. */
+        const char *origin = article->origin ? article->origin : "";
+        if (old.source_size != article->source_size || old.source_mtime != article->source_mtime ||
+            strcmp(old_origin ? old_origin : "", origin) != 0)
+            st = write_record(db, meta_key.data, article, hash, passages);
+    } else if (st == KS_OK) {
+        ks_buf term = {0};
+        if (existed && (st = ks_buf_printf(&term, KS_PREFIX_ARTICLE "%s", key.data)) == KS_OK) {
+            st = shim_db_delete_documents(db->shim, term.data);
+            if (st != KS_OK)
+                ks_db_fail_shim(db, st);
+        }
+        ks_buf_free(&term);
+        if (st == KS_OK)
+            st = index_article(db, article, key.data, &passages);
+        if (st == KS_OK)
+            st = write_record(db, meta_key.data, article, hash, passages);
+    }
+    free(old_origin);
+    ks_buf_free(&key);
+    ks_buf_free(&meta_key);
+    if (st == KS_OK) {
+        if (out_change)
+            *out_change = change;
+        if (out_passages)
+            *out_passages = passages;
+    }
+    return st;
+}
+
+KS_API ks_status ks_db_remove_article(ks_db *db, const char *id)
+{
+    if (!db || !id)
+        return KS_ERR_INVALID_ARGUMENT;
+    if (!db->writable)
+        return ks_db_fail(db, KS_ERR_READ_ONLY, "%s is open for reading only", db->path);
+    ks_article_record record;
+    ks_status st = ks_db_article_record(db, id, &record);
+    if (st == KS_ERR_NOT_FOUND)
+        return ks_db_fail(db, st, "no article %s in %s", id, db->path);
+    if (st != KS_OK)
+        return st;
+    ks_buf key = {0}, term = {0}, meta_key = {0};
+    st = article_key(id, &key);
+    if (st == KS_OK)
+        st = ks_buf_printf(&term, KS_PREFIX_ARTICLE "%s", key.data);
+    if (st == KS_OK)
+        st = article_metadata_key(id, &meta_key);
+    if (st == KS_OK) {
+        st = shim_db_delete_documents(db->shim, term.data);
+        if (st == KS_OK)
+            st = shim_db_set_metadata(db->shim, meta_key.data, "");
+        if (st != KS_OK)
+            ks_db_fail_shim(db, st);
+    }
+    ks_buf_free(&key);
+    ks_buf_free(&term);
+    ks_buf_free(&meta_key);
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Walking articles and statistics.                                         */
+
+struct article_walk {
+    ks_db *db;
+    ks_article_visitor visit;
+    void *context;
+    ks_buf value;
+    ks_status status;
+};
+
+static int visit_article_key(void *context, const char *key)
+{
+    struct article_walk *walk = context;
+    ks_status st = shim_db_get_metadata(walk->db->shim, key, &walk->value);
+    if (st != KS_OK) {
+        walk->status = ks_db_fail_shim(walk->db, st);
+        return -1;
+    }
+    ks_article_record record;
+    char *id = NULL, *origin = NULL;
+    int result = 0;
+    if (walk->value.len && parse_record(walk->value.data, &record, &id, &origin) && id && origin)
+        result = walk->visit(walk->context, id, origin);
+    free(id);
+    free(origin);
+    return result;
+}
+
+KS_API ks_status ks_db_each_article(ks_db *db, ks_article_visitor visit, void *context,
+                                    int *out_visit_result)
+{
+    if (!db || !visit)
+        return KS_ERR_INVALID_ARGUMENT;
+    struct article_walk walk = {db, visit, context, {0}, KS_OK};
+    int result = 0;
+    ks_status st = shim_db_each_metadata_key(db->shim, META_ARTICLE_PREFIX, visit_article_key,
+                                             &walk, &result);
+    ks_buf_free(&walk.value);
+    if (st != KS_OK)
+        return ks_db_fail_shim(db, st);
+    if (walk.status != KS_OK)
+        return walk.status;
+    if (out_visit_result)
+        *out_visit_result = result;
+    return KS_OK;
+}
+
+static int count_article(void *context, const char *id, const char *origin)
+{
+    (void)id;
+    (void)origin;
+    (*(uint64_t *)context)++;
+    return 0;
+}
+
+static uint64_t folder_bytes(const char *path)
+{
+    DIR *dir = opendir(path);
+    if (!dir)
+        return 0;
+    uint64_t total = 0;
+    struct dirent *entry;
+    char file[4096];
+    struct stat info;
+    while ((entry = readdir(dir))) {
+        snprintf(file, sizeof file, "%s/%s", path, entry->d_name);
+        if (stat(file, &info) == 0 && S_ISREG(info.st_mode))
+            total += (uint64_t)info.st_size;
+    }
+    closedir(dir);
+    return total;
+}
+
+KS_API ks_status ks_db_stats_get(ks_db *db, ks_db_stats *out)
+{
+    if (!db || !out)
+        return KS_ERR_INVALID_ARGUMENT;
+    memset(out, 0, sizeof *out);
+    ks_status st = ks_db_each_article(db, count_article, &out->articles, NULL);
+    if (st != KS_OK)
+        return st;
+    st = shim_db_doc_count(db->shim, &out->passages);
+    if (st == KS_OK)
+        st = shim_db_term_count(db->shim, &out->terms);
+    if (st != KS_OK)
+        return ks_db_fail_shim(db, st);
+    bool found;
+    unsigned updated_low;
+    if ((st = read_unsigned_metadata(db, META_FORMAT, &out->index_format, &found)) != KS_OK ||
+        (st = read_unsigned_metadata(db, META_ANALYZER, &out->analyzer, &found)) != KS_OK ||
+        (st = read_unsigned_metadata(db, META_UPDATED, &updated_low, &found)) != KS_OK)
+        return st;
+    out->last_update = found ? strtoll(db->scratch.data, NULL, 10) : 0;
+    out->bytes_on_disk = folder_bytes(db->path);
+    return KS_OK;
+}
+
+struct passage_walk {
+    ks_passage_visitor visit;
+    void *context;
+    bool damaged;
+};
+
+static const char *json_text(json_t *object, const char *name)
+{
+    const char *value = json_string_value(json_object_get(object, name));
+    return value ? value : "";
+}
+
+static int visit_passage_data(void *context, const char *data, size_t len)
+{
+    struct passage_walk *walk = context;
+    json_error_t error;
+    json_t *root = json_loadb(data, len, 0, &error);
+    if (!root) {
+        walk->damaged = true;
+        return 1;
+    }
+    ks_passage_info info = {
+        .id = json_text(root, "id"),
+        .passage = (uint32_t)json_integer_value(json_object_get(root, "passage")),
+        .title = json_text(root, "title"),
+        .section = json_text(root, "section"),
+        .date = json_text(root, "date"),
+        .url = json_text(root, "url"),
+        .text = json_text(root, "text"),
+    };
+    int result = walk->visit(walk->context, &info);
+    json_decref(root);
+    return result;
+}
+
+KS_API ks_status ks_db_each_passage(ks_db *db, ks_passage_visitor visit, void *context)
+{
+    if (!db || !visit)
+        return KS_ERR_INVALID_ARGUMENT;
+    struct passage_walk walk = {visit, context, false};
+    ks_status st = shim_db_each_document(db->shim, visit_passage_data, &walk);
+    if (st != KS_OK)
+        return ks_db_fail_shim(db, st);
+    if (walk.damaged)
+        return ks_db_fail(db, KS_ERR_CORRUPT, "a passage's stored data in %s is unreadable",
+                          db->path);
+    return KS_OK;
+}

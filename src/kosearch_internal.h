@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Xapian refuses terms longer than 245 bytes; leave room for a prefix. */
 #define KS_MAX_TERM_BYTES 240
 
@@ -114,36 +118,39 @@ void ks_passage_list_free(ks_passage_list *list);
 /* ------------------------------------------------------------------------ */
 /* Interface to code in read.c: files, folders and JSONL into articles.     */
 
-typedef struct ks_source_article {
-    ks_article article;   /* strings owned by the reader, valid during the callback */
-    const char *origin;   /* file path, or "-" for stdin */
-    long line;            /* JSONL line number; 0 for text files */
-} ks_source_article;
-
-/* Called for every article read; a non-KS_OK return stops the reader and is
- * passed back. */
-typedef ks_status (*ks_article_sink)(void *context, const ks_source_article *article);
-/* Called for every file or record that is skipped, with where and why
- * ("bad.jsonl:12: missing \"id\""). Reading goes on. */
-typedef void (*ks_problem_sink)(void *context, const char *origin, long line,
-                                long byte_offset, const char *message);
-
-typedef struct ks_reader_callbacks {
-    ks_article_sink on_article;
-    ks_problem_sink on_problem;
-    void *context;
-} ks_reader_callbacks;
-
-/* Reads a file or a folder (recursively: .txt .md .jsonl), or "-" for JSONL
- * on stdin. Returns KS_OK when every problem was a skipped input; an error
- * status only when reading could not go on at all. */
-ks_status ks_read_path(const char *path, const ks_reader_callbacks *callbacks);
+/* ks_read_path() and its callbacks are public: see kosearch.h. */
 
 /* Converts raw file bytes to clean UTF-8: strips a BOM, turns CRLF into LF,
  * detects CP949/EUC-KR and converts it. KS_ERR_ENCODING with *out_bad_offset
  * set when the bytes are neither; KS_ERR_BAD_INPUT for NUL bytes (binary). */
 ks_status ks_decode_text(const char *bytes, size_t len, ks_buf *out, long *out_bad_offset,
                          const char **out_reason);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in index.c: the database handle and passage documents. */
+
+struct shim_db;
+
+struct ks_db {
+    struct shim_db *shim;
+    char *path;
+    bool writable;
+    ks_buf error;           /* message for the last failure */
+    ks_analyzer *analyzer;  /* reused for every passage and query */
+    ks_passage_list passages;
+    ks_buf scratch;
+};
+
+/* Records a failure on the handle and returns `status`. */
+ks_status ks_db_fail(ks_db *db, ks_status status, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Takes the shim's message for a failed call. */
+ks_status ks_db_fail_shim(ks_db *db, ks_status status);
+
+/* Term prefixes (the index format is described at the top of index.c). */
+#define KS_PREFIX_BIGRAM "B"
+#define KS_PREFIX_ARTICLE "A"
+#define KS_PREFIX_PASSAGE "Q"
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in query.c: query syntax -> query tree.                */
@@ -168,14 +175,33 @@ typedef struct ks_query_node {
 ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error);
 void ks_query_node_free(ks_query_node *node);
 
-/* ------------------------------------------------------------------------ */
-/* Interface to code in snippet.c: highlights and a window of best matches. */
+/* What a query looks for in a passage, for highlighting: whole-word terms
+ * (a word holding any of them is highlighted whole) and, per query word, its
+ * syllable bigrams in order (a run of them highlights the matched part of a
+ * compound). Term texts are owned by the structure. */
+typedef struct ks_bigram_run {
+    char **bigrams;
+    size_t count;
+} ks_bigram_run;
 
 typedef struct ks_match_terms {
-    const char **texts;  /* query terms to highlight (normalized) */
-    const ks_term_kind *kinds;
-    size_t count;
+    char **words;
+    size_t word_count, word_cap;
+    ks_bigram_run *runs;
+    size_t run_count, run_cap;
 } ks_match_terms;
+
+void ks_match_terms_free(ks_match_terms *terms);
+
+struct shim_query;
+/* Turns a parsed query into a Xapian query using the same analyzer as the
+ * documents, and collects what to highlight. An empty result (*out NULL)
+ * means the query has no searchable words. */
+ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root,
+                         struct shim_query **out, ks_match_terms *out_terms, ks_buf *error);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in snippet.c: highlights and a window of best matches. */
 
 typedef struct ks_snippet {
     ks_span *highlights;  /* into the passage text */
@@ -190,4 +216,7 @@ ks_status ks_snippet_make(ks_analyzer *analyzer, const char *text, size_t len,
                           const ks_match_terms *terms, size_t target_bytes, ks_snippet *out);
 void ks_snippet_free(ks_snippet *snippet);
 
+#ifdef __cplusplus
+}
+#endif
 #endif /* KOSEARCH_INTERNAL_H */

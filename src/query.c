@@ -1,1 +1,572 @@
-/* placeholder */
+/* Query syntax -> query tree -> Xapian query, through the same analyzer as
+ * the documents.
+ *
+ * Syntax: words; "quoted phrases"; -word or -"phrase" to exclude; a OR b
+ * between alternatives. Every other character is text for the analyzer, so
+ * punctuation inside words never causes a syntax error. */
+#include "kosearch_internal.h"
+#include "xapian_shim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------ */
+/* Parsing.                                                                 */
+
+static ks_query_node *node_new(ks_query_node_kind kind, const char *text, size_t len)
+{
+    ks_query_node *node = calloc(1, sizeof *node);
+    if (!node)
+        return NULL;
+    node->kind = kind;
+    if (text) {
+        node->text = ks_strndup(text, len);
+        if (!node->text) {
+            free(node);
+            return NULL;
+        }
+    }
+    return node;
+}
+
+static ks_status node_add_child(ks_query_node *parent, ks_query_node *child)
+{
+    size_t cap = parent->child_count;
+    /* Children arrays are sized exactly; grow by one each time (queries are short). */
+    ks_query_node **grown = realloc(parent->children, (cap + 1) * sizeof *grown);
+    if (!grown)
+        return KS_ERR_NOMEM;
+    parent->children = grown;
+    parent->children[parent->child_count++] = child;
+    return KS_OK;
+}
+
+void ks_query_node_free(ks_query_node *node)
+{
+    if (!node)
+        return;
+    for (size_t i = 0; i < node->child_count; i++)
+        ks_query_node_free(node->children[i]);
+    free(node->children);
+    free(node->text);
+    free(node);
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+typedef struct parser {
+    const char *text;
+    size_t len, at;
+    ks_buf *error;
+} parser;
+
+static ks_status parse_fail(parser *p, size_t byte, const char *message)
+{
+    ks_buf_clear(p->error);
+    ks_buf_printf(p->error, "%s (at byte %zu)", message, byte);
+    return KS_ERR_BAD_QUERY;
+}
+
+/* Reads one clause: a word, a "phrase", or either preceded by '-'. */
+static ks_status parse_clause(parser *p, ks_query_node **out)
+{
+    *out = NULL;
+    bool negated = false;
+    size_t start = p->at;
+    if (p->text[p->at] == '-' && p->at + 1 < p->len && !is_space(p->text[p->at + 1])) {
+        negated = true;
+        p->at++;
+    }
+    ks_query_node *node;
+    if (p->text[p->at] == '"') {
+        size_t open = p->at++;
+        const char *close = memchr(p->text + p->at, '"', p->len - p->at);
+        if (!close)
+            return parse_fail(p, open, "unbalanced quote: this \" is never closed");
+        size_t end = (size_t)(close - p->text);
+        node = node_new(KS_QUERY_PHRASE, p->text + p->at, end - p->at);
+        p->at = end + 1;
+    } else {
+        size_t end = p->at;
+        while (end < p->len && !is_space(p->text[end]) && p->text[end] != '"')
+            end++;
+        node = node_new(KS_QUERY_WORD, p->text + p->at, end - p->at);
+        p->at = end;
+    }
+    if (!node)
+        return KS_ERR_NOMEM;
+    if (negated) {
+        ks_query_node *not = node_new(KS_QUERY_NOT, NULL, 0);
+        if (!not || node_add_child(not, node) != KS_OK) {
+            ks_query_node_free(node);
+            ks_query_node_free(not);
+            return KS_ERR_NOMEM;
+        }
+        node = not;
+    }
+    (void)start;
+    *out = node;
+    return KS_OK;
+}
+
+static bool at_or_keyword(const parser *p)
+{
+    return p->at + 2 <= p->len && p->text[p->at] == 'O' && p->text[p->at + 1] == 'R' &&
+           (p->at + 2 == p->len || is_space(p->text[p->at + 2]));
+}
+
+static void skip_spaces(parser *p)
+{
+    while (p->at < p->len && is_space(p->text[p->at]))
+        p->at++;
+}
+
+ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
+{
+    *out = NULL;
+    parser p = {query, strlen(query), 0, error};
+    ks_query_node *root = node_new(KS_QUERY_AND, NULL, 0);
+    if (!root)
+        return KS_ERR_NOMEM;
+    ks_status st = KS_OK;
+    bool pending_or = false;
+    size_t or_at = 0;
+    skip_spaces(&p);
+    while (st == KS_OK && p.at < p.len) {
+        if (at_or_keyword(&p)) {
+            if (root->child_count == 0 || pending_or)
+                st = parse_fail(&p, p.at, "OR needs a word on both sides");
+            pending_or = true;
+            or_at = p.at;
+            p.at += 2;
+        } else {
+            ks_query_node *clause;
+            st = parse_clause(&p, &clause);
+            if (st == KS_OK && pending_or) {
+                ks_query_node *left = root->children[root->child_count - 1];
+                if (left->kind != KS_QUERY_OR) {
+                    ks_query_node *alternatives = node_new(KS_QUERY_OR, NULL, 0);
+                    if (!alternatives || node_add_child(alternatives, left) != KS_OK) {
+                        ks_query_node_free(alternatives);
+                        ks_query_node_free(clause);
+                        st = KS_ERR_NOMEM;
+                        break;
+                    }
+                    root->children[root->child_count - 1] = alternatives;
+                    left = alternatives;
+                }
+                st = node_add_child(left, clause);
+                pending_or = false;
+            } else if (st == KS_OK) {
+                st = node_add_child(root, clause);
+            }
+            if (st != KS_OK && st != KS_ERR_BAD_QUERY)
+                ks_query_node_free(clause);
+        }
+        skip_spaces(&p);
+    }
+    if (st == KS_OK && pending_or)
+        st = parse_fail(&p, or_at, "OR needs a word on both sides");
+    if (st == KS_OK && root->child_count == 0)
+        st = parse_fail(&p, 0, "empty query");
+    if (st != KS_OK) {
+        ks_query_node_free(root);
+        return st;
+    }
+    *out = root;
+    return KS_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Building the Xapian query.                                               */
+
+/* Relative weights of the ways a query word can match. A whole word (or its
+ * stem) is the strongest evidence; a run of syllable bigrams inside a
+ * compound is weaker; words found close together earn a bonus. */
+#define WEIGHT_WHOLE_WORD 1.0
+#define WEIGHT_FRAGMENT 0.5
+#define WEIGHT_PROXIMITY 0.5
+/* Above this many words a proximity bonus costs more than it tells. */
+#define MAX_PROXIMITY_WORDS 8
+
+void ks_match_terms_free(ks_match_terms *terms)
+{
+    for (size_t i = 0; i < terms->word_count; i++)
+        free(terms->words[i]);
+    free(terms->words);
+    for (size_t i = 0; i < terms->run_count; i++) {
+        for (size_t k = 0; k < terms->runs[i].count; k++)
+            free(terms->runs[i].bigrams[k]);
+        free(terms->runs[i].bigrams);
+    }
+    free(terms->runs);
+    memset(terms, 0, sizeof *terms);
+}
+
+static ks_status match_add_word(ks_match_terms *terms, const char *text)
+{
+    for (size_t i = 0; i < terms->word_count; i++)
+        if (strcmp(terms->words[i], text) == 0)
+            return KS_OK;
+    ks_status st = ks_grow((void **)&terms->words, &terms->word_cap, terms->word_count + 1,
+                           sizeof *terms->words);
+    if (st != KS_OK)
+        return st;
+    char *copy = ks_strndup(text, strlen(text));
+    if (!copy)
+        return KS_ERR_NOMEM;
+    terms->words[terms->word_count++] = copy;
+    return KS_OK;
+}
+
+static ks_status match_add_run(ks_match_terms *terms, const ks_term *const *bigrams, size_t count)
+{
+    if (count == 0)
+        return KS_OK;
+    ks_status st = ks_grow((void **)&terms->runs, &terms->run_cap, terms->run_count + 1,
+                           sizeof *terms->runs);
+    if (st != KS_OK)
+        return st;
+    ks_bigram_run *run = &terms->runs[terms->run_count];
+    run->bigrams = calloc(count, sizeof *run->bigrams);
+    if (!run->bigrams)
+        return KS_ERR_NOMEM;
+    run->count = count;
+    terms->run_count++;
+    for (size_t i = 0; i < count; i++)
+        if (!(run->bigrams[i] = ks_strndup(bigrams[i]->text, strlen(bigrams[i]->text))))
+            return KS_ERR_NOMEM;
+    return KS_OK;
+}
+
+/* One analyzed word of the query, with its terms grouped by how they match. */
+typedef struct query_word {
+    const ks_term *whole[8];  /* SURFACE, STEM, COMPOUND */
+    size_t whole_count;
+    const ks_term **bigrams;  /* in order, limited to the stem's syllables */
+    size_t bigram_count;
+} query_word;
+
+typedef struct builder {
+    ks_analyzer *analyzer;
+    ks_match_terms *match;
+    ks_buf *error;
+    ks_status status;
+} builder;
+
+static size_t count_code_points(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Groups the analyzer's terms into words. `words` has room for one entry
+ * per term; bigram pointer arrays point into `bigram_slots`. */
+static size_t group_words(const ks_term *terms, size_t count, query_word *words,
+                          const ks_term **bigram_slots)
+{
+    size_t word_count = 0;
+    uint32_t current = 0;
+    size_t stem_syllables = 0;
+    for (size_t i = 0; i < count; i++) {
+        const ks_term *t = &terms[i];
+        if (word_count == 0 || t->word != current) {
+            query_word *w = &words[word_count++];
+            memset(w, 0, sizeof *w);
+            w->bigrams = bigram_slots + i;
+            current = t->word;
+            stem_syllables = 0;
+        }
+        query_word *w = &words[word_count - 1];
+        if (t->kind == KS_TERM_BIGRAM) {
+            /* Bigrams past the stem belong to a particle (깔끔이봉사단도's 단도)
+             * and would not occur in the documents' compounds. */
+            if (stem_syllables == 0 || w->bigram_count + 1 < stem_syllables)
+                w->bigrams[w->bigram_count++] = t;
+        } else if (w->whole_count < sizeof w->whole / sizeof w->whole[0]) {
+            w->whole[w->whole_count++] = t;
+            if (t->kind == KS_TERM_STEM)
+                stem_syllables = count_code_points(t->text);
+        }
+    }
+    return word_count;
+}
+
+static shim_query *term_query(builder *b, const char *prefix, const char *text, uint32_t pos)
+{
+    char term[KS_MAX_TERM_BYTES + 8];
+    size_t need = strlen(prefix) + strlen(text);
+    if (need >= sizeof term)
+        return NULL;
+    memcpy(term, prefix, strlen(prefix));
+    memcpy(term + strlen(prefix), text, strlen(text) + 1);
+    shim_query *q = shim_query_term(term, 1, pos);
+    if (!q)
+        b->status = KS_ERR_NOMEM;
+    return q;
+}
+
+static void free_queries(shim_query **queries, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        shim_query_free(queries[i]);
+}
+
+/* Whole-word alternatives of one word, as one synonym group. */
+static shim_query *whole_word_query(builder *b, const query_word *w)
+{
+    shim_query *parts[8];
+    for (size_t i = 0; i < w->whole_count; i++) {
+        parts[i] = term_query(b, "", w->whole[i]->text, 0);
+        if (b->status == KS_OK)
+            b->status = match_add_word(b->match, w->whole[i]->text);
+    }
+    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, parts, w->whole_count, 0);
+    free_queries(parts, w->whole_count);
+    return q;
+}
+
+/* The one term that stands for a word at its position in phrases and
+ * proximity: the stem when the word carries a particle, else the word.
+ * Documents index the stem at the same position, and Xapian 1.4 allows only
+ * single terms inside a phrase. */
+static shim_query *base_term_query(builder *b, const query_word *w)
+{
+    const ks_term *base = NULL;
+    for (size_t i = 0; i < w->whole_count; i++) {
+        if (w->whole[i]->kind == KS_TERM_STEM)
+            base = w->whole[i];
+        else if (w->whole[i]->kind == KS_TERM_SURFACE && !base)
+            base = w->whole[i];
+    }
+    if (!base)
+        return NULL;
+    return term_query(b, "", base->text, 0);
+}
+
+/* The word's syllable bigrams as a phrase: finds it inside compounds. */
+static shim_query *fragment_query(builder *b, const query_word *w)
+{
+    if (w->bigram_count == 0)
+        return NULL;
+    shim_query **parts = calloc(w->bigram_count, sizeof *parts);
+    if (!parts) {
+        b->status = KS_ERR_NOMEM;
+        return NULL;
+    }
+    for (size_t i = 0; i < w->bigram_count; i++)
+        parts[i] = term_query(b, KS_PREFIX_BIGRAM, w->bigrams[i]->text, 0);
+    shim_query *q = shim_query_combine(SHIM_OP_PHRASE, parts, w->bigram_count, 0);
+    free_queries(parts, w->bigram_count);
+    free(parts);
+    if (b->status == KS_OK)
+        b->status = match_add_run(b->match, w->bigrams, w->bigram_count);
+    if (!q)
+        return NULL;
+    /* A phrase weighs the sum of its terms; keep a long compound from
+     * outweighing whole words just by having many bigrams. */
+    shim_query *scaled = shim_query_scale(q, WEIGHT_FRAGMENT / (double)w->bigram_count);
+    shim_query_free(q);
+    return scaled;
+}
+
+static shim_query *word_query(builder *b, const query_word *w)
+{
+    shim_query *whole = whole_word_query(b, w);
+    shim_query *parts[2] = {whole ? shim_query_scale(whole, WEIGHT_WHOLE_WORD) : NULL,
+                            fragment_query(b, w)};
+    shim_query_free(whole);
+    shim_query *q = shim_query_combine(SHIM_OP_OR, parts, 2, 0);
+    free_queries(parts, 2);
+    return q;
+}
+
+/* Analyzes text and returns its words; the caller frees *out_words and
+ * *out_slots. Terms stay valid until the analyzer's next run. */
+static size_t analyze_words(builder *b, const char *text, query_word **out_words,
+                            const ks_term ***out_slots)
+{
+    const ks_term *terms;
+    size_t count;
+    *out_words = NULL;
+    *out_slots = NULL;
+    b->status = ks_analyzer_run(b->analyzer, text, strlen(text), &terms, &count);
+    if (b->status != KS_OK || count == 0)
+        return 0;
+    *out_words = calloc(count, sizeof **out_words);
+    *out_slots = calloc(count, sizeof **out_slots);
+    if (!*out_words || !*out_slots) {
+        b->status = KS_ERR_NOMEM;
+        return 0;
+    }
+    return group_words(terms, count, *out_words, *out_slots);
+}
+
+typedef struct clause_list {
+    shim_query **items;
+    size_t count, cap;
+} clause_list;
+
+/* Adds a clause; clauses that match nothing (words the analyzer keeps no
+ * term of, such as punctuation) are dropped. */
+static void clause_list_push(builder *b, clause_list *list, shim_query *q)
+{
+    if (shim_query_is_empty(q)) {
+        shim_query_free(q);
+        return;
+    }
+    if (ks_grow((void **)&list->items, &list->cap, list->count + 1, sizeof *list->items) != KS_OK) {
+        b->status = KS_ERR_NOMEM;
+        shim_query_free(q);
+        return;
+    }
+    list->items[list->count++] = q;
+}
+
+static void clause_list_free(clause_list *list)
+{
+    free_queries(list->items, list->count);
+    free(list->items);
+}
+
+/* Unquoted words: each word separately, plus (collected by the caller) their
+ * whole forms for the proximity bonus. */
+static void build_words(builder *b, const char *text, clause_list *out, clause_list *proximity)
+{
+    query_word *words;
+    const ks_term **slots;
+    size_t count = analyze_words(b, text, &words, &slots);
+    for (size_t i = 0; i < count && b->status == KS_OK; i++) {
+        clause_list_push(b, out, word_query(b, &words[i]));
+        if (proximity)
+            clause_list_push(b, proximity, base_term_query(b, &words[i]));
+    }
+    free(words);
+    free(slots);
+}
+
+static shim_query *build_phrase(builder *b, const char *text)
+{
+    query_word *words;
+    const ks_term **slots;
+    size_t count = analyze_words(b, text, &words, &slots);
+    shim_query *q = NULL;
+    if (count == 1) {
+        q = word_query(b, &words[0]);
+    } else if (count > 1) {
+        shim_query **parts = calloc(count, sizeof *parts);
+        if (parts) {
+            for (size_t i = 0; i < count; i++) {
+                parts[i] = base_term_query(b, &words[i]);
+                for (size_t k = 0; k < words[i].whole_count && b->status == KS_OK; k++)
+                    b->status = match_add_word(b->match, words[i].whole[k]->text);
+            }
+            q = shim_query_combine(SHIM_OP_PHRASE, parts, count, 0);
+            free_queries(parts, count);
+            free(parts);
+        } else {
+            b->status = KS_ERR_NOMEM;
+        }
+    }
+    free(words);
+    free(slots);
+    return q;
+}
+
+static shim_query *build_node(builder *b, const ks_query_node *node, clause_list *proximity);
+
+static shim_query *build_alternatives(builder *b, const ks_query_node *node)
+{
+    clause_list parts = {0};
+    for (size_t i = 0; i < node->child_count; i++)
+        clause_list_push(b, &parts, build_node(b, node->children[i], NULL));
+    shim_query *q = shim_query_combine(SHIM_OP_OR, parts.items, parts.count, 0);
+    clause_list_free(&parts);
+    return q;
+}
+
+static shim_query *build_node(builder *b, const ks_query_node *node, clause_list *proximity)
+{
+    switch (node->kind) {
+    case KS_QUERY_WORD: {
+        clause_list words = {0};
+        build_words(b, node->text, &words, proximity);
+        shim_query *q = shim_query_combine(SHIM_OP_OR, words.items, words.count, 0);
+        clause_list_free(&words);
+        return q;
+    }
+    case KS_QUERY_PHRASE:
+        return build_phrase(b, node->text);
+    case KS_QUERY_OR:
+        return build_alternatives(b, node);
+    case KS_QUERY_AND:
+    case KS_QUERY_NOT:
+        break;
+    }
+    return NULL;
+}
+
+static shim_query *proximity_bonus(clause_list *proximity)
+{
+    if (proximity->count < 2 || proximity->count > MAX_PROXIMITY_WORDS)
+        return NULL;
+    shim_query *near = shim_query_combine(SHIM_OP_NEAR, proximity->items, proximity->count,
+                                          (uint32_t)(2 * proximity->count + 2));
+    if (!near)
+        return NULL;
+    shim_query *scaled = shim_query_scale(near, WEIGHT_PROXIMITY);
+    shim_query_free(near);
+    return scaled;
+}
+
+ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root, shim_query **out,
+                         ks_match_terms *out_terms, ks_buf *error)
+{
+    *out = NULL;
+    builder b = {analyzer, out_terms, error, KS_OK};
+    clause_list wanted = {0}, excluded = {0}, proximity = {0};
+    ks_match_terms ignored = {0};
+    for (size_t i = 0; i < root->child_count && b.status == KS_OK; i++) {
+        const ks_query_node *child = root->children[i];
+        if (child->kind == KS_QUERY_NOT) {
+            /* Excluded words must not be highlighted. */
+            b.match = &ignored;
+            clause_list_push(&b, &excluded, build_node(&b, child->children[0], NULL));
+            b.match = out_terms;
+        } else {
+            clause_list_push(&b, &wanted, build_node(&b, child, &proximity));
+        }
+    }
+    ks_match_terms_free(&ignored);
+    if (b.status == KS_OK && wanted.count == 0) {
+        ks_buf_clear(error);
+        ks_buf_append_str(error, excluded.count
+                                     ? "the query only excludes words; add a word to look for"
+                                     : "the query has no searchable words");
+        b.status = KS_ERR_BAD_QUERY;
+    }
+    if (b.status == KS_OK) {
+        clause_list_push(&b, &wanted, proximity_bonus(&proximity));
+        shim_query *positive = shim_query_combine(SHIM_OP_OR, wanted.items, wanted.count, 0);
+        if (positive && excluded.count) {
+            shim_query *negative = shim_query_combine(SHIM_OP_OR, excluded.items, excluded.count, 0);
+            shim_query *pair[2] = {positive, negative};
+            *out = shim_query_combine(SHIM_OP_AND_NOT, pair, 2, 0);
+            shim_query_free(positive);
+            shim_query_free(negative);
+        } else {
+            *out = positive;
+        }
+        if (!*out)
+            b.status = KS_ERR_NOMEM;
+    }
+    clause_list_free(&wanted);
+    clause_list_free(&excluded);
+    clause_list_free(&proximity);
+    return b.status;
+}

@@ -1,1 +1,714 @@
-/* placeholder */
+/* Files, folders and JSON Lines -> articles: the first stage of the pipeline.
+ * Raw bytes become clean UTF-8 here (BOMs, CRLF, CP949 and UTF-16 handled),
+ * and every input that cannot be read is reported and skipped, never fatal. */
+#include "kosearch_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unicode/ucnv.h>
+#include <unicode/ustring.h>
+
+/* A title longer than this is a first paragraph, not a title. */
+#define TITLE_MAX_BYTES 300
+
+/* ------------------------------------------------------------------------ */
+/* Decoding.                                                                */
+
+static const char REASON_BINARY[] = "binary file (NUL byte)";
+static const char REASON_NOT_UTF8[] = "invalid UTF-8 (not CP949/EUC-KR either)";
+static const char REASON_NOT_UTF16[] = "invalid UTF-16";
+static const char REASON_FROM_CP949[] = "converted from CP949/EUC-KR";
+static const char REASON_FROM_UTF16[] = "converted from UTF-16";
+
+/* Turns CRLF and lone CR into LF in out->data[from..], in place. */
+static void unix_line_ends(ks_buf *out, size_t from)
+{
+    size_t write = from;
+    for (size_t read = from; read < out->len; read++) {
+        char c = out->data[read];
+        if (c == '\r') {
+            if (read + 1 < out->len && out->data[read + 1] == '\n')
+                continue;
+            c = '\n';
+        }
+        out->data[write++] = c;
+    }
+    out->len = write;
+    out->data[write] = '\0';
+}
+
+static ks_status append_utf16_as_utf8(ks_buf *out, const UChar *units, size_t count)
+{
+    /* One UTF-16 unit never takes more than three UTF-8 bytes; count is one
+     * chunk, so the sizes fit ICU's int32_t. */
+    size_t room = 3 * count + 1;
+    ks_status st = ks_grow((void **)&out->data, &out->cap, out->len + room, 1);
+    if (st != KS_OK)
+        return st;
+    UErrorCode err = U_ZERO_ERROR;
+    int32_t written = 0;
+    u_strToUTF8(out->data + out->len, (int32_t)room, &written, units, (int32_t)count, &err);
+    if (U_FAILURE(err))
+        return KS_ERR_ENCODING;
+    out->len += (size_t)written;
+    out->data[out->len] = '\0';
+    return KS_OK;
+}
+
+/* Code points a legacy code page gives bytes it has no character for:
+ * ICU's windows-949 maps 0x80 to U+0080, 0xFF to U+F8F7 and the user-defined
+ * rows to private use. Real Korean text has none of them. */
+static bool is_placeholder_unit(UChar unit)
+{
+    return (unit >= 0x80 && unit <= 0x9F) || (unit >= 0xE000 && unit <= 0xF8FF);
+}
+
+static bool has_placeholder(const UChar *units, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (is_placeholder_unit(units[i]))
+            return true;
+    return false;
+}
+
+/* Converts bytes in `charset` to UTF-8 appended to out. Any byte the charset
+ * does not define stops the conversion: KS_ERR_ENCODING with *bad_offset at
+ * that byte (or -1 when a placeholder was refused). Works in chunks, so a
+ * large file needs no second copy in UTF-16. ICU caches converter data, so
+ * opening one per file is cheap. */
+static ks_status convert_to_utf8(const char *charset, bool refuse_placeholders,
+                                 const char *bytes, size_t len, ks_buf *out, long *bad_offset)
+{
+    UErrorCode err = U_ZERO_ERROR;
+    UConverter *converter = ucnv_open(charset, &err);
+    if (U_FAILURE(err))
+        return KS_ERR_INTERNAL;
+    ucnv_setToUCallBack(converter, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &err);
+    UChar units[8192];
+    size_t carried = 0; /* a lead surrogate waiting for its trail */
+    const char *source = bytes, *end = bytes + len;
+    ks_status st = U_FAILURE(err) ? KS_ERR_INTERNAL : KS_OK;
+    bool more = st == KS_OK;
+    while (more) {
+        UChar *target = units + carried;
+        err = U_ZERO_ERROR;
+        ucnv_toUnicode(converter, &target, units + sizeof units / sizeof units[0], &source, end,
+                       NULL, true, &err);
+        more = err == U_BUFFER_OVERFLOW_ERROR;
+        if (U_FAILURE(err) && !more) {
+            char invalid[32];
+            int8_t invalid_len = sizeof invalid;
+            UErrorCode ignored = U_ZERO_ERROR;
+            ucnv_getInvalidChars(converter, invalid, &invalid_len, &ignored);
+            *bad_offset = (long)(source - bytes) - (U_FAILURE(ignored) ? 0 : invalid_len);
+            st = KS_ERR_ENCODING;
+            break;
+        }
+        size_t count = (size_t)(target - units);
+        if (refuse_placeholders && has_placeholder(units, count)) {
+            st = KS_ERR_ENCODING;
+            break;
+        }
+        carried = more && count && U16_IS_LEAD(units[count - 1]) ? 1 : 0;
+        st = append_utf16_as_utf8(out, units, count - carried);
+        if (st != KS_OK)
+            break;
+        if (carried)
+            units[0] = units[count - 1];
+    }
+    ucnv_close(converter);
+    return st;
+}
+
+/* Whether the bytes read better as UTF-8 with a few broken bytes than as
+ * another encoding: CP949 Korean makes an invalid UTF-8 byte of nearly every
+ * syllable, while a UTF-8 file with one stray Latin-1 byte has far more good
+ * multi-byte characters than bad bytes. Without this, such a file could
+ * "convert" from CP949 into nonsense. */
+static bool mostly_utf8(const char *bytes, size_t len)
+{
+    size_t good = 0, bad = 0;
+    for (size_t i = 0; i < len;) {
+        size_t at = i;
+        uint32_t c = ks_utf8_next(bytes, len, &i);
+        if (i - at > 1)
+            good++;
+        else if (c == 0xFFFD)
+            bad++;
+    }
+    return good > bad;
+}
+
+static ks_status decode_utf16(const char *bytes, size_t len, bool little_endian, ks_buf *out,
+                              long *bad_offset, const char **reason)
+{
+    for (size_t i = 2; i + 1 < len; i += 2)
+        if (bytes[i] == 0 && bytes[i + 1] == 0) {
+            *bad_offset = (long)i;
+            *reason = REASON_BINARY;
+            return KS_ERR_BAD_INPUT;
+        }
+    ks_status st = convert_to_utf8(little_endian ? "UTF-16LE" : "UTF-16BE", false, bytes + 2,
+                                   len - 2, out, bad_offset);
+    if (st == KS_ERR_ENCODING) {
+        if (*bad_offset >= 0)
+            *bad_offset += 2;
+        *reason = REASON_NOT_UTF16;
+    } else if (st == KS_OK) {
+        *reason = REASON_FROM_UTF16;
+    }
+    return st;
+}
+
+static ks_status decode_bytes(const char *bytes, size_t len, ks_buf *out, long *bad_offset,
+                              const char **reason)
+{
+    const unsigned char *u = (const unsigned char *)bytes;
+    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+        return decode_utf16(bytes, len, u[0] == 0xFF, out, bad_offset, reason);
+    const char *nul = memchr(bytes, '\0', len);
+    if (nul) {
+        *bad_offset = (long)(nul - bytes);
+        *reason = REASON_BINARY;
+        return KS_ERR_BAD_INPUT;
+    }
+    bool bom = len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF;
+    size_t skip = bom ? 3 : 0;
+    size_t valid = ks_utf8_valid_prefix(bytes + skip, len - skip);
+    if (valid == len - skip)
+        return ks_buf_append(out, bytes + skip, len - skip);
+    /* A UTF-8 BOM says what the file is meant to be: no second guess. */
+    if (!bom && !mostly_utf8(bytes, len)) {
+        long ignored = -1;
+        ks_status st = convert_to_utf8("windows-949", true, bytes, len, out, &ignored);
+        if (st == KS_OK)
+            *reason = REASON_FROM_CP949;
+        if (st == KS_OK || st == KS_ERR_NOMEM)
+            return st;
+        ks_buf_clear(out); /* not CP949 either (or no CP949 data in this ICU) */
+    }
+    *bad_offset = (long)(skip + valid);
+    *reason = REASON_NOT_UTF8;
+    return KS_ERR_ENCODING;
+}
+
+/* Replaces out's contents. *out_reason is NULL for UTF-8 input taken as it
+ * is, says where the text came from when it was converted, and why it was
+ * refused otherwise (static strings). *out_bad_offset is -1 unless a byte is
+ * to blame. */
+ks_status ks_decode_text(const char *bytes, size_t len, ks_buf *out, long *out_bad_offset,
+                         const char **out_reason)
+{
+    long bad_offset = -1;
+    const char *reason = NULL;
+    if (!out || (!bytes && len))
+        return KS_ERR_INVALID_ARGUMENT;
+    ks_buf_clear(out);
+    ks_status st = ks_buf_append(out, "", 0); /* data is never NULL on success */
+    if (st == KS_OK)
+        st = decode_bytes(bytes ? bytes : "", len, out, &bad_offset, &reason);
+    if (st == KS_OK)
+        unix_line_ends(out, 0);
+    else
+        ks_buf_clear(out);
+    if (out_bad_offset)
+        *out_bad_offset = bad_offset;
+    if (out_reason)
+        *out_reason = reason;
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The reader and its problem reports.                                      */
+
+typedef struct folder_id {
+    dev_t device;
+    ino_t inode;
+} folder_id;
+
+typedef struct reader {
+    const ks_reader_callbacks *callbacks;
+    folder_id *open_folders; /* the folders on the path being walked */
+    size_t open_count, open_cap;
+    ks_buf raw, text;        /* reused for every text file */
+} reader;
+
+/* byte_offset counts from the start of the file (text files) or of the line
+ * (JSONL records), from 0; -1 when no byte is to blame. Messages about a
+ * JSONL line name the byte themselves, since a line number is what a user
+ * is shown first. */
+__attribute__((format(printf, 5, 6)))
+static void report(reader *rd, const char *origin, long line, long byte_offset,
+                   const char *format, ...)
+{
+    if (!rd->callbacks->on_problem)
+        return;
+    ks_buf message = {0};
+    va_list args;
+    va_start(args, format);
+    int need = vsnprintf(NULL, 0, format, args);
+    va_end(args);
+    if (need >= 0 && ks_grow((void **)&message.data, &message.cap, (size_t)need + 1, 1) == KS_OK) {
+        va_start(args, format);
+        vsnprintf(message.data, (size_t)need + 1, format, args);
+        va_end(args);
+    }
+    rd->callbacks->on_problem(rd->callbacks->context, origin, line, byte_offset,
+                              message.data ? message.data : format);
+    ks_buf_free(&message);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Text files: one article each.                                            */
+
+static bool is_blank_byte(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* The first non-empty line, trimmed and cut to TITLE_MAX_BYTES at a
+ * character boundary. */
+static char *first_line_title(const char *text, size_t len)
+{
+    size_t start = 0;
+    while (start < len && is_blank_byte(text[start]))
+        start++;
+    size_t end = start;
+    while (end < len && text[end] != '\n')
+        end++;
+    while (end > start && is_blank_byte(text[end - 1]))
+        end--;
+    if (end - start > TITLE_MAX_BYTES) {
+        end = start + TITLE_MAX_BYTES;
+        while (end > start && ((unsigned char)text[end] & 0xC0) == 0x80)
+            end--;
+    }
+    return ks_strndup(text + start, end - start);
+}
+
+static bool is_blank_text(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!is_blank_byte(text[i]))
+            return false;
+    return true;
+}
+
+/* Reads all of fd into buf; false with errno set on a read error. */
+static bool read_all(int fd, ks_buf *buf, ks_status *st)
+{
+    ks_buf_clear(buf);
+    for (;;) {
+        *st = ks_grow((void **)&buf->data, &buf->cap, buf->len + 65536 + 1, 1);
+        if (*st != KS_OK)
+            return true;
+        ssize_t got = read(fd, buf->data + buf->len, buf->cap - buf->len - 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return false;
+        if (got == 0)
+            break;
+        buf->len += (size_t)got;
+    }
+    buf->data[buf->len] = '\0';
+    return true;
+}
+
+static ks_status deliver_text(reader *rd, const char *path, const struct stat *info)
+{
+    long offset = -1;
+    const char *reason = NULL;
+    ks_status st = ks_decode_text(rd->raw.data, rd->raw.len, &rd->text, &offset, &reason);
+    if (st == KS_ERR_NOMEM || st == KS_ERR_INTERNAL)
+        return st;
+    if (st != KS_OK) {
+        report(rd, path, 0, offset, "%s", reason ? reason : "cannot decode");
+        return KS_OK;
+    }
+    if (is_blank_text(rd->text.data, rd->text.len)) {
+        report(rd, path, 0, -1, "empty file");
+        return KS_OK;
+    }
+    char *title = first_line_title(rd->text.data, rd->text.len);
+    if (!title)
+        return KS_ERR_NOMEM;
+    ks_source_article source = {
+        .article = {.id = path, .title = title, .body = rd->text.data,
+                    .body_len = rd->text.len, .source_size = (uint64_t)info->st_size,
+                    .source_mtime = (int64_t)info->st_mtime, .origin = path},
+        .origin = path,
+        .line = 0,
+    };
+    st = rd->callbacks->on_article(rd->callbacks->context, &source);
+    free(title);
+    return st;
+}
+
+static ks_status read_text_file(reader *rd, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        report(rd, path, 0, -1, "cannot read: %s", strerror(errno));
+        return KS_OK;
+    }
+    struct stat info;
+    ks_status st = KS_OK;
+    bool ok = fstat(fd, &info) == 0;
+    const ks_reader_callbacks *cb = rd->callbacks;
+    /* An unchanged file need not be read again. */
+    if (ok && cb->wants_file &&
+        !cb->wants_file(cb->context, path, (uint64_t)info.st_size, (int64_t)info.st_mtime)) {
+        close(fd);
+        return KS_OK;
+    }
+    if (!ok || !read_all(fd, &rd->raw, &st)) {
+        report(rd, path, 0, -1, "cannot read: %s", strerror(errno));
+        close(fd);
+        return KS_OK;
+    }
+    close(fd);
+    return st == KS_OK ? deliver_text(rd, path, &info) : st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* JSON Lines: one article per line.                                        */
+
+typedef struct jsonl_input {
+    const char *origin;
+    const char *file;  /* the file's path; NULL for stdin */
+    int64_t mtime;
+    json_t *seen_ids; /* id -> first line number, used as a set */
+    long line;
+} jsonl_input;
+
+/* Reads an optional string field; false (reported) when it has another type. */
+static bool optional_string(reader *rd, jsonl_input *in, json_t *record, const char *key,
+                            const char **out)
+{
+    json_t *value = json_object_get(record, key);
+    *out = NULL;
+    if (!value || json_is_null(value))
+        return true;
+    if (!json_is_string(value)) {
+        report(rd, in->origin, in->line, -1, "\"%s\" must be a string", key);
+        return false;
+    }
+    *out = json_string_value(value);
+    return true;
+}
+
+/* The record's id as text in idbuf; false (reported) when missing or bad. */
+static bool record_id(reader *rd, jsonl_input *in, json_t *record, char *idbuf, size_t size,
+                      const char **out)
+{
+    json_t *id = json_object_get(record, "id");
+    if (!id) {
+        report(rd, in->origin, in->line, -1, "missing \"id\"");
+        return false;
+    }
+    if (json_is_integer(id)) {
+        snprintf(idbuf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+        *out = idbuf;
+        return true;
+    }
+    if (!json_is_string(id)) {
+        report(rd, in->origin, in->line, -1, "\"id\" must be a string or an integer");
+        return false;
+    }
+    *out = json_string_value(id);
+    if (!**out) {
+        report(rd, in->origin, in->line, -1, "\"id\" is empty");
+        return false;
+    }
+    return true;
+}
+
+static bool record_body(reader *rd, jsonl_input *in, json_t *record, const char **out,
+                        size_t *out_len)
+{
+    json_t *body = json_object_get(record, "body");
+    if (!body) {
+        report(rd, in->origin, in->line, -1, "missing \"body\"");
+        return false;
+    }
+    if (!json_is_string(body)) {
+        report(rd, in->origin, in->line, -1, "\"body\" must be a string");
+        return false;
+    }
+    *out = json_string_value(body);
+    *out_len = json_string_length(body);
+    if (is_blank_text(*out, *out_len)) {
+        report(rd, in->origin, in->line, -1, "\"body\" is empty");
+        return false;
+    }
+    return true;
+}
+
+/* Remembers id; *fresh is false (and reported) when an earlier line had it. */
+static ks_status claim_id(reader *rd, jsonl_input *in, const char *id, bool *fresh)
+{
+    json_t *first = json_object_get(in->seen_ids, id);
+    *fresh = first == NULL;
+    if (first) {
+        report(rd, in->origin, in->line, -1,
+               "duplicate id \"%s\" (first at line %" JSON_INTEGER_FORMAT "); skipped", id,
+               json_integer_value(first));
+        return KS_OK;
+    }
+    return json_object_set_new(in->seen_ids, id, json_integer(in->line)) == 0 ? KS_OK
+                                                                           : KS_ERR_NOMEM;
+}
+
+static ks_status deliver_record(reader *rd, jsonl_input *in, json_t *record, size_t line_len)
+{
+    char idbuf[32];
+    ks_source_article source = {.origin = in->origin, .line = in->line};
+    ks_article *article = &source.article;
+    if (!json_is_object(record)) {
+        report(rd, in->origin, in->line, -1, "not a JSON object");
+        return KS_OK;
+    }
+    if (!record_id(rd, in, record, idbuf, sizeof idbuf, &article->id) ||
+        !record_body(rd, in, record, &article->body, &article->body_len) ||
+        !optional_string(rd, in, record, "title", &article->title) ||
+        !optional_string(rd, in, record, "date", &article->date) ||
+        !optional_string(rd, in, record, "url", &article->url))
+        return KS_OK;
+    bool fresh;
+    ks_status st = claim_id(rd, in, article->id, &fresh);
+    if (st != KS_OK || !fresh)
+        return st;
+    /* A record has no size or time of its own: the line's length and the
+     * file's time stand in, and the indexer's content hash decides. */
+    article->source_size = line_len;
+    article->source_mtime = in->mtime;
+    article->origin = in->file;
+    return rd->callbacks->on_article(rd->callbacks->context, &source);
+}
+
+static ks_status read_record(reader *rd, jsonl_input *in, char *line, size_t len)
+{
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        len--;
+    if (in->line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+        line += 3;
+        len -= 3;
+    }
+    if (is_blank_text(line, len))
+        return KS_OK;
+    size_t valid = ks_utf8_valid_prefix(line, len);
+    if (valid != len) {
+        report(rd, in->origin, in->line, (long)valid, "invalid UTF-8 at byte %zu", valid);
+        return KS_OK;
+    }
+    json_error_t error;
+    json_t *record = json_loadb(line, len, JSON_REJECT_DUPLICATES, &error);
+    if (!record) {
+        long at = error.position > 0 ? error.position - 1 : 0;
+        report(rd, in->origin, in->line, at, "invalid JSON at byte %ld: %s", at, error.text);
+        return KS_OK;
+    }
+    ks_status st = deliver_record(rd, in, record, len);
+    json_decref(record);
+    return st;
+}
+
+static ks_status read_jsonl_stream(reader *rd, FILE *file, const char *origin)
+{
+    struct stat info;
+    jsonl_input in = {.origin = origin, .seen_ids = json_object()};
+    in.file = strcmp(origin, "-") == 0 ? NULL : origin;
+    if (!in.seen_ids)
+        return KS_ERR_NOMEM;
+    if (fstat(fileno(file), &info) == 0 && S_ISREG(info.st_mode))
+        in.mtime = (int64_t)info.st_mtime;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    ks_status st = KS_OK;
+    while (st == KS_OK && (got = getline(&line, &cap, file)) >= 0) {
+        in.line++;
+        st = read_record(rd, &in, line, (size_t)got);
+    }
+    if (st == KS_OK && ferror(file))
+        report(rd, origin, in.line + 1, -1, "cannot read: %s", strerror(errno));
+    free(line);
+    json_decref(in.seen_ids);
+    return st;
+}
+
+static ks_status read_jsonl_file(reader *rd, const char *path)
+{
+    FILE *file = fopen(path, "rb");
+    if (!file) {
+        report(rd, path, 0, -1, "cannot read: %s", strerror(errno));
+        return KS_OK;
+    }
+    ks_status st = read_jsonl_stream(rd, file, path);
+    fclose(file);
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Folders.                                                                 */
+
+static bool has_extension(const char *name, const char *extension)
+{
+    size_t n = strlen(name), e = strlen(extension);
+    return n > e && strcasecmp(name + n - e, extension) == 0;
+}
+
+static bool is_jsonl_name(const char *name)
+{
+    return has_extension(name, ".jsonl");
+}
+
+/* Files a folder walk reads; others are silently left alone. */
+static bool is_article_name(const char *name)
+{
+    return has_extension(name, ".txt") || has_extension(name, ".md") || is_jsonl_name(name);
+}
+
+static ks_status read_file(reader *rd, const char *path)
+{
+    return is_jsonl_name(path) ? read_jsonl_file(rd, path) : read_text_file(rd, path);
+}
+
+/* Byte order, not the locale's collation: the same walk on every machine. */
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int is_visible(const struct dirent *entry)
+{
+    return entry->d_name[0] != '.';
+}
+
+static ks_status walk_folder(reader *rd, const char *path, const struct stat *info);
+
+static ks_status read_entry(reader *rd, const char *path, const char *name)
+{
+    struct stat info;
+    if (stat(path, &info) != 0) {
+        struct stat link;
+        if (errno == ENOENT && lstat(path, &link) == 0 && S_ISLNK(link.st_mode))
+            report(rd, path, 0, -1, "broken symbolic link");
+        else
+            report(rd, path, 0, -1, "cannot read: %s", strerror(errno));
+        return KS_OK;
+    }
+    if (S_ISDIR(info.st_mode))
+        return walk_folder(rd, path, &info);
+    if (S_ISREG(info.st_mode) && is_article_name(name))
+        return read_file(rd, path);
+    return KS_OK;
+}
+
+/* Pushes the folder on the walked path, unless it is there already: a
+ * symbolic link back to a folder being read would make the walk endless. */
+static ks_status enter_folder(reader *rd, const char *path, const struct stat *info,
+                              bool *entered)
+{
+    *entered = false;
+    for (size_t i = 0; i < rd->open_count; i++)
+        if (rd->open_folders[i].device == info->st_dev &&
+            rd->open_folders[i].inode == info->st_ino) {
+            report(rd, path, 0, -1, "symbolic link loop: folder already being read; skipped");
+            return KS_OK;
+        }
+    ks_status st = ks_grow((void **)&rd->open_folders, &rd->open_cap, rd->open_count + 1,
+                           sizeof(folder_id));
+    if (st != KS_OK)
+        return st;
+    rd->open_folders[rd->open_count++] = (folder_id){info->st_dev, info->st_ino};
+    *entered = true;
+    return KS_OK;
+}
+
+static ks_status walk_entries(reader *rd, const char *path, struct dirent **entries, int count)
+{
+    ks_buf child = {0};
+    size_t base = strlen(path);
+    while (base > 1 && path[base - 1] == '/')
+        base--;
+    ks_status st = KS_OK;
+    for (int i = 0; i < count && st == KS_OK; i++) {
+        ks_buf_clear(&child);
+        st = ks_buf_append(&child, path, base);
+        if (st == KS_OK && !(base == 1 && path[0] == '/'))
+            st = ks_buf_append(&child, "/", 1);
+        if (st == KS_OK)
+            st = ks_buf_append_str(&child, entries[i]->d_name);
+        if (st == KS_OK)
+            st = read_entry(rd, child.data, entries[i]->d_name);
+    }
+    ks_buf_free(&child);
+    return st;
+}
+
+static ks_status walk_folder(reader *rd, const char *path, const struct stat *info)
+{
+    bool entered;
+    ks_status st = enter_folder(rd, path, info, &entered);
+    if (st != KS_OK || !entered)
+        return st;
+    struct dirent **entries = NULL;
+    int count = scandir(path, &entries, is_visible, by_name);
+    if (count < 0) {
+        if (errno == ENOMEM)
+            st = KS_ERR_NOMEM;
+        else
+            report(rd, path, 0, -1, "cannot read folder: %s", strerror(errno));
+    } else {
+        st = walk_entries(rd, path, entries, count);
+        for (int i = 0; i < count; i++)
+            free(entries[i]);
+        free(entries);
+    }
+    rd->open_count--;
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static ks_status read_named_path(reader *rd, const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return read_jsonl_stream(rd, stdin, "-");
+    struct stat info;
+    if (stat(path, &info) != 0) {
+        int error = errno;
+        report(rd, path, 0, -1, "%s", strerror(error));
+        if (error == ENOMEM)
+            return KS_ERR_NOMEM;
+        return error == ENOENT || error == ENOTDIR ? KS_ERR_NOT_FOUND : KS_ERR_IO;
+    }
+    if (S_ISDIR(info.st_mode))
+        return walk_folder(rd, path, &info);
+    /* Named on purpose: read whatever the extension, pipes included. */
+    return read_file(rd, path);
+}
+
+KS_API ks_status ks_read_path(const char *path, const ks_reader_callbacks *callbacks)
+{
+    if (!path || !callbacks || !callbacks->on_article)
+        return KS_ERR_INVALID_ARGUMENT;
+    reader rd = {.callbacks = callbacks};
+    ks_status st = read_named_path(&rd, path);
+    free(rd.open_folders);
+    ks_buf_free(&rd.raw);
+    ks_buf_free(&rd.text);
+    return st;
+}

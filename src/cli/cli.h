@@ -1,0 +1,54 @@
+/* The kosearch command: shared helpers for the subcommands, which sit on
+ * top of the public API (kosearch.h) only. */
+#ifndef KOSEARCH_CLI_H
+#define KOSEARCH_CLI_H
+
+#include "kosearch.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit statuses, as grep and ripgrep use them. */
+enum {
+    EXIT_HITS = 0,
+    EXIT_NO_HITS = 1,
+    EXIT_TROUBLE = 2,
+    EXIT_INTERRUPTED = 130
+};
+
+/* Prints "kosearch: message" to stderr. */
+void cli_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the usage error and a pointer to --help; returns EXIT_TROUBLE. */
+int cli_usage_error(const char *command, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The database path: --db, else $KOSEARCH_DB, else
+ * $XDG_DATA_HOME/kosearch/default.db (~/.local/share when unset).
+ * Returns a malloc'd string. */
+char *cli_database_path(const char *option);
+/* Creates the folders above `path` so a new database can be made there. */
+bool cli_make_parent_folders(const char *path);
+
+/* Opens the database, printing the reason on failure (NULL then). */
+ks_db *cli_open_database(const char *path, unsigned flags);
+
+/* Parses a whole non-negative number; false on junk. */
+bool cli_parse_size(const char *text, size_t *out);
+
+/* Whether to colour output: --color=auto|always|never, NO_COLOR, a terminal. */
+typedef enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
+bool cli_parse_color(const char *text, cli_color *out);
+bool cli_use_color(cli_color choice, FILE *stream);
+
+/* Joins argv[0..argc) with single spaces; malloc'd. */
+char *cli_join_words(int argc, char **argv);
+
+/* Subcommands: each takes its own argv (argv[0] is the subcommand name). */
+int cmd_index(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+#endif /* KOSEARCH_CLI_H */

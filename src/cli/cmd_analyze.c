@@ -1,0 +1,85 @@
+/* kosearch analyze: the terms the analyzer makes of a text, with positions
+ * and byte spans, exactly as documents and queries are analyzed. */
+#include "cli.h"
+#include "output.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: kosearch analyze [OPTIONS] TEXT...\n"
+    "\n"
+    "Show how kosearch analyzes TEXT: one term per line with its kind (surface,\n"
+    "stem, compound, bigram), position, byte span and text.\n"
+    "\n"
+    "Options:\n"
+    "  --format FORMAT   text (default) or json (JSON Lines, one term per line)\n"
+    "  -h, --help        show this help\n";
+
+static const char *kind_name(ks_term_kind kind)
+{
+    switch (kind) {
+    case KS_TERM_SURFACE: return "surface";
+    case KS_TERM_STEM: return "stem";
+    case KS_TERM_COMPOUND: return "compound";
+    case KS_TERM_BIGRAM: return "bigram";
+    }
+    return "?";
+}
+
+static void print_term(const ks_term *term, output_format format)
+{
+    if (format == OUTPUT_JSON) {
+        json_t *line = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "text", term->text, "kind",
+                                 kind_name(term->kind), "word", (json_int_t)term->word,
+                                 "position", (json_int_t)term->position, "start",
+                                 (json_int_t)term->start, "end", (json_int_t)term->end);
+        json_dumpf(line, stdout, JSON_COMPACT);
+        fputc('\n', stdout);
+        json_decref(line);
+    } else {
+        printf("%u\t%u\t%s\t%zu-%zu\t%s\n", term->word, term->position, kind_name(term->kind),
+               term->start, term->end, term->text);
+    }
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    output_format format = OUTPUT_TEXT;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (!output_parse_format(optarg, &format) || format == OUTPUT_TSV || format == OUTPUT_TREC)
+                return cli_usage_error("analyze", "--format must be text or json, not '%s'", optarg);
+            break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return cli_usage_error("analyze", "invalid option");
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("analyze", "no TEXT given");
+    char *text = cli_join_words(argc - optind, argv + optind);
+    ks_analysis *analysis = NULL;
+    ks_status st = text ? ks_analyze(&analysis, text, strlen(text)) : KS_ERR_NOMEM;
+    if (st != KS_OK) {
+        cli_error("cannot analyze: %s", ks_status_string(st));
+        free(text);
+        return EXIT_TROUBLE;
+    }
+    if (format == OUTPUT_TEXT)
+        printf("word\tpos\tkind\tbytes\tterm\n");
+    for (size_t i = 0; i < ks_analysis_count(analysis); i++)
+        print_term(ks_analysis_term(analysis, i), format);
+    ks_analysis_free(analysis);
+    free(text);
+    return fflush(stdout) == 0 ? 0 : EXIT_TROUBLE;
+}

@@ -1,0 +1,264 @@
+/* kosearch batch: many queries against one database, one per line
+ * ("query" or "qid<TAB>query"), optionally spread over threads with one
+ * database handle each. Output keeps the input order. */
+#include "cli.h"
+#include "output.h"
+
+#include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_JOBS 64
+
+static const char usage[] =
+    "Usage: kosearch batch [OPTIONS] [FILE|-]\n"
+    "\n"
+    "Run one query per line of FILE (default: stdin). A line is either a query or\n"
+    "qid<TAB>query; without a qid the line number is used. Lines that are empty or\n"
+    "start with # are ignored.\n"
+    "\n"
+    "Options:\n"
+    "  --db PATH         the database (default: $KOSEARCH_DB, else\n"
+    "                    $XDG_DATA_HOME/kosearch/default.db)\n"
+    "  -n, --limit N     hits per query (default 10)\n"
+    "  --format FORMAT   tsv (default: qid rank score id#passage title section snippet),\n"
+    "                    jsonl (search's JSON with a \"qid\" field), or\n"
+    "                    trec (qid Q0 id#passage rank score kosearch)\n"
+    "  -j, --jobs N      run queries on N threads (default 1)\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "A bad line is reported on stderr with its line number and skipped.\n"
+    "Exit status: 0 every line ran, 1 some lines were skipped, 2 error.\n";
+
+typedef struct batch_query {
+    char *qid;
+    char *text;
+    long line;
+    char *output;       /* rendered hits, or NULL */
+    size_t output_len;
+    char *error;        /* why the line was skipped, or NULL */
+    bool done;
+} batch_query;
+
+typedef struct batch_run {
+    const char *db_path;
+    ks_search_options search;
+    output_style style;
+    batch_query *queries;
+    size_t count;
+    atomic_size_t next;
+    pthread_mutex_t lock;
+    pthread_cond_t finished;
+    bool failed;        /* a database could not be opened */
+    char *failure;
+} batch_run;
+
+/* Splits "qid<TAB>query" lines; trailing CR and LF are removed. */
+static bool read_queries(FILE *in, const char *name, batch_run *run, size_t *cap)
+{
+    char *line = NULL;
+    size_t line_cap = 0;
+    ssize_t len;
+    long number = 0;
+    while ((len = getline(&line, &line_cap, in)) != -1) {
+        number++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue;
+        if (run->count == *cap) {
+            *cap = *cap ? *cap * 2 : 64;
+            batch_query *grown = realloc(run->queries, *cap * sizeof *grown);
+            if (!grown) {
+                free(line);
+                return false;
+            }
+            run->queries = grown;
+        }
+        batch_query *q = &run->queries[run->count++];
+        memset(q, 0, sizeof *q);
+        q->line = number;
+        char *tab = strchr(line, '\t');
+        char number_text[32];
+        snprintf(number_text, sizeof number_text, "%ld", number);
+        q->qid = tab ? strndup(line, (size_t)(tab - line)) : strdup(number_text);
+        q->text = strdup(tab ? tab + 1 : line);
+        if (!q->qid || !q->text) {
+            free(line);
+            return false;
+        }
+    }
+    free(line);
+    if (ferror(in)) {
+        cli_error("cannot read %s", name);
+        return false;
+    }
+    return true;
+}
+
+static void render(batch_run *run, ks_db *db, batch_query *q)
+{
+    ks_results *results = NULL;
+    if (ks_search(db, q->text, &run->search, &results) != KS_OK) {
+        q->error = strdup(ks_db_error(db));
+        return;
+    }
+    FILE *out = open_memstream(&q->output, &q->output_len);
+    if (out) {
+        output_style style = run->style;
+        style.query_id = q->qid;
+        for (size_t i = 0; i < ks_results_count(results); i++)
+            output_hit(out, &style, ks_results_hit(results, i));
+        fclose(out);
+    } else {
+        q->error = strdup("out of memory");
+    }
+    ks_results_free(results);
+}
+
+static void *worker(void *context)
+{
+    batch_run *run = context;
+    ks_db *db = NULL;
+    if (ks_db_open(&db, run->db_path, KS_OPEN_READ) != KS_OK) {
+        pthread_mutex_lock(&run->lock);
+        if (!run->failed)
+            run->failure = strdup(db ? ks_db_error(db) : "cannot open the database");
+        run->failed = true;
+        pthread_cond_broadcast(&run->finished);
+        pthread_mutex_unlock(&run->lock);
+        ks_db_close(db);
+        return NULL;
+    }
+    size_t i;
+    while ((i = atomic_fetch_add(&run->next, 1)) < run->count) {
+        render(run, db, &run->queries[i]);
+        pthread_mutex_lock(&run->lock);
+        run->queries[i].done = true;
+        pthread_cond_broadcast(&run->finished);
+        pthread_mutex_unlock(&run->lock);
+    }
+    ks_db_close(db);
+    return NULL;
+}
+
+/* Prints results in input order as they complete; returns skipped lines. */
+static size_t print_in_order(batch_run *run, const char *name)
+{
+    size_t skipped = 0;
+    for (size_t i = 0; i < run->count; i++) {
+        batch_query *q = &run->queries[i];
+        pthread_mutex_lock(&run->lock);
+        while (!q->done && !run->failed)
+            pthread_cond_wait(&run->finished, &run->lock);
+        bool failed = run->failed && !q->done;
+        pthread_mutex_unlock(&run->lock);
+        if (failed)
+            break;
+        if (q->error) {
+            fprintf(stderr, "kosearch: %s:%ld: %s; skipped\n", name, q->line, q->error);
+            skipped++;
+        } else if (q->output) {
+            fwrite(q->output, 1, q->output_len, stdout);
+        }
+        free(q->output);
+        q->output = NULL;
+    }
+    return skipped;
+}
+
+static void free_queries(batch_run *run)
+{
+    for (size_t i = 0; i < run->count; i++) {
+        free(run->queries[i].qid);
+        free(run->queries[i].text);
+        free(run->queries[i].output);
+        free(run->queries[i].error);
+    }
+    free(run->queries);
+}
+
+static int run_batch(batch_run *run, size_t jobs, const char *name)
+{
+    pthread_t threads[MAX_JOBS];
+    size_t started = 0;
+    for (; started < jobs; started++)
+        if (pthread_create(&threads[started], NULL, worker, run) != 0)
+            break;
+    if (started == 0) {
+        cli_error("cannot start a thread");
+        return EXIT_TROUBLE;
+    }
+    size_t skipped = print_in_order(run, name);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    if (run->failed) {
+        cli_error("%s", run->failure ? run->failure : "cannot open the database");
+        return EXIT_TROUBLE;
+    }
+    if (fflush(stdout) != 0)
+        return EXIT_TROUBLE;
+    return skipped ? 1 : 0;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},     {"limit", required_argument, NULL, 'n'},
+        {"format", required_argument, NULL, 'f'}, {"jobs", required_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    const char *db_option = NULL;
+    batch_run run = {0};
+    run.style.format = OUTPUT_TSV;
+    size_t jobs = 1;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "n:j:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': db_option = optarg; break;
+        case 'n':
+            if (!cli_parse_size(optarg, &run.search.limit) || run.search.limit == 0)
+                return cli_usage_error("batch", "--limit needs a whole number above 0, not '%s'", optarg);
+            break;
+        case 'f':
+            if (!output_parse_format(optarg, &run.style.format) || run.style.format == OUTPUT_TEXT)
+                return cli_usage_error("batch", "--format must be tsv, jsonl or trec, not '%s'", optarg);
+            break;
+        case 'j':
+            if (!cli_parse_size(optarg, &jobs) || jobs == 0 || jobs > MAX_JOBS)
+                return cli_usage_error("batch", "--jobs needs a number from 1 to %d, not '%s'", MAX_JOBS, optarg);
+            break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return cli_usage_error("batch", "invalid option");
+        }
+    }
+    if (argc - optind > 1)
+        return cli_usage_error("batch", "give at most one FILE");
+    const char *name = optind < argc ? argv[optind] : "-";
+    FILE *in = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
+    if (!in) {
+        cli_error("cannot open %s: %m", name);
+        return EXIT_TROUBLE;
+    }
+    size_t cap = 0;
+    bool read_ok = read_queries(in, strcmp(name, "-") == 0 ? "stdin" : name, &run, &cap);
+    if (in != stdin)
+        fclose(in);
+    char *path = cli_database_path(db_option);
+    int status = EXIT_TROUBLE;
+    if (read_ok && path) {
+        run.db_path = path;
+        pthread_mutex_init(&run.lock, NULL);
+        pthread_cond_init(&run.finished, NULL);
+        status = run_batch(&run, jobs, strcmp(name, "-") == 0 ? "stdin" : name);
+        pthread_mutex_destroy(&run.lock);
+        pthread_cond_destroy(&run.finished);
+    }
+    free(run.failure);
+    free_queries(&run);
+    free(path);
+    return status;
+}

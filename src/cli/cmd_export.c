@@ -1,0 +1,62 @@
+/* kosearch export: every stored passage as JSON Lines, for backups and for
+ * checking that two databases hold the same passages. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+
+static const char usage[] =
+    "Usage: kosearch export [--db PATH]\n"
+    "\n"
+    "Write every passage as one JSON object per line: id, passage, title, section,\n"
+    "date, url, text (the fields of search --format json without scores).\n";
+
+static int print_passage(void *context, const ks_passage_info *p)
+{
+    (void)context;
+    json_t *line = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "id", p->id, "passage",
+                             (json_int_t)p->passage, "title", p->title, "section", p->section,
+                             "date", p->date, "url", p->url, "text", p->text);
+    if (!line)
+        return 1;
+    json_dumpf(line, stdout, JSON_COMPACT);
+    fputc('\n', stdout);
+    json_decref(line);
+    return 0;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db_option = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': db_option = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return cli_usage_error("export", "invalid option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
+    char *path = cli_database_path(db_option);
+    ks_db *db = path ? cli_open_database(path, KS_OPEN_READ) : NULL;
+    free(path);
+    if (!db)
+        return EXIT_TROUBLE;
+    int status = 0;
+    if (ks_db_each_passage(db, print_passage, NULL) != KS_OK) {
+        cli_error("%s", ks_db_error(db));
+        status = EXIT_TROUBLE;
+    }
+    if (fflush(stdout) != 0)
+        status = EXIT_TROUBLE;
+    ks_db_close(db);
+    return status;
+}

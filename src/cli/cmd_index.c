@@ -1,0 +1,269 @@
+/* kosearch index: read files, folders or JSONL and put their articles into
+ * the database, committing in batches so an interruption keeps every
+ * complete article and never leaves half of one. */
+#include "cli.h"
+#include "progress.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Articles per commit: large enough for Xapian to batch its writes. */
+#define ARTICLES_PER_COMMIT 1000
+
+static const char usage[] =
+    "Usage: kosearch index [OPTIONS] PATH...\n"
+    "\n"
+    "Index .txt, .md and .jsonl files, folders (recursively), or - for JSONL on\n"
+    "stdin. Text files: the id is the path, the title the first line. JSONL: one\n"
+    "{\"id\", \"title\", \"date\", \"url\", \"body\"} object per line (id and body required).\n"
+    "Rerunning adds new articles, replaces changed ones and skips unchanged ones.\n"
+    "\n"
+    "Options:\n"
+    "  --db PATH      the database (default: $KOSEARCH_DB, else\n"
+    "                 $XDG_DATA_HOME/kosearch/default.db)\n"
+    "  --prune        remove articles whose files (or JSONL ids) are gone from PATHs\n"
+    "  --rebuild      discard the database's contents first\n"
+    "  --wait         wait for another indexer to finish instead of failing\n"
+    "  -q, --quiet    print nothing but errors\n"
+    "  -h, --help     show this help\n"
+    "\n"
+    "Prints a summary line at the end. Exit status: 0 all read, 1 some inputs\n"
+    "skipped (each named on stderr), 2 error, 130 interrupted (complete articles kept).\n";
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int signal_number)
+{
+    (void)signal_number;
+    interrupted = 1;
+}
+
+typedef struct index_run {
+    ks_db *db;
+    size_t added, updated, unchanged, skipped, removed, passages, since_commit;
+    ks_status failure;
+    json_t *seen;            /* ids read in this run (an object used as a set) */
+    char **prune_roots;      /* paths whose vanished articles are removed */
+    size_t prune_root_count;
+    progress *progress;      /* NULL unless stderr is a terminal and not --quiet */
+} index_run;
+
+static ks_status commit(index_run *run)
+{
+    ks_status st = ks_db_commit(run->db);
+    if (st != KS_OK) {
+        progress_clear(run->progress);
+        cli_error("cannot commit to %s: %s", ks_db_path(run->db), ks_db_error(run->db));
+    }
+    run->since_commit = 0;
+    return st;
+}
+
+static void remember(index_run *run, const char *id)
+{
+    if (run->seen)
+        json_object_set_new(run->seen, id, json_true());
+}
+
+/* Skips a file unread when its size and time match what was indexed. */
+static bool wants_file(void *context, const char *id, uint64_t size, int64_t mtime)
+{
+    index_run *run = context;
+    ks_article_record record;
+    if (ks_db_article_record(run->db, id, &record) != KS_OK || record.source_size != size ||
+        record.source_mtime != mtime)
+        return true;
+    remember(run, id);
+    run->unchanged++;
+    progress_update(run->progress, run->added + run->updated + run->unchanged, run->passages);
+    return false;
+}
+
+static ks_status on_article(void *context, const ks_source_article *source)
+{
+    index_run *run = context;
+    if (interrupted)
+        return KS_ERR_INTERRUPTED;
+    ks_change change;
+    size_t passages;
+    ks_article article = source->article;
+    article.origin = source->origin;
+    remember(run, article.id);
+    ks_status st = ks_db_put_article(run->db, &article, &change, &passages);
+    if (st != KS_OK) {
+        progress_clear(run->progress);
+        cli_error("%s: %s", source->origin, ks_db_error(run->db));
+        run->failure = st;
+        return st;
+    }
+    run->passages += change == KS_CHANGE_UNCHANGED ? 0 : passages;
+    if (change == KS_CHANGE_ADDED)
+        run->added++;
+    else if (change == KS_CHANGE_UPDATED)
+        run->updated++;
+    else
+        run->unchanged++;
+    progress_update(run->progress, run->added + run->updated + run->unchanged, run->passages);
+    if (++run->since_commit >= ARTICLES_PER_COMMIT)
+        return commit(run);
+    return KS_OK;
+}
+
+static void on_problem(void *context, const char *origin, long line, long byte_offset,
+                       const char *message)
+{
+    index_run *run = context;
+    run->skipped++;
+    progress_clear(run->progress);
+    if (line > 0)
+        fprintf(stderr, "kosearch: %s:%ld: %s\n", origin, line, message);
+    else if (byte_offset >= 0)
+        fprintf(stderr, "kosearch: %s: byte %ld: %s\n", origin, byte_offset, message);
+    else
+        fprintf(stderr, "kosearch: %s: %s\n", origin, message);
+}
+
+/* Whether `origin` is the path `root` or lies inside it. */
+static bool lies_under(const char *origin, const char *root)
+{
+    size_t len = strlen(root);
+    while (len > 1 && root[len - 1] == '/')
+        len--;
+    return strncmp(origin, root, len) == 0 && (origin[len] == '\0' || origin[len] == '/');
+}
+
+typedef struct prune_list {
+    index_run *run;
+    char **ids;
+    size_t count, cap;
+} prune_list;
+
+static int collect_vanished(void *context, const char *id, const char *origin)
+{
+    prune_list *list = context;
+    index_run *run = list->run;
+    if (json_object_get(run->seen, id))
+        return 0;
+    bool under = false;
+    for (size_t i = 0; i < run->prune_root_count && !under; i++)
+        under = lies_under(origin, run->prune_roots[i]);
+    if (!under)
+        return 0;
+    if (list->count == list->cap) {
+        list->cap = list->cap ? list->cap * 2 : 64;
+        char **grown = realloc(list->ids, list->cap * sizeof *grown);
+        if (!grown)
+            return 1;
+        list->ids = grown;
+    }
+    list->ids[list->count++] = strdup(id);
+    return 0;
+}
+
+/* Removes articles that came from the given paths but were not read now. */
+static ks_status prune(index_run *run)
+{
+    prune_list list = {run, NULL, 0, 0};
+    int stopped = 0;
+    ks_status st = ks_db_each_article(run->db, collect_vanished, &list, &stopped);
+    if (st == KS_OK && stopped)
+        st = KS_ERR_NOMEM;
+    for (size_t i = 0; i < list.count && st == KS_OK; i++) {
+        st = list.ids[i] ? ks_db_remove_article(run->db, list.ids[i]) : KS_ERR_NOMEM;
+        run->removed += st == KS_OK;
+    }
+    if (st != KS_OK)
+        cli_error("cannot prune: %s", ks_db_error(run->db));
+    for (size_t i = 0; i < list.count; i++)
+        free(list.ids[i]);
+    free(list.ids);
+    return st;
+}
+
+int cmd_index(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},  {"rebuild", no_argument, NULL, 'r'},
+        {"prune", no_argument, NULL, 'p'},
+        {"wait", no_argument, NULL, 'w'},      {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
+    };
+    const char *db_option = NULL;
+    unsigned flags = KS_OPEN_WRITE;
+    bool quiet = false, pruning = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': db_option = optarg; break;
+        case 'r': flags |= KS_OPEN_REBUILD; break;
+        case 'p': pruning = true; break;
+        case 'w': flags |= KS_OPEN_WAIT; break;
+        case 'q': quiet = true; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return cli_usage_error("index", "invalid option");
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("index", "no PATH to index");
+
+    char *path = cli_database_path(db_option);
+    if (!path || !cli_make_parent_folders(path)) {
+        free(path);
+        return EXIT_TROUBLE;
+    }
+    index_run run = {0};
+    run.db = cli_open_database(path, flags);
+    free(path);
+    if (!run.db)
+        return EXIT_TROUBLE;
+
+    struct sigaction action = {0};
+    action.sa_handler = on_interrupt;
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    run.progress = progress_start(stderr, quiet, argc - optind, argv + optind);
+
+    if (pruning) {
+        run.seen = json_object();
+        run.prune_roots = calloc((size_t)(argc - optind), sizeof *run.prune_roots);
+    }
+    ks_reader_callbacks callbacks = {on_article, on_problem, &run, wants_file};
+    ks_status st = KS_OK;
+    for (int i = optind; i < argc && st == KS_OK; i++) {
+        st = ks_read_path(argv[i], &callbacks);
+        /* A path that could not be read at all is never pruned: a typo or an
+         * unmounted folder must not empty the index. */
+        if (st == KS_OK && run.prune_roots)
+            run.prune_roots[run.prune_root_count++] = argv[i];
+        /* A path that cannot be read at all was already named on stderr by
+         * the reader; go on with the others. */
+        if (st != KS_OK && st != KS_ERR_INTERRUPTED && run.failure == KS_OK)
+            st = KS_OK;
+    }
+    progress_finish(run.progress);
+    run.progress = NULL;
+    if (interrupted)
+        st = KS_ERR_INTERRUPTED;
+    if (pruning && st == KS_OK && run.failure == KS_OK)
+        st = prune(&run);
+    /* Commit what is complete, even when interrupted: every article in it is whole. */
+    ks_status committed = commit(&run);
+    ks_status closed = ks_db_close(run.db);
+    json_decref(run.seen);
+    free(run.prune_roots);
+    if (!quiet || st != KS_OK)
+        fprintf(stderr,
+                "kosearch: %zu added, %zu updated, %zu unchanged, %zu removed, %zu skipped; "
+                "%zu passages written%s\n",
+                run.added, run.updated, run.unchanged, run.removed, run.skipped, run.passages,
+                st == KS_ERR_INTERRUPTED ? " (interrupted)" : "");
+    if (st == KS_ERR_INTERRUPTED)
+        return EXIT_INTERRUPTED;
+    if (st != KS_OK || committed != KS_OK || closed != KS_OK || run.failure != KS_OK)
+        return EXIT_TROUBLE;
+    return run.skipped ? 1 : 0;
+}

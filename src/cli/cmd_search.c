@@ -1,0 +1,101 @@
+/* kosearch search: ranked passages for one query, as text for people or
+ * JSON Lines for scripts. */
+#include "cli.h"
+#include "output.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: kosearch search [OPTIONS] QUERY...\n"
+    "\n"
+    "Find passages. Words match with or without particles (구로구 finds 구로구는)\n"
+    "and inside compounds (봉사단 finds 깔끔이봉사단). \"Quoted words\" must appear\n"
+    "together, -word excludes, a OR b accepts either.\n"
+    "\n"
+    "Options:\n"
+    "  --db PATH            the database (default: $KOSEARCH_DB, else\n"
+    "                       $XDG_DATA_HOME/kosearch/default.db)\n"
+    "  -n, --limit N        at most N hits (default 10)\n"
+    "  --offset N           skip the first N hits\n"
+    "  --format FORMAT      text (default) or json (JSON Lines, one hit per line)\n"
+    "  --color WHEN         auto (default), always or never; NO_COLOR disables auto\n"
+    "  --explain            print how the query was read, then search\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status: 0 hits, 1 no hits, 2 error.\n";
+
+int cmd_search(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},     {"limit", required_argument, NULL, 'n'},
+        {"offset", required_argument, NULL, 'o'}, {"format", required_argument, NULL, 'f'},
+        {"color", required_argument, NULL, 'c'},  {"colour", required_argument, NULL, 'c'},
+        {"explain", no_argument, NULL, 'e'},      {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db_option = NULL;
+    ks_search_options search = {0};
+    output_format format = OUTPUT_TEXT;
+    cli_color color = CLI_COLOR_AUTO;
+    bool explain = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "n:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': db_option = optarg; break;
+        case 'n':
+            if (!cli_parse_size(optarg, &search.limit) || search.limit == 0)
+                return cli_usage_error("search", "--limit needs a whole number above 0, not '%s'", optarg);
+            break;
+        case 'o':
+            if (!cli_parse_size(optarg, &search.offset))
+                return cli_usage_error("search", "--offset needs a whole number, not '%s'", optarg);
+            break;
+        case 'f':
+            if (!output_parse_format(optarg, &format) || format == OUTPUT_TSV || format == OUTPUT_TREC)
+                return cli_usage_error("search", "--format must be text or json, not '%s'", optarg);
+            break;
+        case 'c':
+            if (!cli_parse_color(optarg, &color))
+                return cli_usage_error("search", "--color must be auto, always or never, not '%s'", optarg);
+            break;
+        case 'e': explain = true; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return cli_usage_error("search", "invalid option");
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("search", "no QUERY given");
+    char *query = cli_join_words(argc - optind, argv + optind);
+    char *path = cli_database_path(db_option);
+    ks_db *db = query && path ? cli_open_database(path, KS_OPEN_READ) : NULL;
+    free(path);
+    if (!db) {
+        free(query);
+        return EXIT_TROUBLE;
+    }
+    int status = EXIT_TROUBLE;
+    if (explain) {
+        char *description = NULL;
+        if (ks_explain(db, query, &description) == KS_OK)
+            fprintf(stderr, "kosearch: query: %s\n", description);
+        free(description);
+    }
+    ks_results *results = NULL;
+    if (ks_search(db, query, &search, &results) != KS_OK) {
+        cli_error("%s", ks_db_error(db));
+    } else {
+        output_style style = {format, cli_use_color(color, stdout), NULL};
+        for (size_t i = 0; i < ks_results_count(results); i++)
+            output_hit(stdout, &style, ks_results_hit(results, i));
+        status = ks_results_count(results) ? EXIT_HITS : EXIT_NO_HITS;
+    }
+    if (fflush(stdout) != 0)
+        status = EXIT_TROUBLE;
+    ks_results_free(results);
+    ks_db_close(db);
+    free(query);
+    return status;
+}

@@ -1,0 +1,277 @@
+/* The progress line of kosearch index: redrawn in place with \r, at most
+ * ten times a second, so a terminal shows how far indexing has got without
+ * the output scrolling, and cleared before the summary line. */
+#include "progress.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SECONDS_BETWEEN_DRAWS 0.1
+/* A rate measured over less time than this swings too much to show. */
+#define SECONDS_BEFORE_RATE 0.25
+/* Folder nesting the count follows; deeper trees leave the total unknown. */
+#define MAX_FOLDER_DEPTH 128
+
+struct progress {
+    FILE *stream;
+    bool plain;          /* a terminal without clear-to-end-of-line (TERM=dumb) */
+    size_t total;        /* articles expected; 0 when unknown */
+    size_t articles, passages;
+    double started, last_draw; /* last_draw is 0 before the first draw */
+    bool drawn;          /* the line is on screen */
+    size_t drawn_len;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Counting the inputs the way kosearch index reads them.                   */
+
+typedef struct folder_stack {
+    dev_t device[MAX_FOLDER_DEPTH];
+    ino_t inode[MAX_FOLDER_DEPTH];
+    size_t depth;
+} folder_stack;
+
+static bool has_extension(const char *name, const char *extension)
+{
+    size_t n = strlen(name), e = strlen(extension);
+    return n > e && strcasecmp(name + n - e, extension) == 0;
+}
+
+/* One article per line; a last line without a newline counts too. */
+static void count_lines(const char *path, size_t *count)
+{
+    FILE *file = fopen(path, "rb");
+    if (!file)
+        return; /* the reader will name it as skipped */
+    char buffer[1 << 16];
+    size_t got;
+    char last = '\n';
+    while ((got = fread(buffer, 1, sizeof buffer, file)) > 0) {
+        for (const char *at = buffer; (at = memchr(at, '\n', (size_t)(buffer + got - at)));
+             at++)
+            (*count)++;
+        last = buffer[got - 1];
+    }
+    if (last != '\n')
+        (*count)++;
+    fclose(file);
+}
+
+static bool count_folder(const char *path, const struct stat *info, folder_stack *open,
+                         size_t *count);
+
+/* False when the total cannot be known. */
+static bool count_entry(const char *path, const char *name, folder_stack *open, size_t *count)
+{
+    struct stat info;
+    if (stat(path, &info) != 0)
+        return true; /* skipped by the reader as well */
+    if (S_ISDIR(info.st_mode))
+        return count_folder(path, &info, open, count);
+    if (S_ISREG(info.st_mode) && has_extension(name, ".jsonl"))
+        count_lines(path, count);
+    else if (S_ISREG(info.st_mode) && (has_extension(name, ".txt") || has_extension(name, ".md")))
+        (*count)++;
+    return true;
+}
+
+static bool count_folder(const char *path, const struct stat *info, folder_stack *open,
+                         size_t *count)
+{
+    for (size_t i = 0; i < open->depth; i++)
+        if (open->device[i] == info->st_dev && open->inode[i] == info->st_ino)
+            return true; /* a link back up: the reader skips it too */
+    if (open->depth == MAX_FOLDER_DEPTH)
+        return false;
+    DIR *folder = opendir(path);
+    if (!folder)
+        return true;
+    open->device[open->depth] = info->st_dev;
+    open->inode[open->depth] = info->st_ino;
+    open->depth++;
+    bool known = true;
+    size_t base = strlen(path);
+    struct dirent *entry;
+    while (known && (entry = readdir(folder))) {
+        if (entry->d_name[0] == '.')
+            continue;
+        char *child = malloc(base + strlen(entry->d_name) + 2);
+        if (!child) {
+            known = false;
+            break;
+        }
+        sprintf(child, "%s/%s", path, entry->d_name);
+        known = count_entry(child, entry->d_name, open, count);
+        free(child);
+    }
+    open->depth--;
+    closedir(folder);
+    return known;
+}
+
+size_t progress_count_articles(int path_count, char **paths)
+{
+    folder_stack *open = calloc(1, sizeof *open);
+    if (!open)
+        return 0;
+    size_t count = 0;
+    bool known = true;
+    for (int i = 0; i < path_count && known; i++) {
+        struct stat info;
+        if (strcmp(paths[i], "-") == 0)
+            known = false;
+        else if (stat(paths[i], &info) != 0)
+            continue;
+        else if (S_ISDIR(info.st_mode))
+            known = count_folder(paths[i], &info, open, &count);
+        else if (!S_ISREG(info.st_mode))
+            known = false; /* a pipe can be read only once: by the indexer */
+        else if (has_extension(paths[i], ".jsonl"))
+            count_lines(paths[i], &count);
+        else
+            count++; /* a file named on purpose is read whatever its extension */
+    }
+    free(open);
+    return known ? count : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Drawing.                                                                 */
+
+progress *progress_start(FILE *stream, bool quiet, int path_count, char **paths)
+{
+    if (quiet || !isatty(fileno(stream)))
+        return NULL;
+    progress *display = calloc(1, sizeof *display);
+    if (!display)
+        return NULL; /* indexing goes on without a display */
+    display->stream = stream;
+    const char *term = getenv("TERM");
+    display->plain = term && strcmp(term, "dumb") == 0;
+    display->total = progress_count_articles(path_count, paths);
+    display->started = now_seconds();
+    return display;
+}
+
+static size_t terminal_width(FILE *stream)
+{
+    struct winsize size;
+    if (ioctl(fileno(stream), TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+        return size.ws_col;
+    return 80;
+}
+
+static void format_duration(double seconds, char *out, size_t size)
+{
+    unsigned long whole = (unsigned long)(seconds + 0.5);
+    if (whole >= 3600)
+        snprintf(out, size, "%lu:%02lu:%02lu", whole / 3600, whole / 60 % 60, whole % 60);
+    else
+        snprintf(out, size, "%lu:%02lu", whole / 60, whole % 60);
+}
+
+static void append(char *line, size_t size, size_t *len, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void append(char *line, size_t size, size_t *len, const char *format, ...)
+{
+    if (*len >= size)
+        return;
+    va_list args;
+    va_start(args, format);
+    int wrote = vsnprintf(line + *len, size - *len, format, args);
+    va_end(args);
+    if (wrote > 0)
+        *len = *len + (size_t)wrote < size ? *len + (size_t)wrote : size - 1;
+}
+
+static void draw(progress *display, double now)
+{
+    char line[256];
+    size_t len = 0;
+    double elapsed = now - display->started;
+    /* The total is an estimate: past it, say only what is done. */
+    bool total_known = display->total > 0 && display->articles <= display->total;
+    append(line, sizeof line, &len, "kosearch: %zu", display->articles);
+    if (total_known)
+        append(line, sizeof line, &len, "/%zu", display->total);
+    append(line, sizeof line, &len, " articles, %zu passages", display->passages);
+    if (elapsed >= SECONDS_BEFORE_RATE) {
+        double rate = (double)display->articles / elapsed;
+        append(line, sizeof line, &len, ", %.0f articles/s", rate);
+        if (total_known && rate > 0) {
+            char left[32];
+            format_duration((double)(display->total - display->articles) / rate, left,
+                            sizeof left);
+            append(line, sizeof line, &len, ", %s left", left);
+        }
+    }
+    /* A line that wraps could no longer be redrawn in place. */
+    size_t width = terminal_width(display->stream);
+    if (len > width - 1)
+        len = width - 1;
+    line[len] = '\0';
+
+    fprintf(display->stream, "\r%s", line);
+    if (display->plain) {
+        for (size_t i = len; i < display->drawn_len; i++)
+            fputc(' ', display->stream);
+    } else {
+        fputs("\033[K", display->stream);
+    }
+    fflush(display->stream);
+    display->drawn = true;
+    display->drawn_len = len;
+    display->last_draw = now;
+}
+
+void progress_update(progress *display, size_t articles, size_t passages)
+{
+    if (!display)
+        return;
+    display->articles = articles;
+    display->passages = passages;
+    double now = now_seconds();
+    /* Also after a clear: a stream of problem messages must not make the
+     * line flicker. */
+    if (display->last_draw > 0 && now - display->last_draw < SECONDS_BETWEEN_DRAWS)
+        return;
+    draw(display, now);
+}
+
+void progress_clear(progress *display)
+{
+    if (!display || !display->drawn)
+        return;
+    if (display->plain) {
+        fputc('\r', display->stream);
+        for (size_t i = 0; i < display->drawn_len; i++)
+            fputc(' ', display->stream);
+        fputc('\r', display->stream);
+    } else {
+        fputs("\r\033[K", display->stream);
+    }
+    fflush(display->stream);
+    display->drawn = false;
+    display->drawn_len = 0;
+}
+
+void progress_finish(progress *display)
+{
+    progress_clear(display);
+    free(display);
+}

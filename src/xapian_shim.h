@@ -1,0 +1,122 @@
+/* Xapian behind a pure C interface: the only place kosearch touches C++.
+ *
+ * Every entry point catches every exception and turns it into a ks_status
+ * plus a message kept on the handle (or in the caller's ks_buf when there is
+ * no handle yet), so no exception ever crosses into C. */
+#ifndef KOSEARCH_XAPIAN_SHIM_H
+#define KOSEARCH_XAPIAN_SHIM_H
+
+#include "kosearch_internal.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct shim_db shim_db;
+typedef struct shim_doc shim_doc;
+typedef struct shim_query shim_query;
+typedef struct shim_mset shim_mset;
+
+/* ":memory:" opens Xapian's in-memory backend (for tests). */
+#define SHIM_MEMORY_PATH ":memory:"
+
+typedef enum shim_open_mode {
+    SHIM_READ = 0,
+    SHIM_WRITE = 1,        /* create or open */
+    SHIM_WRITE_WAIT = 2,   /* as WRITE, waiting for the lock */
+    SHIM_OVERWRITE = 3     /* create afresh, discarding contents */
+} shim_open_mode;
+
+/* On failure returns the status and fills `error`; *out is NULL. */
+ks_status shim_db_open(shim_db **out, const char *path, shim_open_mode mode, ks_buf *error);
+/* Commits (when writable) and closes; a failed commit is reported. */
+ks_status shim_db_close(shim_db *db, ks_buf *error);
+/* The last failure on this handle; "" when none. */
+const char *shim_db_error(const shim_db *db);
+bool shim_db_writable(const shim_db *db);
+
+ks_status shim_db_commit(shim_db *db);
+/* Re-opens a reader at the latest committed revision. */
+ks_status shim_db_reopen(shim_db *db);
+
+/* Metadata: values up to a few KiB under keys up to 200 bytes. A missing key
+ * gives an empty buffer and KS_OK. */
+ks_status shim_db_get_metadata(shim_db *db, const char *key, ks_buf *out);
+ks_status shim_db_set_metadata(shim_db *db, const char *key, const char *value);
+/* Calls visit(context, key) for each metadata key starting with prefix;
+ * a non-zero return stops the walk and is stored in *out_visit_result. */
+ks_status shim_db_each_metadata_key(shim_db *db, const char *prefix,
+                                    int (*visit)(void *context, const char *key),
+                                    void *context, int *out_visit_result);
+
+ks_status shim_db_doc_count(shim_db *db, uint64_t *out);
+ks_status shim_db_term_count(shim_db *db, uint64_t *out);
+/* Number of documents holding `term`. */
+ks_status shim_db_term_freq(shim_db *db, const char *term, uint64_t *out);
+/* Calls visit(context, term, frequency) for each term starting with prefix,
+ * in byte order; a non-zero return stops. */
+ks_status shim_db_each_term(shim_db *db, const char *prefix,
+                            int (*visit)(void *context, const char *term, uint64_t frequency),
+                            void *context);
+
+/* Calls visit(context, data, len) with every document's data, in document
+ * order; a non-zero return stops. */
+ks_status shim_db_each_document(shim_db *db,
+                                int (*visit)(void *context, const char *data, size_t len),
+                                void *context);
+
+ks_status shim_db_add_document(shim_db *db, shim_doc *doc);
+ks_status shim_db_delete_documents(shim_db *db, const char *term);
+
+/* Documents. */
+ks_status shim_doc_new(shim_doc **out);
+void shim_doc_free(shim_doc *doc);
+ks_status shim_doc_add_posting(shim_doc *doc, const char *term, uint32_t position, uint32_t wdf_inc);
+ks_status shim_doc_add_term(shim_doc *doc, const char *term, uint32_t wdf_inc);
+ks_status shim_doc_add_boolean_term(shim_doc *doc, const char *term);
+ks_status shim_doc_set_data(shim_doc *doc, const char *bytes, size_t len);
+ks_status shim_doc_set_value(shim_doc *doc, unsigned slot, const char *bytes, size_t len);
+
+/* Queries: immutable trees. Combinators copy their children, so the caller
+ * frees every query it made. NULL children are skipped; a combination of
+ * nothing is the query that matches nothing. */
+typedef enum shim_op {
+    SHIM_OP_AND,
+    SHIM_OP_OR,
+    SHIM_OP_AND_NOT,
+    SHIM_OP_SYNONYM,
+    SHIM_OP_PHRASE, /* window 0 means the number of children */
+    SHIM_OP_NEAR,
+    SHIM_OP_AND_MAYBE
+} shim_op;
+
+shim_query *shim_query_term(const char *term, uint32_t query_freq, uint32_t position);
+shim_query *shim_query_combine(shim_op op, shim_query *const *children, size_t count, uint32_t window);
+shim_query *shim_query_scale(const shim_query *query, double factor);
+bool shim_query_is_empty(const shim_query *query);
+/* Xapian's description, for --explain; the caller frees it. */
+char *shim_query_describe(const shim_query *query);
+void shim_query_free(shim_query *query);
+
+typedef struct shim_bm25 {
+    double k1, k2, k3, b, min_normlen;
+} shim_bm25;
+
+/* Runs `query`; results hold copies of document data. `bm25` may be NULL for
+ * Xapian's defaults. */
+ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_t limit,
+                      const shim_bm25 *bm25, shim_mset **out);
+size_t shim_mset_size(const shim_mset *mset);
+size_t shim_mset_estimated(const shim_mset *mset);
+double shim_mset_weight(const shim_mset *mset, size_t index);
+/* Document data; borrowed, valid until shim_mset_free(). */
+const char *shim_mset_data(const shim_mset *mset, size_t index, size_t *out_len);
+void shim_mset_free(shim_mset *mset);
+
+/* "Xapian 1.4.22" */
+const char *shim_xapian_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KOSEARCH_XAPIAN_SHIM_H */

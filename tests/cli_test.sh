@@ -1,0 +1,100 @@
+#!/bin/bash
+# The kosearch command as a user meets it: output, formats and exit codes.
+# Usage: cli_test.sh PATH/TO/kosearch SOURCE_ROOT
+set -u
+kosearch=$1
+root=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export KOSEARCH_DB="$work/db"
+unset NO_COLOR
+
+passed=0
+failed=0
+check() { # check DESCRIPTION COMMAND...: the command must succeed
+    local description=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $description" >&2
+    fi
+}
+# run EXPECTED_STATUS ARGS...: runs kosearch, keeping stdout and stderr
+run() {
+    local expected=$1
+    shift
+    "$kosearch" "$@" >"$work/out" 2>"$work/err"
+    local status=$?
+    if [ "$status" -ne "$expected" ]; then
+        echo "kosearch $* exited $status, expected $expected; stderr:" >&2
+        cat "$work/err" >&2
+        return 1
+    fi
+}
+
+check "--help prints usage to stdout and exits 0" run 0 --help
+check "--help mentions search" grep -q "search QUERY" "$work/out"
+check "--version names the analyzer and Xapian" run 0 --version
+check "--version content" grep -q "analyzer .*Xapian" "$work/out"
+check "no command is a usage error" run 2
+check "unknown command is a usage error" run 2 frobnicate
+check "usage errors go to stderr" grep -q "^kosearch: unknown command 'frobnicate'" "$work/err"
+check "search --help exits 0" run 0 search --help
+check "bad option is exit 2" run 2 search --limit zero 구로구
+
+check "searching a missing database is an error" run 2 search 구로구
+check "missing database message names the path" grep -q "no database at $work/db" "$work/err"
+
+cd "$root"
+check "index corpus/" run 0 index corpus/
+check "index prints a summary" grep -q "1 added, 0 updated, 0 unchanged, 0 removed, 0 skipped" "$work/err"
+check "reindexing skips the unchanged article" run 0 index corpus/
+check "unchanged summary" grep -q "0 added, 0 updated, 1 unchanged" "$work/err"
+
+check "search finds the cleaning section" run 0 search --color=never 깔끔이봉사단
+check "first hit is the cleaning section" bash -c "head -1 '$work/out' | grep -q '청소 분야 10년째 1위'"
+check "hit shows id#passage" grep -q "corpus/000_7c3d8639bd71687d.txt#" "$work/out"
+check "no colour when not asked" bash -c "! grep -q $'\033' '$work/out'"
+check "--color=always highlights the whole word" run 0 search --color=always 깔끔이봉사단
+check "highlight escape around the compound" grep -q $'\033\[1;31m깔끔이봉사단\033\[0m' "$work/out"
+check "NO_COLOR wins over auto" env NO_COLOR=1 "$kosearch" search 깔끔이봉사단 >/dev/null
+
+check "no hits is exit 1" run 1 search 존재하지않는낱말입니다
+check "unbalanced quote is exit 2" run 2 search '"희망일자리 만들기'
+check "syntax error is one line on stderr" bash -c "[ \$(wc -l <'$work/err') -eq 1 ] && grep -q 'unbalanced quote' '$work/err'"
+check "only punctuation is exit 2" run 2 search '?!'
+
+check "json output" run 0 search --format json --limit 3 구로구 청소
+check "json lines parse and carry the schema" bash -c "jq -e 'has(\"rank\") and has(\"score\") and has(\"id\") and has(\"passage\") and has(\"title\") and has(\"section\") and has(\"text\") and has(\"snippet\") and (.highlights|type==\"array\")' '$work/out' >/dev/null"
+check "json has at most 3 lines" bash -c "[ \$(wc -l <'$work/out') -le 3 ]"
+check "highlights are byte ranges of matched words" bash -c "
+    python3 - '$work/out' <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding='utf-8'):
+    hit = json.loads(line)
+    text = hit['text'].encode('utf-8')
+    for start, end in hit['highlights']:
+        word = text[start:end].decode('utf-8')
+        assert '구로구' in word or '청소' in word, word
+PY"
+
+check "quoted phrase finds its section" run 0 search --format json '"희망일자리 만들기"'
+check "phrase hit section" bash -c "head -1 '$work/out' | jq -e '.section | contains(\"희망일자리 만들기\")' >/dev/null"
+
+check "analyze prints terms with spans" run 0 analyze 구로구는 깔끔이봉사단
+check "analyze shows the stem" grep -qP "\tstem\t0-12\t구로구$" "$work/out"
+
+printf '1\t깔끔이봉사단\n2\t희망구매\nbad\t"unbalanced\n' >"$work/queries.tsv"
+check "batch skips a bad line with exit 1" run 1 batch --format trec "$work/queries.tsv"
+check "batch names the bad line" grep -q "queries.tsv:3: unbalanced quote" "$work/err"
+check "batch trec lines" bash -c "head -1 '$work/out' | grep -qE '^1 Q0 corpus/000_7c3d8639bd71687d.txt#[0-9]+ 1 [0-9.]+ kosearch$'"
+check "batch keeps the input order with --jobs 2" bash -c "
+    '$kosearch' batch --jobs 2 --format tsv '$work/queries.tsv' 2>/dev/null | cut -f1 | uniq | tr '\n' ' ' | grep -qx '1 2 '"
+
+check "stats" run 0 stats
+check "stats counts the article" grep -qE "^articles: +1$" "$work/out"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

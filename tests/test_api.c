@@ -1,0 +1,284 @@
+/* The public API end to end on the seed article in corpus/: what a user of
+ * kosearch must see, and every documented error path. */
+#include "test_support.h"
+#include "xapian_shim.h"
+
+typedef struct fixture {
+    char path[64];
+    ks_db *db;
+} fixture;
+
+static ks_status put_article(void *context, const ks_source_article *source)
+{
+    ks_db *db = context;
+    return ks_db_put_article(db, &source->article, NULL, NULL);
+}
+
+static void count_problem(void *context, const char *origin, long line, long byte_offset,
+                          const char *message)
+{
+    (void)context; (void)origin; (void)line; (void)byte_offset; (void)message;
+    fail_msg("unexpected problem reading the corpus: %s: %s", origin, message);
+}
+
+static int setup_corpus(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->path, sizeof f->path, "/tmp/kosearch-api-XXXXXX");
+    if (!mkdtemp(f->path))
+        return -1;
+    strcat(f->path, "/db");
+    if (ks_db_open(&f->db, f->path, KS_OPEN_WRITE) != KS_OK)
+        return -1;
+    ks_reader_callbacks callbacks = {put_article, count_problem, f->db, NULL};
+    if (ks_read_path(test_source_path("corpus"), &callbacks) != KS_OK)
+        return -1;
+    if (ks_db_commit(f->db) != KS_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown_corpus(void **state)
+{
+    fixture *f = *state;
+    ks_db_close(f->db);
+    char *slash = strrchr(f->path, '/');
+    *slash = '\0';
+    test_remove_tree(f->path);
+    free(f);
+    return 0;
+}
+
+static ks_results *search(fixture *f, const char *query, size_t limit)
+{
+    ks_results *results = NULL;
+    ks_search_options options = {.limit = limit};
+    ks_status st = ks_search(f->db, query, &options, &results);
+    if (st != KS_OK)
+        fail_msg("search %s failed: %s", query, ks_db_error(f->db));
+    return results;
+}
+
+/* 1-based rank of the first hit whose section contains `section`, or 0. */
+static size_t rank_of_section(fixture *f, const char *query, const char *section)
+{
+    ks_results *results = search(f, query, 20);
+    size_t rank = 0;
+    for (size_t i = 0; i < ks_results_count(results) && !rank; i++)
+        if (strstr(ks_results_hit(results, i)->section, section))
+            rank = i + 1;
+    ks_results_free(results);
+    return rank;
+}
+
+#define CLEANING "청소 분야 10년째 1위"
+#define NUCLEAR "원전 하나 줄이기"
+
+static void test_compound_finds_cleaning_section_first(void **state)
+{
+    assert_int_equal(rank_of_section(*state, "깔끔이봉사단", CLEANING), 1);
+}
+
+static void test_compound_parts_find_cleaning_section(void **state)
+{
+    const char *queries[] = {"봉사단", "깔끔이", "청소 봉사"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t rank = rank_of_section(*state, queries[i], CLEANING);
+        if (rank < 1 || rank > 3)
+            fail_msg("%s ranks the cleaning section at %zu, not in the top 3", queries[i], rank);
+    }
+}
+
+static void test_led_and_nuclear_rank_their_section_first(void **state)
+{
+    assert_int_equal(rank_of_section(*state, "원전 하나 줄이기", NUCLEAR), 1);
+    assert_int_equal(rank_of_section(*state, "LED", NUCLEAR), 1);
+    assert_int_equal(rank_of_section(*state, "희망구매", "희망구매"), 1);
+}
+
+static void test_quoted_phrase_finds_its_section(void **state)
+{
+    size_t rank = rank_of_section(*state, "\"희망일자리 만들기\"", "희망일자리 만들기");
+    assert_true(rank >= 1 && rank <= 3);
+}
+
+/* A passage that holds 구로구 only with a particle attached. */
+static bool has_hit_containing(fixture *f, const char *query, const char *needle)
+{
+    ks_results *results = search(f, query, 100);
+    bool found = false;
+    for (size_t i = 0; i < ks_results_count(results) && !found; i++)
+        found = strstr(ks_results_hit(results, i)->text, needle) != NULL;
+    ks_results_free(results);
+    return found;
+}
+
+static void test_particles_do_not_hide_words(void **state)
+{
+    assert_true(has_hit_containing(*state, "구로구", "구로구는 행정자치부의 민원서비스"));
+    assert_true(has_hit_containing(*state, "행정자치부", "행정자치부의"));
+}
+
+static void test_highlights_cover_whole_words(void **state)
+{
+    fixture *f = *state;
+    ks_results *results = search(f, "깔끔이봉사단", 1);
+    const ks_hit *hit = ks_results_hit(results, 0);
+    assert_non_null(hit);
+    assert_true(hit->highlight_count >= 1);
+    for (size_t i = 0; i < hit->highlight_count; i++) {
+        const ks_span *s = &hit->highlights[i];
+        assert_true(s->end <= hit->text_len);
+        /* Every highlight starts with the whole compound, not a syllable. */
+        assert_memory_equal(hit->text + s->start, "깔끔이봉사단", strlen("깔끔이봉사단"));
+    }
+    for (size_t i = 0; i < hit->snippet_highlight_count; i++) {
+        const ks_span *s = &hit->snippet_highlights[i];
+        assert_memory_equal(hit->snippet + s->start, "깔끔이봉사단", strlen("깔끔이봉사단"));
+    }
+    assert_string_equal(hit->date, "2015-01-09T20:39");
+    ks_results_free(results);
+}
+
+static void test_furniture_is_not_searchable(void **state)
+{
+    fixture *f = *state;
+    const char *furniture[] = {"댓글삭제", "공유합니다", "계정을 선택하시면", "상태바"};
+    for (size_t i = 0; i < 4; i++) {
+        ks_results *results = search(f, furniture[i], 10);
+        for (size_t k = 0; k < ks_results_count(results); k++)
+            if (strstr(ks_results_hit(results, k)->text, furniture[i]))
+                fail_msg("a passage holds page furniture: %s", furniture[i]);
+        ks_results_free(results);
+    }
+}
+
+static void test_exclusion_and_or(void **state)
+{
+    fixture *f = *state;
+    ks_results *results = search(f, "청소 -깔끔이봉사단", 50);
+    for (size_t i = 0; i < ks_results_count(results); i++)
+        assert_null(strstr(ks_results_hit(results, i)->text, "깔끔이봉사단"));
+    ks_results_free(results);
+    assert_true(has_hit_containing(f, "깔끔이봉사단 OR 희망구매", "희망구매"));
+    assert_true(has_hit_containing(f, "깔끔이봉사단 OR 희망구매", "깔끔이봉사단"));
+}
+
+static void test_bad_queries_are_reported(void **state)
+{
+    fixture *f = *state;
+    const char *bad[] = {"", "   ", "\"unbalanced", "OR", "청소 OR", "-청소", "?!.,"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ks_results *results = NULL;
+        assert_int_equal(ks_search(f->db, bad[i], NULL, &results), KS_ERR_BAD_QUERY);
+        assert_null(results);
+        assert_true(strlen(ks_db_error(f->db)) > 0);
+    }
+}
+
+static void test_reindexing_unchanged_article_changes_nothing(void **state)
+{
+    fixture *f = *state;
+    ks_db_stats before, after;
+    assert_int_equal(ks_db_stats_get(f->db, &before), KS_OK);
+    ks_article article = {.id = "same", .title = "제목", .body = "구로구는 청소를 했다.", .body_len = 0};
+    article.body_len = strlen(article.body);
+    ks_change change;
+    assert_int_equal(ks_db_put_article(f->db, &article, &change, NULL), KS_OK);
+    assert_int_equal(change, KS_CHANGE_ADDED);
+    assert_int_equal(ks_db_put_article(f->db, &article, &change, NULL), KS_OK);
+    assert_int_equal(change, KS_CHANGE_UNCHANGED);
+    article.body = "구로구는 희망구매를 했다.";
+    article.body_len = strlen(article.body);
+    size_t passages;
+    assert_int_equal(ks_db_put_article(f->db, &article, &change, &passages), KS_OK);
+    assert_int_equal(change, KS_CHANGE_UPDATED);
+    assert_int_equal(passages, 1);
+    assert_int_equal(ks_db_stats_get(f->db, &after), KS_OK);
+    assert_int_equal(after.articles, before.articles + 1);
+    assert_int_equal(after.passages, before.passages + 1);
+    assert_int_equal(ks_db_remove_article(f->db, "same"), KS_OK);
+    assert_int_equal(ks_db_remove_article(f->db, "same"), KS_ERR_NOT_FOUND);
+    assert_int_equal(ks_db_stats_get(f->db, &after), KS_OK);
+    assert_int_equal(after.passages, before.passages);
+}
+
+static void test_missing_database_says_so(void **state)
+{
+    (void)state;
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, "/nonexistent/kosearch.db", KS_OPEN_READ), KS_ERR_NOT_FOUND);
+    assert_non_null(db);
+    assert_non_null(strstr(ks_db_error(db), "/nonexistent/kosearch.db"));
+    ks_db_close(db);
+}
+
+static void test_read_only_handle_refuses_articles(void **state)
+{
+    fixture *f = *state;
+    ks_db *reader = NULL;
+    assert_int_equal(ks_db_open(&reader, f->path, KS_OPEN_READ), KS_OK);
+    ks_article article = {.id = "x", .body = "본문", .body_len = strlen("본문")};
+    assert_int_equal(ks_db_put_article(reader, &article, NULL, NULL), KS_ERR_READ_ONLY);
+    ks_db_close(reader);
+}
+
+static void test_second_writer_is_locked(void **state)
+{
+    fixture *f = *state;
+    ks_db *second = NULL;
+    assert_int_equal(ks_db_open(&second, f->path, KS_OPEN_WRITE), KS_ERR_LOCKED);
+    assert_non_null(strstr(ks_db_error(second), "locked by another kosearch index"));
+    ks_db_close(second);
+}
+
+static void test_other_analyzer_version_asks_for_rebuild(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/kosearch-version-XXXXXX";
+    assert_non_null(mkdtemp(path));
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, path, KS_OPEN_WRITE), KS_OK);
+    assert_int_equal(shim_db_set_metadata(db->shim, "kosearch.analyzer", "999"), KS_OK);
+    assert_int_equal(ks_db_close(db), KS_OK);
+    assert_int_equal(ks_db_open(&db, path, KS_OPEN_READ), KS_ERR_VERSION);
+    assert_non_null(strstr(ks_db_error(db), "--rebuild"));
+    ks_db_close(db);
+    assert_int_equal(ks_db_open(&db, path, KS_OPEN_WRITE | KS_OPEN_REBUILD), KS_OK);
+    ks_db_close(db);
+    test_remove_tree(path);
+}
+
+static void test_status_strings_are_distinct(void **state)
+{
+    (void)state;
+    for (int a = KS_OK; a <= KS_ERR_INTERNAL; a++)
+        for (int b = a + 1; b <= KS_ERR_INTERNAL; b++)
+            assert_string_not_equal(ks_status_string(a), ks_status_string(b));
+}
+
+int main(void)
+{
+    const struct CMUnitTest corpus_tests[] = {
+        cmocka_unit_test(test_compound_finds_cleaning_section_first),
+        cmocka_unit_test(test_compound_parts_find_cleaning_section),
+        cmocka_unit_test(test_led_and_nuclear_rank_their_section_first),
+        cmocka_unit_test(test_quoted_phrase_finds_its_section),
+        cmocka_unit_test(test_particles_do_not_hide_words),
+        cmocka_unit_test(test_highlights_cover_whole_words),
+        cmocka_unit_test(test_furniture_is_not_searchable),
+        cmocka_unit_test(test_exclusion_and_or),
+        cmocka_unit_test(test_bad_queries_are_reported),
+        cmocka_unit_test(test_reindexing_unchanged_article_changes_nothing),
+        cmocka_unit_test(test_read_only_handle_refuses_articles),
+        cmocka_unit_test(test_second_writer_is_locked),
+    };
+    const struct CMUnitTest standalone_tests[] = {
+        cmocka_unit_test(test_missing_database_says_so),
+        cmocka_unit_test(test_other_analyzer_version_asks_for_rebuild),
+        cmocka_unit_test(test_status_strings_are_distinct),
+    };
+    int failed = cmocka_run_group_tests(corpus_tests, setup_corpus, teardown_corpus);
+    return failed + cmocka_run_group_tests(standalone_tests, NULL, NULL);
+}
