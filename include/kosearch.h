@@ -225,10 +225,15 @@ KS_API ks_status ks_read_path(const char *path, const ks_reader_callbacks *callb
 /* ------------------------------------------------------------------------ */
 /* Search.                                                                  */
 
+typedef enum ks_search_flags {
+    KS_SEARCH_NO_SNIPPETS = 1 << 0 /* skip highlights and snippets (ranking only) */
+} ks_search_flags;
+
 typedef struct ks_search_options {
     size_t limit;   /* hits to return; 0 means 10 */
     size_t offset;  /* hits to skip */
     size_t snippet_bytes; /* target snippet length; 0 means 240 */
+    unsigned flags; /* ks_search_flags */
 } ks_search_options;
 
 typedef struct ks_span {

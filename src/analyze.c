@@ -176,23 +176,59 @@ static bool is_hangul_word(const char *word, size_t len)
     return true;
 }
 
-/* The last syllable of every table entry, decoded once per analyzer: each
- * word meets every rule, and one integer comparison turns nearly all away. */
+/* Every word meets the tables, so they are looked up by last syllable: each
+ * table gets a list of its entries sorted by that syllable (table order among
+ * equals, which keeps the longest first), built once per analyzer. */
+typedef struct by_last_syllable {
+    uint32_t last;  /* the entry's last syllable */
+    uint32_t entry; /* its place in the table */
+} by_last_syllable;
+
 typedef struct suffix_index {
-    uint32_t endings[COUNT_OF(predicate_endings)];
-    uint32_t particles[COUNT_OF(particles)];
-    uint32_t nouns[COUNT_OF(nouns_ending_like_suffixes)];
+    by_last_syllable endings[COUNT_OF(predicate_endings)];
+    by_last_syllable particles[COUNT_OF(particles)];
+    by_last_syllable nouns[COUNT_OF(nouns_ending_like_suffixes)];
 } suffix_index;
+
+static int compare_by_last_syllable(const void *a, const void *b)
+{
+    const by_last_syllable *x = a, *y = b;
+    if (x->last != y->last)
+        return x->last < y->last ? -1 : 1;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
 
 static void suffix_index_init(suffix_index *index)
 {
     for (size_t k = 0; k < COUNT_OF(predicate_endings); k++)
-        index->endings[k] = last_syllable(predicate_endings[k].text, predicate_endings[k].len);
+        index->endings[k] = (by_last_syllable){
+            last_syllable(predicate_endings[k].text, predicate_endings[k].len), (uint32_t)k};
     for (size_t k = 0; k < COUNT_OF(particles); k++)
-        index->particles[k] = last_syllable(particles[k].text, particles[k].len);
+        index->particles[k] = (by_last_syllable){
+            last_syllable(particles[k].text, particles[k].len), (uint32_t)k};
     for (size_t k = 0; k < COUNT_OF(nouns_ending_like_suffixes); k++)
-        index->nouns[k] = last_syllable(nouns_ending_like_suffixes[k].text,
-                                        nouns_ending_like_suffixes[k].len);
+        index->nouns[k] = (by_last_syllable){
+            last_syllable(nouns_ending_like_suffixes[k].text, nouns_ending_like_suffixes[k].len),
+            (uint32_t)k};
+    qsort(index->endings, COUNT_OF(index->endings), sizeof index->endings[0],
+          compare_by_last_syllable);
+    qsort(index->particles, COUNT_OF(index->particles), sizeof index->particles[0],
+          compare_by_last_syllable);
+    qsort(index->nouns, COUNT_OF(index->nouns), sizeof index->nouns[0], compare_by_last_syllable);
+}
+
+/* Place in `index` of the first entry ending in `last` (or where it would be). */
+static size_t first_ending_in(const by_last_syllable *index, size_t count, uint32_t last)
+{
+    size_t first = 0, end = count;
+    while (first < end) {
+        size_t middle = first + (end - first) / 2;
+        if (index[middle].last < last)
+            first = middle + 1;
+        else
+            end = middle;
+    }
+    return first;
 }
 
 static bool attaches_to(uint32_t syllable, attachment after)
@@ -217,12 +253,13 @@ static bool ends_with(const char *word, size_t len, const char *suffix, size_t s
 static bool cut_splits_known_noun(const suffix_index *index, const char *word, size_t len,
                                   size_t cut)
 {
+    const size_t count = COUNT_OF(index->nouns);
     for (size_t noun_end = cut + SYLLABLE_BYTES; noun_end <= len; noun_end += SYLLABLE_BYTES) {
         uint32_t last = last_syllable(word, noun_end);
-        for (size_t k = 0; k < COUNT_OF(nouns_ending_like_suffixes); k++) {
-            const known_word *noun = &nouns_ending_like_suffixes[k];
-            if (index->nouns[k] == last && noun_end - cut < noun->len &&
-                ends_with(word, noun_end, noun->text, noun->len))
+        for (size_t k = first_ending_in(index->nouns, count, last);
+             k < count && index->nouns[k].last == last; k++) {
+            const known_word *noun = &nouns_ending_like_suffixes[index->nouns[k].entry];
+            if (noun_end - cut < noun->len && ends_with(word, noun_end, noun->text, noun->len))
                 return true;
         }
     }
@@ -232,13 +269,14 @@ static bool cut_splits_known_noun(const suffix_index *index, const char *word, s
 /* Length of `word` without the first suffix of `rules` that fits, or `len`
  * when none does. `word` is Hangul syllables only. */
 static size_t strip_first_suffix(const suffix_index *index, const char *word, size_t len,
-                                 const suffix_rule *rules, const uint32_t *rule_last,
+                                 const suffix_rule *rules, const by_last_syllable *by_last,
                                  size_t rule_count)
 {
     uint32_t last = last_syllable(word, len);
-    for (size_t k = 0; k < rule_count; k++) {
-        const suffix_rule *rule = &rules[k];
-        if (rule_last[k] != last || !ends_with(word, len, rule->text, rule->len))
+    for (size_t k = first_ending_in(by_last, rule_count, last);
+         k < rule_count && by_last[k].last == last; k++) {
+        const suffix_rule *rule = &rules[by_last[k].entry];
+        if (!ends_with(word, len, rule->text, rule->len))
             continue;
         size_t cut = len - rule->len;
         if (cut / SYLLABLE_BYTES < rule->min_stem_syllables)

@@ -65,7 +65,7 @@ static const char *string_field(json_t *data, const char *name)
 }
 
 static ks_status fill_hit(ks_db *db, hit_storage *slot, const char *data, size_t data_len,
-                          const ks_match_terms *match, size_t snippet_bytes)
+                          const ks_match_terms *match, size_t snippet_bytes, bool snippets)
 {
     json_error_t error;
     slot->data = json_loadb(data, data_len, 0, &error);
@@ -82,6 +82,9 @@ static ks_status fill_hit(ks_db *db, hit_storage *slot, const char *data, size_t
     hit->url = string_field(slot->data, "url");
     hit->text = json_string_value(text) ? json_string_value(text) : "";
     hit->text_len = json_string_value(text) ? json_string_length(text) : 0;
+    hit->snippet = "";
+    if (!snippets)
+        return KS_OK;
     ks_status st = ks_snippet_make(db->analyzer, hit->text, hit->text_len, match, snippet_bytes,
                                    &slot->snippet);
     if (st != KS_OK)
@@ -128,7 +131,8 @@ static ks_status collect_hits(ks_db *db, shim_mset *mset, const ks_search_option
         const char *data = shim_mset_data(mset, i, &len);
         hit_storage *slot = &results->hits[i];
         results->count = i + 1;
-        ks_status st = fill_hit(db, slot, data, len, match, snippet_bytes);
+        bool snippets = !(options && (options->flags & KS_SEARCH_NO_SNIPPETS));
+        ks_status st = fill_hit(db, slot, data, len, match, snippet_bytes, snippets);
         if (st != KS_OK)
             return st;
         slot->hit.rank = offset + i + 1;

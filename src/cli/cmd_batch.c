@@ -243,6 +243,9 @@ int cmd_batch(int argc, char **argv)
         cli_error("cannot open %s: %m", name);
         return EXIT_TROUBLE;
     }
+    /* A run file carries no text: spare the snippets. */
+    if (run.style.format == OUTPUT_TREC)
+        run.search.flags |= KS_SEARCH_NO_SNIPPETS;
     size_t cap = 0;
     bool read_ok = read_queries(in, strcmp(name, "-") == 0 ? "stdin" : name, &run, &cap);
     if (in != stdin)
