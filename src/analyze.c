@@ -89,6 +89,10 @@ static const suffix_rule predicate_endings[] = {
     RULE("됐다고", AFTER_ANY, 2), RULE("된다고", AFTER_ANY, 2), RULE("되기도", AFTER_ANY, 2),
     RULE("되기로", AFTER_ANY, 2), RULE("됩니다", AFTER_ANY, 2),
     RULE("이었다", AFTER_ANY, 1), RULE("이었고", AFTER_ANY, 1), RULE("입니다", AFTER_ANY, 1),
+    /* Copula in questions: 무엇인가, 누구였나, 어디였는가. */
+    RULE("이었는가", AFTER_ANY, 1), RULE("였는가", AFTER_VOWEL, 1), RULE("이었나", AFTER_ANY, 1),
+    RULE("인가요", AFTER_ANY, 1), RULE("인가", AFTER_ANY, 1), RULE("인지", AFTER_ANY, 1),
+    RULE("였나", AFTER_VOWEL, 1), RULE("일까", AFTER_ANY, 1),
     RULE("였으며", AFTER_VOWEL, 2),
     RULE("하다", AFTER_ANY, 2), RULE("했다", AFTER_ANY, 2), RULE("한다", AFTER_ANY, 2),
     RULE("하는", AFTER_ANY, 2), RULE("하여", AFTER_ANY, 2), RULE("하고", AFTER_ANY, 2),
@@ -436,10 +440,15 @@ static size_t unit_end(const char *text, size_t end, size_t i)
     return i;
 }
 
+static bool is_one_hangul_syllable(const char *text, size_t len)
+{
+    return len == SYLLABLE_BYTES && is_hangul_word(text, len);
+}
+
 /* True when `text` is exactly one Hangul syllable or ideograph. */
 static bool is_one_syllable(const char *text, size_t len)
 {
-    if (is_hangul_word(text, len) && len == SYLLABLE_BYTES)
+    if (is_one_hangul_syllable(text, len))
         return true;
     size_t i = 0;
     uint32_t c = ks_utf8_next(text, len, &i);
@@ -488,11 +497,12 @@ static ks_status split_units(ks_analyzer *analyzer, const char *text, size_t sta
         };
         i = next;
     }
-    analyzer->unit_base = already_normalized ? text + start : analyzer->unit_text.data;
+    const char *base = already_normalized ? text + start : analyzer->unit_text.data;
     for (size_t k = 0; k < analyzer->unit_count; k++) {
         word_unit *unit = &analyzer->units[k];
-        unit->is_syllable = is_one_syllable(analyzer->unit_base + unit->text_offset, unit->text_len);
+        unit->is_syllable = is_one_syllable(base + unit->text_offset, unit->text_len);
     }
+    analyzer->unit_base = base;
     return KS_OK;
 }
 
@@ -532,7 +542,8 @@ static size_t counter_syllables(const char *counter, const size_t *prefix_len, s
 }
 
 /* 2014년, 1위, 8억, 3600만원: a number and the Hangul counter right after it
- * (ICU splits them apart at the change of script). */
+ * (ICU splits them apart at the change of script). `analyzer->word` still
+ * holds the number, normalized. */
 static ks_status add_number_compound(ks_analyzer *analyzer, const char *text,
                                      const ks_segment *number, const ks_segment *next,
                                      uint32_t word)
@@ -546,7 +557,7 @@ static ks_status add_number_compound(ks_analyzer *analyzer, const char *text,
         ks_status st = ks_normalize_append(counter, text + i, unit - i);
         if (st != KS_OK)
             return st;
-        if (counter->len - before != SYLLABLE_BYTES || !is_hangul_word(counter->data + before, SYLLABLE_BYTES))
+        if (!is_one_hangul_syllable(counter->data + before, counter->len - before))
             break;
         syllable_end[syllables] = unit;
         prefix_len[syllables++] = counter->len;
@@ -565,9 +576,10 @@ static ks_status analyze_word(ks_analyzer *analyzer, const char *text, const ks_
                               const ks_segment *next, uint32_t word)
 {
     ks_buf *normalized = &analyzer->word;
+    const char *original = text + segment->start;
     size_t original_len = segment->end - segment->start;
     ks_buf_clear(normalized);
-    ks_status st = ks_normalize_append(normalized, text + segment->start, original_len);
+    ks_status st = ks_normalize_append(normalized, original, original_len);
     if (st != KS_OK)
         return st;
 
@@ -591,7 +603,7 @@ static ks_status analyze_word(ks_analyzer *analyzer, const char *text, const ks_
     }
     if (has_syllables(normalized->data, normalized->len)) {
         bool already_normalized = normalized->len == original_len &&
-                                  memcmp(normalized->data, text + segment->start, original_len) == 0;
+                                  memcmp(normalized->data, original, original_len) == 0;
         st = split_units(analyzer, text, segment->start, segment->end, already_normalized);
         if (st == KS_OK)
             st = add_bigrams(analyzer, word);

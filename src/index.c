@@ -69,8 +69,14 @@ KS_API unsigned ks_index_format_version(void)
 KS_API const char *ks_backend_versions(void)
 {
     static char versions[96];
-    if (!versions[0])
-        snprintf(versions, sizeof versions, "ICU %s, %s", U_ICU_VERSION, shim_xapian_version());
+    if (!versions[0]) {
+        /* The ICU loaded at run time, not the headers built against. */
+        UVersionInfo icu;
+        char icu_text[U_MAX_VERSION_STRING_LENGTH];
+        u_getVersion(icu);
+        u_versionToString(icu, icu_text);
+        snprintf(versions, sizeof versions, "ICU %s, %s", icu_text, shim_xapian_version());
+    }
     return versions;
 }
 
@@ -179,13 +185,32 @@ static shim_open_mode open_mode_of(unsigned flags)
     return (flags & KS_OPEN_WAIT) ? SHIM_WRITE_WAIT : SHIM_WRITE;
 }
 
+static bool folder_has(const char *folder, const char *name)
+{
+    ks_buf file = {0};
+    struct stat info;
+    bool found = ks_buf_printf(&file, "%s/%s", folder, name) == KS_OK &&
+                 stat(file.data, &info) == 0;
+    ks_buf_free(&file);
+    return found;
+}
+
+/* A kill during the very first 'kosearch index' can leave Xapian's tables
+ * without the version file "iamglass", which glass writes last and every
+ * commit replaces atomically: nothing was ever committed there. Xapian
+ * neither opens such a folder nor creates a database over it. */
+static bool is_unfinished_creation(const char *path)
+{
+    return !folder_has(path, "iamglass") && folder_has(path, "postlist.glass");
+}
+
 /* Xapian reports a reader opening a folder that is not there as a generic
  * opening error; say plainly what is missing. */
 static ks_status explain_missing_database(ks_db *db, ks_status st)
 {
     struct stat info;
     if (st == KS_ERR_NOT_FOUND && strcmp(db->path, SHIM_MEMORY_PATH) != 0 &&
-        stat(db->path, &info) != 0)
+        (stat(db->path, &info) != 0 || !folder_has(db->path, "iamglass")))
         return ks_db_fail(db, KS_ERR_NOT_FOUND,
                           "no database at %s (create it with 'kosearch index')", db->path);
     return st;
@@ -209,7 +234,10 @@ KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags)
     ks_status st = ks_analyzer_new(&db->analyzer);
     if (st != KS_OK)
         return ks_db_fail(db, st, "cannot start the analyzer: %s", ks_status_string(st));
-    st = shim_db_open(&db->shim, path, open_mode_of(flags), &db->error);
+    shim_open_mode mode = open_mode_of(flags);
+    if (mode != SHIM_READ && is_unfinished_creation(path))
+        mode = SHIM_OVERWRITE; /* finish the creation: there is nothing to keep */
+    st = shim_db_open(&db->shim, path, mode, &db->error);
     if (st != KS_OK)
         return explain_missing_database(db, st);
     st = check_versions(db);

@@ -189,8 +189,14 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
 #define WEIGHT_WHOLE_WORD 1.0
 #define WEIGHT_FRAGMENT 0.5
 #define WEIGHT_PROXIMITY 0.5
+/* Any of a word's bigrams, in any order: finds compounds written with a
+ * space (수중 도시 for 수중도시). Weighed per bigram, so it stays below a
+ * whole-word match. */
+#define WEIGHT_LOOSE_BIGRAMS 1.0
 /* Above this many words a proximity bonus costs more than it tells. */
 #define MAX_PROXIMITY_WORDS 8
+/* All words count as close within this many positions per word. */
+#define PROXIMITY_SLACK 3
 
 void ks_match_terms_free(ks_match_terms *terms)
 {
@@ -255,6 +261,7 @@ typedef struct builder {
     ks_match_terms *match;
     ks_buf *error;
     ks_status status;
+    bool drop_question_words; /* the query has other words to go by */
 } builder;
 
 static size_t count_code_points(const char *s)
@@ -362,6 +369,12 @@ static shim_query *fragment_query(builder *b, const query_word *w)
     for (size_t i = 0; i < w->bigram_count; i++)
         parts[i] = term_query(b, KS_PREFIX_BIGRAM, w->bigrams[i]->text, 0);
     shim_query *q = shim_query_combine(SHIM_OP_PHRASE, parts, w->bigram_count, 0);
+    shim_query *loose = NULL;
+    if (w->bigram_count > 1) {
+        shim_query *any = shim_query_combine(SHIM_OP_OR, parts, w->bigram_count, 0);
+        loose = any ? shim_query_scale(any, WEIGHT_LOOSE_BIGRAMS / (double)w->bigram_count) : NULL;
+        shim_query_free(any);
+    }
     free_queries(parts, w->bigram_count);
     free(parts);
     if (b->status == KS_OK)
@@ -372,7 +385,12 @@ static shim_query *fragment_query(builder *b, const query_word *w)
      * outweighing whole words just by having many bigrams. */
     shim_query *scaled = shim_query_scale(q, WEIGHT_FRAGMENT / (double)w->bigram_count);
     shim_query_free(q);
-    return scaled;
+    if (!loose)
+        return scaled;
+    shim_query *both[2] = {scaled, loose};
+    shim_query *combined = shim_query_combine(SHIM_OP_OR, both, 2, 0);
+    free_queries(both, 2);
+    return combined;
 }
 
 static shim_query *word_query(builder *b, const query_word *w)
@@ -436,12 +454,29 @@ static void clause_list_free(clause_list *list)
 
 /* Unquoted words: each word separately, plus (collected by the caller) their
  * whole forms for the proximity bonus. */
+/* Interrogatives carry no content: a question typed as a query
+ * ("천안함 사건으로 몇 명이 사망하였는가?") is about its other words. */
+static const char *const question_words[] = {
+    "무엇", "누구", "언제", "어디", "어느", "어떤", "무슨", "몇", "얼마", "왜", "어떻게", "어째서",
+};
+
+static bool is_question_word(const query_word *w)
+{
+    for (size_t i = 0; i < w->whole_count; i++)
+        for (size_t k = 0; k < sizeof question_words / sizeof question_words[0]; k++)
+            if (strcmp(w->whole[i]->text, question_words[k]) == 0)
+                return true;
+    return false;
+}
+
 static void build_words(builder *b, const char *text, clause_list *out, clause_list *proximity)
 {
     query_word *words;
     const ks_term **slots;
     size_t count = analyze_words(b, text, &words, &slots);
     for (size_t i = 0; i < count && b->status == KS_OK; i++) {
+        if (b->drop_question_words && is_question_word(&words[i]))
+            continue;
         clause_list_push(b, out, word_query(b, &words[i]));
         if (proximity)
             clause_list_push(b, proximity, base_term_query(b, &words[i]));
@@ -511,12 +546,13 @@ static shim_query *build_node(builder *b, const ks_query_node *node, clause_list
     return NULL;
 }
 
+/* Passages holding all the query's words close together earn a bonus. */
 static shim_query *proximity_bonus(clause_list *proximity)
 {
     if (proximity->count < 2 || proximity->count > MAX_PROXIMITY_WORDS)
         return NULL;
     shim_query *near = shim_query_combine(SHIM_OP_NEAR, proximity->items, proximity->count,
-                                          (uint32_t)(2 * proximity->count + 2));
+                                          (uint32_t)(PROXIMITY_SLACK * proximity->count));
     if (!near)
         return NULL;
     shim_query *scaled = shim_query_scale(near, WEIGHT_PROXIMITY);
@@ -528,7 +564,11 @@ ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root, shim_
                          ks_match_terms *out_terms, ks_buf *error)
 {
     *out = NULL;
-    builder b = {analyzer, out_terms, error, KS_OK};
+    builder b = {analyzer, out_terms, error, KS_OK, false};
+    size_t plain_words = 0;
+    for (size_t i = 0; i < root->child_count; i++)
+        plain_words += root->children[i]->kind == KS_QUERY_WORD;
+    b.drop_question_words = plain_words > 1;
     clause_list wanted = {0}, excluded = {0}, proximity = {0};
     ks_match_terms ignored = {0};
     for (size_t i = 0; i < root->child_count && b.status == KS_OK; i++) {

@@ -15,7 +15,7 @@
 
 /* BM25 parameters (k1, k2, k3, b, min_normlen) for passages; tuned with
  * tools/eval. */
-static const shim_bm25 passage_bm25 = {1.2, 0.0, 1.0, 0.5, 0.5};
+static const shim_bm25 passage_bm25 = {0.9, 0.0, 1.0, 0.5, 0.5};
 
 typedef struct hit_storage {
     ks_hit hit;
