@@ -44,6 +44,7 @@ typedef enum ks_status {
     KS_ERR_ENCODING,         /* text in an encoding kosearch cannot read */
     KS_ERR_INTERRUPTED,      /* stopped on request (signal) */
     KS_ERR_BACKEND,          /* any other error reported by Xapian */
+    KS_ERR_UNAVAILABLE,      /* a remote shard cannot be reached */
     KS_ERR_INTERNAL          /* a bug: please report it */
 } ks_status;
 
@@ -95,16 +96,36 @@ typedef enum ks_open_flags {
     KS_OPEN_READ = 0,
     KS_OPEN_WRITE = 1 << 0,  /* create if missing; one writer at a time */
     KS_OPEN_WAIT = 1 << 1,   /* with WRITE: wait for another writer to finish */
-    KS_OPEN_REBUILD = 1 << 2 /* with WRITE: discard the existing contents */
+    KS_OPEN_REBUILD = 1 << 2, /* with WRITE: build afresh beside the existing
+                                 database, which readers keep seeing until
+                                 ks_db_close() swaps the two */
+    KS_OPEN_ALLOW_PARTIAL = 1 << 3 /* reading a sharded or stub database: skip
+                                      shards that cannot be reached (each named
+                                      in ks_db_warnings()) and search the rest */
 } ks_open_flags;
 
 /* Opens the database at `path`. On failure *out is still set when a handle
  * could be made, so ks_db_error() can say what went wrong; free it with
  * ks_db_close(). */
 KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags);
+/* Opens or creates a sharded database for writing: `shards` databases
+ * PATH/shard-0 ... PATH/shard-(N-1) and a Xapian stub file PATH/XAPIANDB
+ * listing them, so that ks_db_open() (and any Xapian reader) sees one
+ * index. Articles go to a shard by a stable hash of their id. `shards` 0
+ * means whatever PATH already is; a count that differs from an existing
+ * database's is refused (KS_ERR_INVALID_ARGUMENT). */
+KS_API ks_status ks_db_open_shards(ks_db **out, const char *path, unsigned flags,
+                                   unsigned shards);
+/* Shards skipped with KS_OPEN_ALLOW_PARTIAL, one "shard: reason" line each;
+ * "" when none. Borrowed, valid until the next call on the handle. */
+KS_API const char *ks_db_warnings(const ks_db *db);
 /* Commits pending changes (when writable) and frees the handle. A failed
  * commit is reported here, not swallowed. */
 KS_API ks_status ks_db_close(ks_db *db);
+/* Closes the handle giving up a rebuild in progress (KS_OPEN_REBUILD): the
+ * database stays as it was before. For any other handle this is
+ * ks_db_close(). */
+KS_API ks_status ks_db_abandon(ks_db *db);
 /* Message for the last failure on this handle; "" when none. Borrowed. */
 KS_API const char *ks_db_error(const ks_db *db);
 /* Makes every change so far durable and visible to readers, atomically. */
@@ -226,7 +247,9 @@ KS_API ks_status ks_read_path(const char *path, const ks_reader_callbacks *callb
 /* Search.                                                                  */
 
 typedef enum ks_search_flags {
-    KS_SEARCH_NO_SNIPPETS = 1 << 0 /* skip highlights and snippets (ranking only) */
+    KS_SEARCH_NO_SNIPPETS = 1 << 0, /* skip highlights and snippets (ranking only) */
+    KS_SEARCH_FUZZY = 1 << 1        /* when the query finds few hits, search the
+                                       closest indexed words instead (typos) */
 } ks_search_flags;
 
 typedef struct ks_search_options {
@@ -262,8 +285,11 @@ typedef struct ks_hit {
 typedef struct ks_results ks_results;
 
 /* Runs a query: words, "quoted phrases", -excluded words, OR between
- * alternatives. A syntax error is KS_ERR_BAD_QUERY with the reason in
- * ks_db_error(). */
+ * alternatives, initial consonants (ㄱㄹㄱ finds 구로구), prefixes (청소*
+ * finds 청소분야) and Hanja (九老區 finds 구로구). Stored synonyms are
+ * searched too. When the query finds fewer than three passages, see
+ * ks_results_corrected_query() and ks_results_suggestion(). A syntax error
+ * is KS_ERR_BAD_QUERY with the reason in ks_db_error(). */
 KS_API ks_status ks_search(ks_db *db, const char *query, const ks_search_options *options,
                            ks_results **out);
 KS_API size_t ks_results_count(const ks_results *results);
@@ -272,6 +298,37 @@ KS_API size_t ks_results_estimated_total(const ks_results *results);
 /* Borrowed; valid until ks_results_free(). */
 KS_API const ks_hit *ks_results_hit(const ks_results *results, size_t index);
 KS_API void ks_results_free(ks_results *results);
+/* When the query as typed found few hits, kosearch may search a corrected
+ * one: words typed on the two-set keyboard in the wrong mode (rnfhrn for
+ * 구로구), or with KS_SEARCH_FUZZY the closest indexed words. Returns the
+ * query searched ("구로구"), or NULL when it was searched as typed. Borrowed. */
+KS_API const char *ks_results_corrected_query(const ks_results *results);
+/* A query of indexed words close to what was typed (구로고 -> 구로구), offered
+ * when the query found few hits and was not corrected; NULL when none. Borrowed. */
+KS_API const char *ks_results_suggestion(const ks_results *results);
+
+/* Replaces the database's synonym groups. Each group is one line of two or
+ * more words separated by spaces ("행정자치부 행자부 행안부"); a query for one
+ * word then also finds the others, ranked a little below the word typed.
+ * No reindexing is needed: searches use them after ks_db_commit().
+ * KS_ERR_BAD_INPUT (nothing changed) when a group has fewer than two words. */
+KS_API ks_status ks_db_set_synonyms(ks_db *db, const char *const *groups, size_t count);
+
+/* Completion: indexed words starting with a prefix, most frequent first. */
+typedef struct ks_completion {
+    const char *word;  /* normalized, without particles */
+    uint64_t passages; /* passages holding it */
+} ks_completion;
+typedef struct ks_completions ks_completions;
+
+/* At most `limit` (0 means 10) words completing `prefix`. Quick enough to
+ * call on every keystroke. */
+KS_API ks_status ks_db_complete(ks_db *db, const char *prefix, size_t limit,
+                                ks_completions **out);
+KS_API size_t ks_completions_count(const ks_completions *completions);
+/* Borrowed; valid until ks_completions_free(). */
+KS_API const ks_completion *ks_completions_get(const ks_completions *completions, size_t index);
+KS_API void ks_completions_free(ks_completions *completions);
 
 /* How kosearch reads a query, as text ("(구로구 OR ...)"); for --explain.
  * The string is the caller's: free() it. */

@@ -12,7 +12,7 @@
 /* Indexes record this number. Bump it whenever the terms produced for any
  * text change (tables below, rules, normalization), so that old indexes are
  * rebuilt instead of silently missing matches. */
-#define KS_ANALYZER_VERSION 1
+#define KS_ANALYZER_VERSION 2
 
 KS_API unsigned ks_analyzer_version(void)
 {
@@ -80,6 +80,12 @@ static const suffix_rule particles[] = {
  * copula also follows one-syllable nouns (힘이다 -> 힘). */
 static const suffix_rule predicate_endings[] = {
     RULE("했습니다", AFTER_ANY, 2), RULE("됐습니다", AFTER_ANY, 2),
+    /* Predicates in questions: 사망하였는가, 선정됐나, 개최하는가. */
+    RULE("하였는가", AFTER_ANY, 2), RULE("되었는가", AFTER_ANY, 2),
+    RULE("했는가", AFTER_ANY, 2), RULE("됐는가", AFTER_ANY, 2), RULE("하였나", AFTER_ANY, 2),
+    RULE("되었나", AFTER_ANY, 2), RULE("하는가", AFTER_ANY, 2), RULE("되는가", AFTER_ANY, 2),
+    RULE("했을까", AFTER_ANY, 2), RULE("했나", AFTER_ANY, 2), RULE("됐나", AFTER_ANY, 2),
+    RULE("할까", AFTER_ANY, 2),
     RULE("하였으며", AFTER_ANY, 2), RULE("되었으며", AFTER_ANY, 2),
     RULE("이었으며", AFTER_ANY, 1),
     RULE("하였다", AFTER_ANY, 2), RULE("하였고", AFTER_ANY, 2), RULE("했으며", AFTER_ANY, 2),

@@ -9,6 +9,10 @@
  *     B<text>          syllable BIGRAM terms, positioned at the syllable
  *                      ordinal, so a run of bigrams is a phrase: the part
  *                      봉사단 of 깔끔이봉사단 is PHRASE(B봉사, B사단).
+ *   Terms made from the analyzer's by expand.c (ks_input_index_terms):
+ *     <reading>        the Hangul reading of each run of adjacent Hanja words
+ *                      (libhangul's dictionary), unprefixed, at the position
+ *                      of the run's first word: 구로구 finds 九老區.
  *     The article title's and the section heading's terms are added the same
  *     way but without positions: they count for ranking (a passage under a
  *     heading that names the query ranks higher), never for phrases.
@@ -27,14 +31,28 @@
  *   kosearch.format     index format version (decimal)
  *   kosearch.analyzer   analyzer version (decimal)
  *   kosearch.updated    Unix time of the last commit
+ *   synonym:<word>      the other words of the synonym groups holding <word>
+ *                       (normalized, space-separated), from 'kosearch
+ *                       synonyms'; read at query time, so no reindexing.
+ *   kosearch.shards     in a shard: the number of shards (decimal)
  *   article:<key>       JSON {"id", "origin", "size", "mtime", "hash",
  *                       "passages"}: where the article came from and what its
  *                       source looked like when indexed, for cheap change
  *                       detection and pruning on reindexing.
  *
+ * Shards (kosearch index --shards N): PATH holds the databases PATH/shard-0
+ * ... PATH/shard-(N-1), each laid out as above with its own metadata, and
+ * the Xapian stub file PATH/XAPIANDB with the lines "auto shard-0" ...
+ * "auto shard-(N-1)", so any Xapian reader opens PATH as one database.
+ * An article and its record live in shard ks_hash64(id) % N (FNV-1a over
+ * the id's bytes), so reindexing finds it again; N is fixed at creation.
+ * Each shard commits atomically on its own.
+ *
  * Atomicity: nothing is visible before a commit, and Xapian commits are
  * atomic, so an article's passages appear and disappear together as long as
  * commits happen only between articles. */
+/* renameat2(RENAME_EXCHANGE) swaps a rebuilt database in atomically. */
+#define _GNU_SOURCE
 #include "kosearch_internal.h"
 #include "xapian_shim.h"
 
@@ -47,13 +65,16 @@
 #include <time.h>
 #include <unicode/uversion.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 
-#define KS_INDEX_FORMAT_VERSION 1
+#define KS_INDEX_FORMAT_VERSION 2
 #define KS_MAX_ID_KEY 180
 
 #define META_FORMAT "kosearch.format"
 #define META_ANALYZER "kosearch.analyzer"
 #define META_UPDATED "kosearch.updated"
+#define META_SHARDS "kosearch.shards"
 #define META_ARTICLE_PREFIX "article:"
 
 KS_API const char *ks_version(void)
@@ -97,6 +118,7 @@ KS_API const char *ks_status_string(ks_status status)
     case KS_ERR_ENCODING: return "unsupported text encoding";
     case KS_ERR_INTERRUPTED: return "interrupted";
     case KS_ERR_BACKEND: return "Xapian error";
+    case KS_ERR_UNAVAILABLE: return "shard unavailable";
     case KS_ERR_INTERNAL: return "internal error";
     }
     return "unknown status";
@@ -176,10 +198,24 @@ static ks_status check_versions(ks_db *db)
     return KS_OK;
 }
 
+/* Checks every shard of a sharded or stub database, not only the first
+ * (which is all Xapian's metadata reads on a combined database look at). */
+static ks_status check_every_part(ks_db *db)
+{
+    ks_status st = KS_OK;
+    size_t parts = shim_db_part_count(db->shim);
+    for (size_t i = 0; i < parts && st == KS_OK; i++) {
+        shim_db_focus(db->shim, parts > 1 ? (int)i : -1);
+        st = check_versions(db);
+    }
+    shim_db_focus(db->shim, -1);
+    return st;
+}
+
 static shim_open_mode open_mode_of(unsigned flags)
 {
     if (!(flags & KS_OPEN_WRITE))
-        return SHIM_READ;
+        return (flags & KS_OPEN_ALLOW_PARTIAL) ? SHIM_READ_PARTIAL : SHIM_READ;
     if (flags & KS_OPEN_REBUILD)
         return SHIM_OVERWRITE;
     return (flags & KS_OPEN_WAIT) ? SHIM_WRITE_WAIT : SHIM_WRITE;
@@ -210,10 +246,173 @@ static ks_status explain_missing_database(ks_db *db, ks_status st)
 {
     struct stat info;
     if (st == KS_ERR_NOT_FOUND && strcmp(db->path, SHIM_MEMORY_PATH) != 0 &&
-        (stat(db->path, &info) != 0 || !folder_has(db->path, "iamglass")))
+        (stat(db->path, &info) != 0 ||
+         /* a stub names its missing shard itself */
+         (S_ISDIR(info.st_mode) && !folder_has(db->path, "iamglass") &&
+          !folder_has(db->path, "XAPIANDB"))))
         return ks_db_fail(db, KS_ERR_NOT_FOUND,
                           "no database at %s (create it with 'kosearch index')", db->path);
     return st;
+}
+
+/* A rebuild keeps the old database whole (and locked against other
+ * writers) until the new one is complete, so an interrupted rebuild loses
+ * nothing and readers never see a half-built index. */
+static ks_status open_rebuild(ks_db *db, unsigned flags)
+{
+    shim_open_mode lock_mode = (flags & KS_OPEN_WAIT) ? SHIM_WRITE_WAIT : SHIM_WRITE;
+    ks_status st = shim_db_open(&db->rebuild_lock, db->path, lock_mode, &db->error);
+    if (st != KS_OK)
+        return st;
+    ks_buf build = {0};
+    if ((st = ks_buf_printf(&build, "%s.rebuild", db->path)) != KS_OK)
+        return ks_db_fail(db, st, "out of memory");
+    db->rebuild_path = build.data;
+    st = shim_db_open(&db->shim, db->rebuild_path, SHIM_OVERWRITE, &db->error);
+    return st == KS_OK ? write_versions(db) : st;
+}
+
+/* Puts the completed rebuild in place of the old database in one atomic
+ * exchange, then removes the old one. */
+static ks_status finish_rebuild(ks_db *db)
+{
+    if (renameat2(AT_FDCWD, db->rebuild_path, AT_FDCWD, db->path, RENAME_EXCHANGE) != 0)
+        return ks_db_fail(db, KS_ERR_IO, "cannot put the rebuilt %s in place of %s: %s",
+                          db->rebuild_path, db->path, strerror(errno));
+    return KS_OK;
+}
+
+static ks_status close_rebuild(ks_db *db, bool keep_new)
+{
+    ks_buf ignored = {0};
+    ks_status st = shim_db_close(db->shim, &ignored);
+    db->shim = NULL;
+    if (st != KS_OK)
+        ks_db_fail(db, st, "cannot complete the rebuild: %s", ignored.data ? ignored.data : "");
+    if (st == KS_OK && keep_new)
+        st = finish_rebuild(db);
+    shim_db_close(db->rebuild_lock, &ignored);
+    db->rebuild_lock = NULL;
+    /* After a successful exchange this is the old database; otherwise the
+     * abandoned new one. */
+    ks_remove_tree(db->rebuild_path);
+    ks_buf_free(&ignored);
+    return st;
+}
+
+/* Each shard must carry this kosearch's versions and the shard count its
+ * stub lists; a new shard gets them. */
+static ks_status check_shard(ks_db *db, unsigned shard)
+{
+    shim_db_focus(db->shim, (int)shard);
+    ks_status st = check_versions(db);
+    unsigned recorded = 0;
+    bool found = false;
+    if (st == KS_OK)
+        st = read_unsigned_metadata(db, META_SHARDS, &recorded, &found);
+    if (st == KS_OK && found && recorded != db->shards)
+        st = ks_db_fail(db, KS_ERR_CORRUPT,
+                        "shard %u of %s was made for %u shards, but %s/XAPIANDB lists %u",
+                        shard, db->path, recorded, db->path, db->shards);
+    if (st == KS_OK && !found && db->writable) {
+        char number[16];
+        snprintf(number, sizeof number, "%u", db->shards);
+        st = shim_db_set_metadata(db->shim, META_SHARDS, number);
+        if (st != KS_OK)
+            ks_db_fail_shim(db, st);
+    }
+    shim_db_focus(db->shim, -1);
+    return st;
+}
+
+/* A sharded folder: one writer per shard, since Xapian 1.4 cannot write
+ * through a stub, or one reader over the stub. --rebuild overwrites each
+ * shard in place (no side-by-side swap as for one database). */
+static ks_status open_sharded(ks_db *db, unsigned flags, unsigned shards)
+{
+    db->shards = shards;
+    ks_status st = KS_OK;
+    if (db->writable) {
+        ks_buf *paths = calloc(shards, sizeof *paths);
+        const char **names = calloc(shards, sizeof *names);
+        for (unsigned i = 0; paths && names && i < shards && st == KS_OK; i++) {
+            st = ks_shard_path(db->path, i, &paths[i]);
+            names[i] = paths[i].data;
+        }
+        if (!paths || !names || st != KS_OK)
+            st = ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
+        else
+            st = shim_db_open_shards(&db->shim, names, shards, open_mode_of(flags), &db->error);
+        for (unsigned i = 0; paths && i < shards; i++)
+            ks_buf_free(&paths[i]);
+        free(paths);
+        free(names);
+    } else {
+        st = shim_db_open(&db->shim, db->path, open_mode_of(flags), &db->error);
+    }
+    if (st != KS_OK)
+        return st;
+    if (shim_db_part_count(db->shim) != shards) {
+        /* Some shards were skipped (KS_OPEN_ALLOW_PARTIAL): articles can no
+         * longer be found by routing, only by asking every shard. */
+        db->shards = 0;
+        return check_every_part(db);
+    }
+    for (unsigned i = 0; i < shards && st == KS_OK; i++)
+        st = check_shard(db, i);
+    return st;
+}
+
+/* A handle that only carries a message, for refusals before opening. */
+static ks_db *refusal_handle(ks_db **out, const char *path)
+{
+    ks_db *db = calloc(1, sizeof *db);
+    *out = db;
+    if (db)
+        db->path = ks_strndup(path, strlen(path));
+    return db;
+}
+
+KS_API ks_status ks_db_open_shards(ks_db **out, const char *path, unsigned flags,
+                                   unsigned shards)
+{
+    if (!out)
+        return KS_ERR_INVALID_ARGUMENT;
+    *out = NULL;
+    if (!path || !*path)
+        return KS_ERR_INVALID_ARGUMENT;
+    unsigned existing = 0;
+    ks_status layout = ks_shard_layout_read(path, &existing);
+    ks_db *refused;
+    if (layout == KS_OK && shards && shards != existing) {
+        if (!(refused = refusal_handle(out, path)))
+            return KS_ERR_NOMEM;
+        return ks_db_fail(refused, KS_ERR_INVALID_ARGUMENT,
+                          "%s has %u shards, not %u; to change the number of shards, index "
+                          "into a new --db", path, existing, shards);
+    }
+    if (layout != KS_OK && shards > 1 && (flags & KS_OPEN_WRITE)) {
+        if (folder_has(path, "iamglass") || layout == KS_ERR_BAD_INPUT) {
+            if (!(refused = refusal_handle(out, path)))
+                return KS_ERR_NOMEM;
+            return ks_db_fail(refused, KS_ERR_INVALID_ARGUMENT,
+                              "%s is a database without kosearch shards and cannot be split "
+                              "into %u; index into a new --db with --shards", path, shards);
+        }
+        ks_buf error = {0};
+        ks_status st = ks_shard_layout_create(path, shards, &error);
+        if (st != KS_OK && (refused = refusal_handle(out, path)))
+            ks_db_fail(refused, st, "%s", error.data ? error.data : ks_status_string(st));
+        ks_buf_free(&error);
+        if (st != KS_OK)
+            return st;
+    }
+    return ks_db_open(out, path, flags);
+}
+
+KS_API const char *ks_db_warnings(const ks_db *db)
+{
+    return db && db->shim ? shim_db_warnings(db->shim) : "";
 }
 
 KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags)
@@ -234,24 +433,36 @@ KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags)
     ks_status st = ks_analyzer_new(&db->analyzer);
     if (st != KS_OK)
         return ks_db_fail(db, st, "cannot start the analyzer: %s", ks_status_string(st));
+    unsigned shards;
+    if (ks_shard_layout_read(path, &shards) == KS_OK)
+        return open_sharded(db, flags, shards);
+    if (db->writable && (flags & KS_OPEN_REBUILD) && folder_has(path, "iamglass")) {
+        st = open_rebuild(db, flags);
+        /* A damaged database cannot be opened to hold its lock, and has
+         * nothing worth keeping until the new one is complete: build over it. */
+        if (st != KS_ERR_CORRUPT || db->rebuild_lock)
+            return st;
+    }
     shim_open_mode mode = open_mode_of(flags);
     if (mode != SHIM_READ && is_unfinished_creation(path))
         mode = SHIM_OVERWRITE; /* finish the creation: there is nothing to keep */
     st = shim_db_open(&db->shim, path, mode, &db->error);
     if (st != KS_OK)
         return explain_missing_database(db, st);
-    st = check_versions(db);
+    st = check_every_part(db);
     if (st == KS_OK && db->writable && (flags & KS_OPEN_REBUILD))
         st = write_versions(db);
     return st;
 }
 
-KS_API ks_status ks_db_close(ks_db *db)
+static ks_status close_handle(ks_db *db, bool keep_rebuild)
 {
     if (!db)
         return KS_OK;
     ks_status st = KS_OK;
-    if (db->shim) {
+    if (db->rebuild_lock) {
+        st = close_rebuild(db, keep_rebuild);
+    } else if (db->shim) {
         ks_buf ignored = {0};
         st = shim_db_close(db->shim, &ignored);
         ks_buf_free(&ignored);
@@ -260,9 +471,20 @@ KS_API ks_status ks_db_close(ks_db *db)
     ks_passage_list_free(&db->passages);
     ks_buf_free(&db->scratch);
     ks_buf_free(&db->error);
+    free(db->rebuild_path);
     free(db->path);
     free(db);
     return st;
+}
+
+KS_API ks_status ks_db_close(ks_db *db)
+{
+    return close_handle(db, true);
+}
+
+KS_API ks_status ks_db_abandon(ks_db *db)
+{
+    return close_handle(db, false);
 }
 
 KS_API const char *ks_db_error(const ks_db *db)
@@ -355,11 +577,38 @@ static ks_status read_record(ks_db *db, const char *id, ks_article_record *out, 
     return st;
 }
 
+/* Points metadata and document changes at the shard holding article `id`;
+ * nothing to do for one database. */
+static void focus_article(ks_db *db, const char *id)
+{
+    if (db->shards > 1)
+        shim_db_focus(db->shim, (int)ks_shard_of(id, db->shards));
+}
+
+static void unfocus(ks_db *db)
+{
+    shim_db_focus(db->shim, -1);
+}
+
 KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_record *out)
 {
     if (!db || !id || !out)
         return KS_ERR_INVALID_ARGUMENT;
-    return read_record(db, id, out, NULL);
+    size_t parts = shim_db_part_count(db->shim);
+    if (db->shards > 1 || parts <= 1) {
+        focus_article(db, id);
+        ks_status st = read_record(db, id, out, NULL);
+        unfocus(db);
+        return st;
+    }
+    /* A stub of other shards: the article may be in any of them. */
+    ks_status st = KS_ERR_NOT_FOUND;
+    for (size_t i = 0; i < parts && st == KS_ERR_NOT_FOUND; i++) {
+        shim_db_focus(db->shim, (int)i);
+        st = read_record(db, id, out, NULL);
+    }
+    unfocus(db);
+    return st;
 }
 
 static ks_status write_record(ks_db *db, const char *meta_key, const ks_article *article,
@@ -384,7 +633,20 @@ static ks_status write_record(ks_db *db, const char *meta_key, const ks_article 
 /* ------------------------------------------------------------------------ */
 /* Passage documents.                                                       */
 
-/* Adds the analyzer's terms; positions only when `positional`. */
+typedef struct term_target {
+    shim_doc *doc;
+    bool positional;
+} term_target;
+
+static ks_status add_input_term(void *context, const char *term, uint32_t position)
+{
+    term_target *target = context;
+    return target->positional ? shim_doc_add_posting(target->doc, term, position, 1)
+                              : shim_doc_add_term(target->doc, term, 1);
+}
+
+/* Adds the analyzer's terms, and the Hangul readings of Hanja made from them
+ * (expand.c); positions only when `positional`. */
 static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t len,
                            bool positional)
 {
@@ -401,6 +663,9 @@ static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t le
         st = positional ? shim_doc_add_posting(doc, term, t->position, 1)
                         : shim_doc_add_term(doc, term, 1);
     }
+    term_target target = {doc, positional};
+    if (st == KS_OK)
+        st = ks_input_index_terms(terms, count, add_input_term, &target);
     return st == KS_OK ? KS_OK : ks_db_fail(db, st, "cannot build a document: %s",
                                             ks_status_string(st));
 }
@@ -503,6 +768,7 @@ KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_chan
         return KS_ERR_INVALID_ARGUMENT;
     if (!db->writable)
         return ks_db_fail(db, KS_ERR_READ_ONLY, "%s is open for reading only", db->path);
+    focus_article(db, article->id);
     ks_buf key = {0}, meta_key = {0};
     ks_status st = article_key(article->id, &key);
     if (st == KS_OK)
@@ -540,6 +806,7 @@ KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_chan
         if (st == KS_OK)
             st = write_record(db, meta_key.data, article, hash, passages);
     }
+    unfocus(db);
     free(old_origin);
     ks_buf_free(&key);
     ks_buf_free(&meta_key);
@@ -571,11 +838,13 @@ KS_API ks_status ks_db_remove_article(ks_db *db, const char *id)
     if (st == KS_OK)
         st = article_metadata_key(id, &meta_key);
     if (st == KS_OK) {
+        focus_article(db, id);
         st = shim_db_delete_documents(db->shim, term.data);
         if (st == KS_OK)
             st = shim_db_set_metadata(db->shim, meta_key.data, "");
         if (st != KS_OK)
             ks_db_fail_shim(db, st);
+        unfocus(db);
     }
     ks_buf_free(&key);
     ks_buf_free(&term);
@@ -678,6 +947,11 @@ KS_API ks_status ks_db_stats_get(ks_db *db, ks_db_stats *out)
         return st;
     out->last_update = found ? strtoll(db->scratch.data, NULL, 10) : 0;
     out->bytes_on_disk = folder_bytes(db->path);
+    ks_buf shard = {0};
+    for (unsigned i = 0; i < db->shards; i++)
+        if (ks_shard_path(db->path, i, &shard) == KS_OK)
+            out->bytes_on_disk += folder_bytes(shard.data);
+    ks_buf_free(&shard);
     return KS_OK;
 }
 

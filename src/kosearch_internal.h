@@ -38,6 +38,8 @@ void ks_buf_free(ks_buf *buf);
 ks_status ks_grow(void **items, size_t *cap, size_t need, size_t size);
 
 char *ks_strndup(const char *s, size_t len);
+/* rm -rf: removes a folder and everything below it (symlinks not followed). */
+int ks_remove_tree(const char *path);
 /* 64-bit FNV-1a over bytes: content fingerprints, not security. */
 uint64_t ks_hash64(const char *bytes, size_t len);
 
@@ -120,6 +122,12 @@ void ks_passage_list_free(ks_passage_list *list);
 
 /* ks_read_path() and its callbacks are public: see kosearch.h. */
 
+/* Reads JSONL from memory exactly as from a .jsonl file named `origin`
+ * (used for error messages; articles get no origin file). For tests and
+ * fuzzing. */
+ks_status ks_read_jsonl_buffer(const char *bytes, size_t len, const char *origin,
+                               const ks_reader_callbacks *callbacks);
+
 /* Converts raw file bytes to clean UTF-8: strips a BOM, turns CRLF into LF,
  * detects CP949/EUC-KR and converts it. KS_ERR_ENCODING with *out_bad_offset
  * set when the bytes are neither; KS_ERR_BAD_INPUT for NUL bytes (binary). */
@@ -139,6 +147,13 @@ struct ks_db {
     ks_analyzer *analyzer;  /* reused for every passage and query */
     ks_passage_list passages;
     ks_buf scratch;
+    /* A rebuild writes a new database beside the old one and swaps them
+     * when it completes, holding the old one's lock meanwhile; NULL else. */
+    char *rebuild_path;
+    struct shim_db *rebuild_lock;
+    /* Shards articles are routed to (PATH/shard-K); 0 when the database is
+     * one folder, or a stub whose shards are not kosearch's layout. */
+    unsigned shards;
 };
 
 /* Records a failure on the handle and returns `status`. */
@@ -151,6 +166,22 @@ ks_status ks_db_fail_shim(ks_db *db, ks_status status);
 #define KS_PREFIX_BIGRAM "B"
 #define KS_PREFIX_ARTICLE "A"
 #define KS_PREFIX_PASSAGE "Q"
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in shard.c: routing articles to shards, and the layout. */
+
+/* The shard (0..shards-1) holding article `id`: FNV-1a of the id modulo the
+ * shard count. Part of the index format: changing it strands articles. */
+unsigned ks_shard_of(const char *id, unsigned shards);
+/* PATH/shard-K. */
+ks_status ks_shard_path(const char *path, unsigned shard, ks_buf *out);
+/* The shard count of the sharded folder at `path`, read from its stub
+ * PATH/XAPIANDB: KS_ERR_NOT_FOUND without one, KS_ERR_BAD_INPUT when the stub
+ * is not the "auto shard-0" ... list kosearch writes. */
+ks_status ks_shard_layout_read(const char *path, unsigned *out_count);
+/* Creates the folder and (atomically) its stub listing `count` shards;
+ * Xapian creates the shard folders themselves. */
+ks_status ks_shard_layout_create(const char *path, unsigned count, ks_buf *error);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in query.c: query syntax -> query tree.                */
@@ -199,6 +230,60 @@ struct shim_query;
  * means the query has no searchable words. */
 ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root,
                          struct shim_query **out, ks_match_terms *out_terms, ks_buf *error);
+
+/* As ks_query_build(), also looking words up in `db` (NULL: none): the
+ * words that initials (ㄱㄹㄱ) stand for, and stored synonyms, added as
+ * alternatives weighted a little below the words typed. */
+ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
+                                 const ks_query_node *root, struct shim_query **out,
+                                 ks_match_terms *out_terms, ks_buf *error);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in expand.c: Korean input as people type it.          */
+
+/* Appends the initial consonants (compatibility jamo) of a word made only of
+ * Hangul syllables; false for any other word. */
+bool ks_initials_of(const char *word, size_t len, ks_buf *out);
+/* Levenshtein distance between two words spelled out in jamo (initial,
+ * medial, final), so 구로고 is one step from 구로구. */
+size_t ks_jamo_distance(const char *a, const char *b);
+/* Retypes each word of a query typed in the wrong keyboard mode on the
+ * two-set layout: Latin letters that make whole syllables become Hangul
+ * (rnfhrn -> 구로구), Hangul becomes the Latin keys that typed it. False when
+ * no word changed. */
+bool ks_layout_convert(const char *query, ks_buf *out);
+bool ks_is_hanja_word(const char *text, size_t len);
+/* The Hangul reading of a Hanja word (九老區 -> 구로구): the dictionary's
+ * word when it has one, else each character's commonest reading. */
+bool ks_hanja_reading(const char *hanja, size_t len, ks_buf *out);
+
+typedef ks_status (*ks_term_sink)(void *context, const char *term, uint32_t position);
+/* Extra index terms for an analyzed text: the Hangul reading of each run of
+ * Hanja words, at the position of the run's first word. */
+ks_status ks_input_index_terms(const ks_term *terms, size_t count, ks_term_sink sink,
+                               void *context);
+
+typedef enum ks_input_kind {
+    KS_INPUT_PLAIN,    /* an ordinary word */
+    KS_INPUT_INITIALS, /* ㄱㄹㄱ: out holds the initials */
+    KS_INPUT_PREFIX,   /* 청소*: out holds the normalized prefix */
+    KS_INPUT_HANJA     /* 九老區: out holds its Hangul reading */
+} ks_input_kind;
+ks_input_kind ks_input_classify(const char *word, ks_buf *out);
+
+/* The `limit` most frequent indexed words whose syllables start with
+ * `initials`, compatibility jamo as ks_input_classify() gives them
+ * (ㄱㄹㄱ -> 구로구, 관리국, ...), each NUL-terminated in `out`. */
+ks_status ks_words_with_initials(struct shim_db *db, const char *initials, size_t limit,
+                                 ks_buf *out);
+/* The same for the words starting with `prefix` (normalized). */
+ks_status ks_words_with_prefix(struct shim_db *db, const char *prefix, size_t limit, ks_buf *out);
+/* The other words of the stored synonym groups of a normalized word,
+ * separated by spaces; empty when none. */
+ks_status ks_synonyms_of(struct shim_db *db, const char *word, ks_buf *out);
+/* The indexed word closest to `word` (normalized Hangul) by jamo edit
+ * distance, among the more frequent on ties; empty when none is close. */
+ks_status ks_closest_word(struct shim_db *db, const char *word, ks_buf *out);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in snippet.c: highlights and a window of best matches. */

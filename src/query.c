@@ -187,16 +187,19 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
  * stem) is the strongest evidence; a run of syllable bigrams inside a
  * compound is weaker; words found close together earn a bonus. */
 #define WEIGHT_WHOLE_WORD 1.0
-#define WEIGHT_FRAGMENT 0.5
-#define WEIGHT_PROXIMITY 0.5
+#define WEIGHT_FRAGMENT 0.3
+#define WEIGHT_PROXIMITY 0.1
 /* Any of a word's bigrams, in any order: finds compounds written with a
  * space (수중 도시 for 수중도시). Weighed per bigram, so it stays below a
  * whole-word match. */
 #define WEIGHT_LOOSE_BIGRAMS 1.0
 /* Above this many words a proximity bonus costs more than it tells. */
-#define MAX_PROXIMITY_WORDS 8
-/* All words count as close within this many positions per word. */
-#define PROXIMITY_SLACK 3
+#define MAX_PROXIMITY_WORDS 16
+/* Xapian's matcher slows down more than linearly with the number of
+ * subqueries (10,000 words take most of a minute); nobody types this many. */
+#define MAX_QUERY_WORDS 1000
+/* Two words count as close within this many word positions. */
+#define PROXIMITY_WINDOW 3
 
 void ks_match_terms_free(ks_match_terms *terms)
 {
@@ -256,13 +259,49 @@ typedef struct query_word {
     size_t bigram_count;
 } query_word;
 
+typedef struct clause_list {
+    shim_query **items;
+    size_t count, cap;
+} clause_list;
+
 typedef struct builder {
     ks_analyzer *analyzer;
     ks_match_terms *match;
     ks_buf *error;
     ks_status status;
     bool drop_question_words; /* the query has other words to go by */
+    size_t word_count;        /* analyzed words so far, for MAX_QUERY_WORDS */
+    clause_list loose;        /* loose bigram matches: they rank, never select */
+    struct shim_db *db;       /* for initials and synonyms; NULL: none */
 } builder;
+
+static void free_queries(shim_query **queries, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        shim_query_free(queries[i]);
+}
+
+/* Adds a clause; clauses that match nothing (words the analyzer keeps no
+ * term of, such as punctuation) are dropped. */
+static void clause_list_push(builder *b, clause_list *list, shim_query *q)
+{
+    if (shim_query_is_empty(q)) {
+        shim_query_free(q);
+        return;
+    }
+    if (ks_grow((void **)&list->items, &list->cap, list->count + 1, sizeof *list->items) != KS_OK) {
+        b->status = KS_ERR_NOMEM;
+        shim_query_free(q);
+        return;
+    }
+    list->items[list->count++] = q;
+}
+
+static void clause_list_free(clause_list *list)
+{
+    free_queries(list->items, list->count);
+    free(list->items);
+}
 
 static size_t count_code_points(const char *s)
 {
@@ -318,12 +357,6 @@ static shim_query *term_query(builder *b, const char *prefix, const char *text, 
     return q;
 }
 
-static void free_queries(shim_query **queries, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        shim_query_free(queries[i]);
-}
-
 /* Whole-word alternatives of one word, as one synonym group. */
 static shim_query *whole_word_query(builder *b, const query_word *w)
 {
@@ -369,10 +402,11 @@ static shim_query *fragment_query(builder *b, const query_word *w)
     for (size_t i = 0; i < w->bigram_count; i++)
         parts[i] = term_query(b, KS_PREFIX_BIGRAM, w->bigrams[i]->text, 0);
     shim_query *q = shim_query_combine(SHIM_OP_PHRASE, parts, w->bigram_count, 0);
-    shim_query *loose = NULL;
     if (w->bigram_count > 1) {
         shim_query *any = shim_query_combine(SHIM_OP_OR, parts, w->bigram_count, 0);
-        loose = any ? shim_query_scale(any, WEIGHT_LOOSE_BIGRAMS / (double)w->bigram_count) : NULL;
+        clause_list_push(b, &b->loose,
+                         any ? shim_query_scale(any, WEIGHT_LOOSE_BIGRAMS / (double)w->bigram_count)
+                             : NULL);
         shim_query_free(any);
     }
     free_queries(parts, w->bigram_count);
@@ -385,12 +419,7 @@ static shim_query *fragment_query(builder *b, const query_word *w)
      * outweighing whole words just by having many bigrams. */
     shim_query *scaled = shim_query_scale(q, WEIGHT_FRAGMENT / (double)w->bigram_count);
     shim_query_free(q);
-    if (!loose)
-        return scaled;
-    shim_query *both[2] = {scaled, loose};
-    shim_query *combined = shim_query_combine(SHIM_OP_OR, both, 2, 0);
-    free_queries(both, 2);
-    return combined;
+    return scaled;
 }
 
 static shim_query *word_query(builder *b, const query_word *w)
@@ -413,6 +442,8 @@ static size_t analyze_words(builder *b, const char *text, query_word **out_words
     size_t count;
     *out_words = NULL;
     *out_slots = NULL;
+    if (b->status != KS_OK) /* an earlier word failed: keep its reason */
+        return 0;
     b->status = ks_analyzer_run(b->analyzer, text, strlen(text), &terms, &count);
     if (b->status != KS_OK || count == 0)
         return 0;
@@ -422,35 +453,17 @@ static size_t analyze_words(builder *b, const char *text, query_word **out_words
         b->status = KS_ERR_NOMEM;
         return 0;
     }
-    return group_words(terms, count, *out_words, *out_slots);
-}
-
-typedef struct clause_list {
-    shim_query **items;
-    size_t count, cap;
-} clause_list;
-
-/* Adds a clause; clauses that match nothing (words the analyzer keeps no
- * term of, such as punctuation) are dropped. */
-static void clause_list_push(builder *b, clause_list *list, shim_query *q)
-{
-    if (shim_query_is_empty(q)) {
-        shim_query_free(q);
-        return;
+    size_t word_count = group_words(terms, count, *out_words, *out_slots);
+    b->word_count += word_count;
+    if (b->word_count > MAX_QUERY_WORDS) {
+        ks_buf_clear(b->error);
+        ks_buf_printf(b->error, "the query is too long: more than %d words", MAX_QUERY_WORDS);
+        b->status = KS_ERR_BAD_QUERY;
+        return 0;
     }
-    if (ks_grow((void **)&list->items, &list->cap, list->count + 1, sizeof *list->items) != KS_OK) {
-        b->status = KS_ERR_NOMEM;
-        shim_query_free(q);
-        return;
-    }
-    list->items[list->count++] = q;
+    return word_count;
 }
 
-static void clause_list_free(clause_list *list)
-{
-    free_queries(list->items, list->count);
-    free(list->items);
-}
 
 /* Unquoted words: each word separately, plus (collected by the caller) their
  * whole forms for the proximity bonus. */
@@ -469,10 +482,14 @@ static bool is_question_word(const query_word *w)
     return false;
 }
 
+static void collect_synonyms(builder *b, const query_word *w, ks_buf *synonyms);
+static void build_synonyms(builder *b, const ks_buf *synonyms, clause_list *out);
+
 static void build_words(builder *b, const char *text, clause_list *out, clause_list *proximity)
 {
     query_word *words;
     const ks_term **slots;
+    ks_buf synonyms = {0};
     size_t count = analyze_words(b, text, &words, &slots);
     for (size_t i = 0; i < count && b->status == KS_OK; i++) {
         if (b->drop_question_words && is_question_word(&words[i]))
@@ -480,9 +497,12 @@ static void build_words(builder *b, const char *text, clause_list *out, clause_l
         clause_list_push(b, out, word_query(b, &words[i]));
         if (proximity)
             clause_list_push(b, proximity, base_term_query(b, &words[i]));
+        collect_synonyms(b, &words[i], &synonyms);
     }
     free(words);
     free(slots);
+    build_synonyms(b, &synonyms, out);
+    ks_buf_free(&synonyms);
 }
 
 static shim_query *build_phrase(builder *b, const char *text)
@@ -513,6 +533,115 @@ static shim_query *build_phrase(builder *b, const char *text)
     return q;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Korean input forms (expand.c): 초성, prefixes, Hanja, synonyms.          */
+
+/* A synonym ranks a little below the word typed. */
+#define WEIGHT_SYNONYM 0.8
+/* The most frequent words a prefix* or initials stand for. */
+#define MAX_PREFIX_EXPANSION 100
+#define MAX_INITIALS_EXPANSION 50
+
+/* The indexed words with these initials, as one synonym group: it weighs
+ * like a single word and highlights the words found. */
+static shim_query *initials_query(builder *b, const char *initials)
+{
+    ks_buf words = {0};
+    if (b->db && ks_words_with_initials(b->db, initials, MAX_INITIALS_EXPANSION, &words) != KS_OK)
+        ks_buf_clear(&words); /* a failed lookup finds nothing, as below */
+    /* No such words: a term no passage holds, so the query finds nothing
+     * instead of being refused as having no words. */
+    if (!words.len) {
+        ks_buf_free(&words);
+        return term_query(b, "", initials, 0);
+    }
+    clause_list terms = {0};
+    for (size_t at = 0; at < words.len && b->status == KS_OK; at += strlen(words.data + at) + 1) {
+        clause_list_push(b, &terms, term_query(b, "", words.data + at, 0));
+        if (b->status == KS_OK)
+            b->status = match_add_word(b->match, words.data + at);
+    }
+    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, terms.items, terms.count, 0);
+    clause_list_free(&terms);
+    ks_buf_free(&words);
+    return q;
+}
+
+/* The words a prefix stands for, to highlight them: the same most frequent
+ * ones Xapian expands it to. */
+static void highlight_prefix(builder *b, const char *prefix)
+{
+    ks_buf words = {0};
+    if (b->db && ks_words_with_prefix(b->db, prefix, MAX_PREFIX_EXPANSION, &words) == KS_OK)
+        for (size_t at = 0; at < words.len && b->status == KS_OK; at += strlen(words.data + at) + 1)
+            b->status = match_add_word(b->match, words.data + at);
+    ks_buf_free(&words);
+}
+
+/* Initials (ㄱㄹㄱ) and prefixes (청소*) stand for other words and replace
+ * the word; a Hanja word is also searched by its Hangul reading. Returns
+ * true when the word was replaced. */
+static bool build_input_form(builder *b, const char *text, clause_list *out)
+{
+    ks_buf form = {0};
+    bool replaced = false;
+    switch (ks_input_classify(text, &form)) {
+    case KS_INPUT_INITIALS:
+        clause_list_push(b, out, initials_query(b, form.data));
+        replaced = true;
+        break;
+    case KS_INPUT_PREFIX: {
+        shim_query *q = shim_query_wildcard(form.data, MAX_PREFIX_EXPANSION);
+        if (!q)
+            b->status = KS_ERR_NOMEM;
+        clause_list_push(b, out, q);
+        highlight_prefix(b, form.data);
+        replaced = true;
+        break;
+    }
+    case KS_INPUT_HANJA:
+        build_words(b, form.data, out, NULL);
+        break;
+    case KS_INPUT_PLAIN:
+        break;
+    }
+    ks_buf_free(&form);
+    return replaced;
+}
+
+/* Appends the stored synonyms of the word's whole forms, space-separated. */
+static void collect_synonyms(builder *b, const query_word *w, ks_buf *synonyms)
+{
+    if (!b->db)
+        return;
+    ks_buf found = {0};
+    for (size_t i = 0; i < w->whole_count && b->status == KS_OK; i++) {
+        /* A failed lookup only loses the synonyms, not the query. */
+        if (ks_synonyms_of(b->db, w->whole[i]->text, &found) != KS_OK || !found.len)
+            continue;
+        if (synonyms->len)
+            ks_buf_append(synonyms, " ", 1);
+        if (ks_buf_append(synonyms, found.data, found.len) != KS_OK)
+            b->status = KS_ERR_NOMEM;
+    }
+    ks_buf_free(&found);
+}
+
+static void build_synonyms(builder *b, const ks_buf *synonyms, clause_list *out)
+{
+    if (!synonyms->len || b->status != KS_OK)
+        return;
+    struct shim_db *db = b->db;
+    b->db = NULL; /* one step only: a synonym's synonyms include the word */
+    clause_list alternatives = {0};
+    build_words(b, synonyms->data, &alternatives, NULL);
+    shim_query *any = shim_query_combine(SHIM_OP_OR, alternatives.items, alternatives.count, 0);
+    clause_list_free(&alternatives);
+    clause_list_push(b, out, any ? shim_query_scale(any, WEIGHT_SYNONYM) : NULL);
+    shim_query_free(any);
+    b->db = db;
+}
+
 static shim_query *build_node(builder *b, const ks_query_node *node, clause_list *proximity);
 
 static shim_query *build_alternatives(builder *b, const ks_query_node *node)
@@ -530,7 +659,8 @@ static shim_query *build_node(builder *b, const ks_query_node *node, clause_list
     switch (node->kind) {
     case KS_QUERY_WORD: {
         clause_list words = {0};
-        build_words(b, node->text, &words, proximity);
+        if (!build_input_form(b, node->text, &words))
+            build_words(b, node->text, &words, proximity);
         shim_query *q = shim_query_combine(SHIM_OP_OR, words.items, words.count, 0);
         clause_list_free(&words);
         return q;
@@ -546,25 +676,38 @@ static shim_query *build_node(builder *b, const ks_query_node *node, clause_list
     return NULL;
 }
 
-/* Passages holding all the query's words close together earn a bonus. */
-static shim_query *proximity_bonus(clause_list *proximity)
+/* Neighbouring query words found close together in a passage: each
+ * adjacent pair is a small NEAR bonus, so passages that keep the query's
+ * word groups together rank higher even when they lack some words. */
+static shim_query *proximity_bonus(builder *b, clause_list *proximity)
 {
     if (proximity->count < 2 || proximity->count > MAX_PROXIMITY_WORDS)
         return NULL;
-    shim_query *near = shim_query_combine(SHIM_OP_NEAR, proximity->items, proximity->count,
-                                          (uint32_t)(PROXIMITY_SLACK * proximity->count));
-    if (!near)
-        return NULL;
-    shim_query *scaled = shim_query_scale(near, WEIGHT_PROXIMITY);
-    shim_query_free(near);
-    return scaled;
+    clause_list pairs = {0};
+    for (size_t i = 0; i + 1 < proximity->count; i++) {
+        shim_query *near = shim_query_combine(SHIM_OP_NEAR, proximity->items + i, 2,
+                                              PROXIMITY_WINDOW);
+        clause_list_push(b, &pairs, near ? shim_query_scale(near, WEIGHT_PROXIMITY) : NULL);
+        shim_query_free(near);
+    }
+    shim_query *bonus = shim_query_combine(SHIM_OP_OR, pairs.items, pairs.count, 0);
+    clause_list_free(&pairs);
+    return bonus;
 }
 
 ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root, shim_query **out,
                          ks_match_terms *out_terms, ks_buf *error)
 {
+    return ks_query_build_with_db(analyzer, NULL, root, out, out_terms, error);
+}
+
+ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
+                                 const ks_query_node *root, shim_query **out,
+                                 ks_match_terms *out_terms, ks_buf *error)
+{
     *out = NULL;
-    builder b = {analyzer, out_terms, error, KS_OK, false};
+    builder b = {.analyzer = analyzer, .match = out_terms, .error = error, .status = KS_OK,
+                 .db = db};
     size_t plain_words = 0;
     for (size_t i = 0; i < root->child_count; i++)
         plain_words += root->children[i]->kind == KS_QUERY_WORD;
@@ -591,8 +734,15 @@ ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root, shim_
         b.status = KS_ERR_BAD_QUERY;
     }
     if (b.status == KS_OK) {
-        clause_list_push(&b, &wanted, proximity_bonus(&proximity));
+        clause_list_push(&b, &wanted, proximity_bonus(&b, &proximity));
         shim_query *positive = shim_query_combine(SHIM_OP_OR, wanted.items, wanted.count, 0);
+        if (positive && b.loose.count) {
+            shim_query *loose = shim_query_combine(SHIM_OP_OR, b.loose.items, b.loose.count, 0);
+            shim_query *pair[2] = {positive, loose};
+            shim_query *ranked = shim_query_combine(SHIM_OP_AND_MAYBE, pair, 2, 0);
+            free_queries(pair, 2);
+            positive = ranked;
+        }
         if (positive && excluded.count) {
             shim_query *negative = shim_query_combine(SHIM_OP_OR, excluded.items, excluded.count, 0);
             shim_query *pair[2] = {positive, negative};
@@ -608,5 +758,6 @@ ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root, shim_
     clause_list_free(&wanted);
     clause_list_free(&excluded);
     clause_list_free(&proximity);
+    clause_list_free(&b.loose);
     return b.status;
 }

@@ -15,7 +15,7 @@
 
 /* BM25 parameters (k1, k2, k3, b, min_normlen) for passages; tuned with
  * tools/eval. */
-static const shim_bm25 passage_bm25 = {0.9, 0.0, 1.0, 0.5, 0.5};
+static const shim_bm25 passage_bm25 = {0.2, 0.0, 1.0, 0.5, 0.5};
 
 typedef struct hit_storage {
     ks_hit hit;
@@ -27,6 +27,8 @@ struct ks_results {
     hit_storage *hits;
     size_t count;
     size_t estimated;
+    char *corrected;  /* the query searched instead of the one typed */
+    char *suggestion; /* "did you mean" */
 };
 
 KS_API size_t ks_results_count(const ks_results *results)
@@ -55,7 +57,19 @@ KS_API void ks_results_free(ks_results *results)
         ks_snippet_free(&results->hits[i].snippet);
     }
     free(results->hits);
+    free(results->corrected);
+    free(results->suggestion);
     free(results);
+}
+
+KS_API const char *ks_results_corrected_query(const ks_results *results)
+{
+    return results ? results->corrected : NULL;
+}
+
+KS_API const char *ks_results_suggestion(const ks_results *results)
+{
+    return results ? results->suggestion : NULL;
 }
 
 static const char *string_field(json_t *data, const char *name)
@@ -106,7 +120,7 @@ static ks_status prepare_query(ks_db *db, const char *query, shim_query **out,
     ks_buf error = {0};
     ks_status st = ks_query_parse(query, &root, &error);
     if (st == KS_OK)
-        st = ks_query_build(db->analyzer, root, out, match, &error);
+        st = ks_query_build_with_db(db->analyzer, db->shim, root, out, match, &error);
     if (st == KS_ERR_BAD_QUERY)
         ks_db_fail(db, st, "%s", error.data ? error.data : "bad query");
     else if (st != KS_OK)
@@ -142,14 +156,9 @@ static ks_status collect_hits(ks_db *db, shim_mset *mset, const ks_search_option
     return KS_OK;
 }
 
-KS_API ks_status ks_search(ks_db *db, const char *query, const ks_search_options *options,
-                           ks_results **out)
+static ks_status search_as_given(ks_db *db, const char *query, const ks_search_options *options,
+                                 ks_results **out)
 {
-    if (!out)
-        return KS_ERR_INVALID_ARGUMENT;
-    *out = NULL;
-    if (!db || !db->shim || !query)
-        return KS_ERR_INVALID_ARGUMENT;
     shim_query *xq = NULL;
     ks_match_terms match = {0};
     ks_status st = prepare_query(db, query, &xq, &match);
@@ -175,6 +184,148 @@ KS_API ks_status ks_search(ks_db *db, const char *query, const ks_search_options
     }
     *out = results;
     return KS_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* When a query finds little: the keyboard layout, typos (expand.c).        */
+
+/* Below this many matching passages, kosearch looks for what was meant;
+ * ordinary queries find more and are never rewritten. */
+#define FEW_HITS 3
+/* Up to this many words a query may be a name with a typo in it. */
+#define SHORT_QUERY_WORDS 2
+
+/* Searches `corrected` and keeps its results when they find more than
+ * `to_beat` passages. */
+static bool search_instead(ks_db *db, const char *corrected, const ks_search_options *options,
+                           size_t to_beat, ks_results **results)
+{
+    ks_results *other = NULL;
+    if (search_as_given(db, corrected, options, &other) != KS_OK) {
+        ks_buf_clear(&db->error); /* the query typed succeeded */
+        return false;
+    }
+    if (other->estimated <= to_beat ||
+        !(other->corrected = ks_strndup(corrected, strlen(corrected)))) {
+        ks_results_free(other);
+        return false;
+    }
+    ks_results_free(*results);
+    *results = other;
+    return true;
+}
+
+/* Passages holding the word as typed (*out_typed) or any of its whole
+ * forms, its stem included (*out_any). */
+static bool word_frequencies(ks_db *db, const char *word, uint64_t *out_typed, uint64_t *out_any)
+{
+    const ks_term *terms;
+    size_t count;
+    *out_typed = *out_any = 0;
+    if (ks_analyzer_run(db->analyzer, word, strlen(word), &terms, &count) != KS_OK || count == 0)
+        return false;
+    for (size_t i = 0; i < count; i++) {
+        uint64_t frequency = 0;
+        if (terms[i].kind == KS_TERM_BIGRAM)
+            continue;
+        if (shim_db_term_freq(db->shim, terms[i].text, &frequency) != KS_OK)
+            return false;
+        if (terms[i].kind == KS_TERM_SURFACE)
+            *out_typed = frequency;
+        if (frequency > *out_any)
+            *out_any = frequency;
+    }
+    return true;
+}
+
+/* The closest indexed word when the word as typed is in no passage and the
+ * closest is commoner than what the word matches through its stem (구로고
+ * is read as 구로 and a particle, yet 구로구 was meant). */
+static bool correct_word(ks_db *db, const char *word, ks_buf *out)
+{
+    uint64_t typed, any, closest = 0;
+    if (!word_frequencies(db, word, &typed, &any) || typed > 0 ||
+        ks_closest_word(db->shim, word, out) != KS_OK || !out->len ||
+        shim_db_term_freq(db->shim, out->data, &closest) != KS_OK)
+        return false;
+    return closest > any;
+}
+
+/* The query with each unknown Hangul word replaced by the closest indexed
+ * word; empty when no word was replaced. */
+static void suggest_query(ks_db *db, const char *query, ks_buf *out)
+{
+    ks_buf word = {0}, closest = {0};
+    bool replaced = false;
+    size_t i = 0, len = strlen(query);
+    while (i < len) {
+        size_t start = i;
+        while (i < len && query[i] != ' ')
+            i++;
+        ks_buf_clear(&word);
+        ks_buf_clear(&closest);
+        bool hangul = (unsigned char)query[start] >= 0xEA && (unsigned char)query[start] <= 0xED;
+        if (hangul && ks_normalize_append(&word, query + start, i - start) == KS_OK &&
+            correct_word(db, word.data, &closest)) {
+            ks_buf_append(out, closest.data, closest.len);
+            replaced = true;
+        } else {
+            ks_buf_append(out, query + start, i - start);
+        }
+        while (i < len && query[i] == ' ')
+            ks_buf_append(out, query + i++, 1);
+    }
+    if (!replaced)
+        ks_buf_clear(out);
+    ks_buf_free(&word);
+    ks_buf_free(&closest);
+}
+
+static size_t count_words(const char *query)
+{
+    size_t words = 0;
+    for (size_t i = 0; query[i]; i++)
+        words += query[i] != ' ' && (i == 0 || query[i - 1] == ' ');
+    return words;
+}
+
+/* Tries the query retyped in the other keyboard mode, then the closest
+ * indexed words: searched with KS_SEARCH_FUZZY, else only suggested. Never
+ * fails the search: the results as typed stay. Short queries (names typed
+ * into a search box) get suggestions even when they found something. */
+static void search_what_was_meant(ks_db *db, const char *query, const ks_search_options *options,
+                                  ks_results **results)
+{
+    bool few = (*results)->estimated < FEW_HITS;
+    if (!few && count_words(query) > SHORT_QUERY_WORDS)
+        return;
+    ks_buf converted = {0}, suggestion = {0};
+    bool done = few && ks_layout_convert(query, &converted) &&
+                search_instead(db, converted.data, options, (*results)->estimated, results);
+    if (!done)
+        suggest_query(db, query, &suggestion);
+    if (suggestion.len) {
+        bool fuzzy = options && (options->flags & KS_SEARCH_FUZZY);
+        /* Asked for: the closest words replace the query when they find anything. */
+        if (!(fuzzy && search_instead(db, suggestion.data, options, 0, results)))
+            (*results)->suggestion = ks_strndup(suggestion.data, suggestion.len);
+    }
+    ks_buf_free(&converted);
+    ks_buf_free(&suggestion);
+}
+
+KS_API ks_status ks_search(ks_db *db, const char *query, const ks_search_options *options,
+                           ks_results **out)
+{
+    if (!out)
+        return KS_ERR_INVALID_ARGUMENT;
+    *out = NULL;
+    if (!db || !db->shim || !query)
+        return KS_ERR_INVALID_ARGUMENT;
+    ks_status st = search_as_given(db, query, options, out);
+    if (st == KS_OK && !(options && options->offset))
+        search_what_was_meant(db, query, options, out);
+    return st;
 }
 
 KS_API ks_status ks_explain(ks_db *db, const char *query, char **out)

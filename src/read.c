@@ -497,8 +497,11 @@ static ks_status deliver_record(reader *rd, jsonl_input *in, json_t *record, siz
     return rd->callbacks->on_article(rd->callbacks->context, &source);
 }
 
-static ks_status read_record(reader *rd, jsonl_input *in, char *line, size_t len)
+/* One line of JSONL, as the file, stdin and buffer readers all hand it over
+ * (with or without its line end). */
+static ks_status read_record(reader *rd, jsonl_input *in, const char *line, size_t len)
 {
+    in->line++;
     while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
         len--;
     if (in->line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
@@ -524,27 +527,50 @@ static ks_status read_record(reader *rd, jsonl_input *in, char *line, size_t len
     return st;
 }
 
+static ks_status jsonl_begin(jsonl_input *in, const char *origin, const char *file,
+                             int64_t mtime)
+{
+    *in = (jsonl_input){.origin = origin, .file = file, .mtime = mtime,
+                        .seen_ids = json_object()};
+    return in->seen_ids ? KS_OK : KS_ERR_NOMEM;
+}
+
+static void jsonl_end(jsonl_input *in)
+{
+    json_decref(in->seen_ids);
+}
+
 static ks_status read_jsonl_stream(reader *rd, FILE *file, const char *origin)
 {
     struct stat info;
-    jsonl_input in = {.origin = origin, .seen_ids = json_object()};
-    in.file = strcmp(origin, "-") == 0 ? NULL : origin;
-    if (!in.seen_ids)
-        return KS_ERR_NOMEM;
-    if (fstat(fileno(file), &info) == 0 && S_ISREG(info.st_mode))
-        in.mtime = (int64_t)info.st_mtime;
+    bool regular = fstat(fileno(file), &info) == 0 && S_ISREG(info.st_mode);
+    jsonl_input in;
+    ks_status st = jsonl_begin(&in, origin, strcmp(origin, "-") == 0 ? NULL : origin,
+                               regular ? (int64_t)info.st_mtime : 0);
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
-    ks_status st = KS_OK;
-    while (st == KS_OK && (got = getline(&line, &cap, file)) >= 0) {
-        in.line++;
+    while (st == KS_OK && (got = getline(&line, &cap, file)) >= 0)
         st = read_record(rd, &in, line, (size_t)got);
-    }
     if (st == KS_OK && ferror(file))
         report(rd, origin, in.line + 1, -1, "cannot read: %s", strerror(errno));
     free(line);
-    json_decref(in.seen_ids);
+    jsonl_end(&in);
+    return st;
+}
+
+static ks_status read_jsonl_bytes(reader *rd, const char *bytes, size_t len, const char *origin)
+{
+    jsonl_input in;
+    ks_status st = jsonl_begin(&in, origin, NULL, 0);
+    size_t start = 0;
+    while (st == KS_OK && start < len) {
+        const char *newline = memchr(bytes + start, '\n', len - start);
+        size_t end = newline ? (size_t)(newline - bytes) + 1 : len;
+        st = read_record(rd, &in, bytes + start, end - start);
+        start = end;
+    }
+    jsonl_end(&in);
     return st;
 }
 
@@ -711,4 +737,13 @@ KS_API ks_status ks_read_path(const char *path, const ks_reader_callbacks *callb
     ks_buf_free(&rd.raw);
     ks_buf_free(&rd.text);
     return st;
+}
+
+ks_status ks_read_jsonl_buffer(const char *bytes, size_t len, const char *origin,
+                               const ks_reader_callbacks *callbacks)
+{
+    if ((!bytes && len) || !origin || !callbacks || !callbacks->on_article)
+        return KS_ERR_INVALID_ARGUMENT;
+    reader rd = {.callbacks = callbacks};
+    return read_jsonl_bytes(&rd, bytes, len, origin);
 }

@@ -70,10 +70,26 @@ enum {
     SYLLABLE_FIRST = 0xAC00
 };
 
-static bool is_leading_jamo(uint32_t c) { return c >= JAMO_L_FIRST && c < JAMO_L_FIRST + JAMO_L_COUNT; }
-static bool is_vowel_jamo(uint32_t c) { return c >= JAMO_V_FIRST && c < JAMO_V_FIRST + JAMO_V_COUNT; }
-static bool is_trailing_jamo(uint32_t c) { return c > JAMO_T_FIRST && c < JAMO_T_FIRST + JAMO_T_COUNT; }
-static bool is_lv_syllable(uint32_t c) { return ks_is_hangul_syllable(c) && (c - SYLLABLE_FIRST) % JAMO_T_COUNT == 0; }
+static bool is_leading_jamo(uint32_t c)
+{
+    return c >= JAMO_L_FIRST && c < JAMO_L_FIRST + JAMO_L_COUNT;
+}
+
+static bool is_vowel_jamo(uint32_t c)
+{
+    return c >= JAMO_V_FIRST && c < JAMO_V_FIRST + JAMO_V_COUNT;
+}
+
+static bool is_trailing_jamo(uint32_t c)
+{
+    return c > JAMO_T_FIRST && c < JAMO_T_FIRST + JAMO_T_COUNT;
+}
+
+/* A syllable without a trailing consonant, which a trailing jamo can join. */
+static bool is_lv_syllable(uint32_t c)
+{
+    return ks_is_hangul_syllable(c) && (c - SYLLABLE_FIRST) % JAMO_T_COUNT == 0;
+}
 
 /* Cheap scan: conjoining jamo are U+1100..U+11FF, E1 84..87 xx in UTF-8. */
 static bool may_hold_conjoining_jamo(const char *text, size_t len)
@@ -152,14 +168,15 @@ static uint32_t compose_syllable_at(const char *text, size_t len, size_t *i)
  * included) are copied unchanged. */
 static ks_status compose_hangul(ks_segmenter *segmenter, const char *text, size_t len)
 {
-    ks_buf_clear(&segmenter->composed);
-    ks_status st = ks_grow((void **)&segmenter->composed.data, &segmenter->composed.cap, len + 1, 1);
+    ks_buf *composed = &segmenter->composed;
+    ks_buf_clear(composed);
+    ks_status st = ks_grow((void **)&composed->data, &composed->cap, len + 1, 1);
     if (st == KS_OK)
         st = ks_grow((void **)&segmenter->original_offset, &segmenter->offset_cap, len + 1,
                      sizeof(size_t));
     if (st != KS_OK)
         return st;
-    char *out = segmenter->composed.data; /* composing only shrinks the text */
+    char *out = composed->data; /* composing only shrinks the text */
     size_t out_len = 0, i = 0;
     while (i < len) {
         size_t start = i;
@@ -179,7 +196,7 @@ static ks_status compose_hangul(ks_segmenter *segmenter, const char *text, size_
     }
     segmenter->original_offset[out_len] = len;
     out[out_len] = '\0';
-    segmenter->composed.len = out_len;
+    composed->len = out_len;
     return KS_OK;
 }
 

@@ -2,6 +2,7 @@
  * Every stage uses these instead of keeping its own. */
 #include "kosearch_internal.h"
 
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,4 +152,17 @@ size_t ks_utf8_valid_prefix(const char *s, size_t len)
         i += n;
     }
     return len;
+}
+
+static int remove_entry(const char *path, const struct stat *info, int type, struct FTW *ftw)
+{
+    (void)info;
+    (void)type;
+    (void)ftw;
+    return remove(path);
+}
+
+int ks_remove_tree(const char *path)
+{
+    return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -9,14 +9,27 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <new>
+#include <sstream>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
+/* A database is one or more parts: a plain database has one, a sharded
+ * folder or a stub file one per shard (local or remote). Searches use all
+ * parts as one; metadata and document counts go to the focused part, because
+ * Xapian 1.4 reads metadata of a combined database from its first part only. */
 struct shim_db {
-    Xapian::Database *reader = nullptr; /* == writer when writable */
-    Xapian::WritableDatabase *writer = nullptr;
+    Xapian::Database *reader = nullptr; /* every part as one; == writer when one writable part */
+    Xapian::WritableDatabase *writer = nullptr; /* the single writable part, else NULL */
+    std::vector<Xapian::WritableDatabase *> writers; /* one per shard when writable */
+    std::vector<Xapian::Database> parts;
+    std::vector<std::string> part_names; /* how messages name each part */
+    int focus = -1; /* the part metadata and writes go to; -1: the first (writes: all) */
+    bool allow_partial = false;
     std::string error;
+    std::string warnings;
 };
 
 struct shim_doc {
@@ -69,6 +82,11 @@ static ks_status shim_status_of_current_exception(std::string &message)
         if (e.get_error_string() && *e.get_error_string())
             message += std::string(" (") + e.get_error_string() + ")";
         return KS_ERR_IO;
+    } catch (const Xapian::NetworkError &e) {
+        message = "shard " + e.get_context() + " is unavailable: " + e.get_msg();
+        if (e.get_error_string() && *e.get_error_string())
+            message += std::string(" (") + e.get_error_string() + ")";
+        return KS_ERR_UNAVAILABLE;
     } catch (const Xapian::InvalidArgumentError &e) {
         message = "invalid argument: " + e.get_msg();
         return KS_ERR_INVALID_ARGUMENT;
@@ -111,6 +129,136 @@ static ks_status shim_fail_into(ks_buf *error)
 
 extern "C" {
 
+/* The stub file of `path`: the path itself when it is a file, PATH/XAPIANDB
+ * when a folder holds one (Xapian opens both as stub databases); "" when
+ * `path` is an ordinary database. */
+static std::string stub_file_of(const std::string &path)
+{
+    struct stat info;
+    if (stat(path.c_str(), &info) != 0)
+        return "";
+    if (S_ISREG(info.st_mode))
+        return path;
+    std::string inside = path + "/XAPIANDB";
+    if (S_ISDIR(info.st_mode) && stat(inside.c_str(), &info) == 0 && S_ISREG(info.st_mode))
+        return inside;
+    return "";
+}
+
+/* Opens one line of a stub ("auto PATH", "glass PATH", "remote HOST:PORT" or
+ * "remote PROGRAM ARGS"), with local paths relative to the stub's folder, as
+ * Xapian does. Returns false for a line kosearch leaves to Xapian. */
+static bool open_stub_line(const std::string &folder, const std::string &type,
+                           const std::string &argument, Xapian::Database &out)
+{
+    if (type == "auto" || type == "glass" || type == "chert") {
+        out = Xapian::Database(argument[0] == '/' ? argument : folder + "/" + argument);
+        return true;
+    }
+    if (type != "remote")
+        return false;
+    std::string::size_type colon = argument.rfind(':');
+    if (argument.find(' ') == std::string::npos && colon != std::string::npos && colon > 0) {
+        std::string port = argument.substr(colon + 1);
+        if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
+            port.size() > 5)
+            throw Xapian::DatabaseOpeningError("bad port '" + port + "'");
+        out = Xapian::Remote::open(argument.substr(0, colon), (unsigned)std::stoul(port));
+        return true;
+    }
+    std::string::size_type space = argument.find(' ');
+    out = Xapian::Remote::open(argument.substr(0, space),
+                               space == std::string::npos ? "" : argument.substr(space + 1));
+    return true;
+}
+
+static void combine_parts(shim_db *db)
+{
+    auto *combined = new Xapian::Database;
+    for (auto &part : db->parts)
+        combined->add_database(part);
+    delete db->reader;
+    db->reader = combined;
+}
+
+/* Opens every line of a stub file as its own part, so each shard can be
+ * named in messages, skipped when unreachable (allow_partial), and asked for
+ * its own metadata. */
+static void open_stub(shim_db *db, const std::string &stub_file)
+{
+    std::ifstream in(stub_file);
+    if (!in)
+        throw Xapian::DatabaseOpeningError("cannot read stub file " + stub_file);
+    std::string::size_type slash = stub_file.rfind('/');
+    std::string folder = slash == std::string::npos ? "." : stub_file.substr(0, slash);
+    std::string line, failures;
+    for (int number = 1; std::getline(in, line); number++) {
+        std::string::size_type first = line.find_first_not_of(" \t\r");
+        if (first == std::string::npos || line[first] == '#')
+            continue;
+        line = line.substr(first, line.find_last_not_of(" \t\r") + 1 - first);
+        std::string::size_type space = line.find_first_of(" \t");
+        std::string type = line.substr(0, space);
+        std::string argument =
+            space == std::string::npos ? "" : line.substr(line.find_first_not_of(" \t", space));
+        std::string name = "'" + line + "' (" + stub_file + " line " + std::to_string(number) + ")";
+        Xapian::Database part;
+        try {
+            if (!open_stub_line(folder, type, argument, part)) {
+                /* A line kosearch does not read itself: Xapian opens the whole stub. */
+                db->parts.assign(1, Xapian::Database(stub_file));
+                db->part_names.assign(1, stub_file);
+                db->warnings.clear();
+                return;
+            }
+        } catch (const Xapian::Error &e) {
+            std::string reason = e.get_msg();
+            if (e.get_error_string() && *e.get_error_string())
+                reason += std::string(" (") + e.get_error_string() + ")";
+            if (!db->allow_partial) {
+                /* Name the stub line; NetworkError is rethrown as such so it
+                 * keeps its status. */
+                if (std::string(e.get_type()) == "NetworkError" ||
+                    std::string(e.get_type()) == "NetworkTimeoutError")
+                    throw Xapian::NetworkError(reason, name);
+                throw Xapian::DatabaseOpeningError("shard " + name + ": " + reason);
+            }
+            db->warnings += "skipped shard " + name + ": " + reason + "\n";
+            failures += (failures.empty() ? "" : "; ") + name + ": " + reason;
+            continue;
+        }
+        db->parts.push_back(part);
+        db->part_names.push_back(name);
+    }
+    if (db->parts.empty())
+        throw Xapian::NetworkError(failures.empty() ? stub_file + " lists no database"
+                                                    : "no shard is available: " + failures,
+                                   stub_file);
+}
+
+static Xapian::WritableDatabase *open_writer(const char *path, shim_open_mode mode)
+{
+    if (std::strcmp(path, SHIM_MEMORY_PATH) == 0)
+        return new Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    int flags = mode == SHIM_OVERWRITE ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
+    if (mode == SHIM_WRITE_WAIT)
+        flags |= Xapian::DB_RETRY_LOCK;
+    return new Xapian::WritableDatabase(path, flags | Xapian::DB_BACKEND_GLASS);
+}
+
+static void close_and_delete(shim_db *db)
+{
+    /* Destructors of a closed database do not throw. */
+    try {
+        if (db->reader != db->writer)
+            delete db->reader;
+        for (auto *writer : db->writers)
+            delete writer;
+    } catch (...) {
+    }
+    delete db;
+}
+
 ks_status shim_db_open(shim_db **out, const char *path, shim_open_mode mode, ks_buf *error)
 {
     *out = nullptr;
@@ -118,26 +266,64 @@ ks_status shim_db_open(shim_db **out, const char *path, shim_open_mode mode, ks_
     try {
         db = new shim_db;
         bool memory = std::strcmp(path, SHIM_MEMORY_PATH) == 0;
-        if (mode == SHIM_READ) {
-            db->reader = memory ? new Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY)
-                                : new Xapian::Database(path);
-        } else {
-            if (memory) {
-                db->writer = new Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
+        if (mode == SHIM_READ || mode == SHIM_READ_PARTIAL) {
+            db->allow_partial = mode == SHIM_READ_PARTIAL;
+            std::string stub = memory ? "" : stub_file_of(path);
+            if (!stub.empty()) {
+                open_stub(db, stub);
+                combine_parts(db);
             } else {
-                int flags = mode == SHIM_OVERWRITE ? Xapian::DB_CREATE_OR_OVERWRITE
-                                                   : Xapian::DB_CREATE_OR_OPEN;
-                if (mode == SHIM_WRITE_WAIT)
-                    flags |= Xapian::DB_RETRY_LOCK;
-                db->writer = new Xapian::WritableDatabase(path, flags | Xapian::DB_BACKEND_GLASS);
+                db->reader = memory ? new Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY)
+                                    : new Xapian::Database(path);
+                db->parts.push_back(*db->reader);
+                db->part_names.push_back(path);
             }
+        } else {
+            db->writer = open_writer(path, mode);
+            db->writers.push_back(db->writer);
             db->reader = db->writer;
+            db->parts.push_back(*db->writer);
+            db->part_names.push_back(path);
         }
         *out = db;
         return KS_OK;
     } catch (...) {
         ks_status status = shim_fail_into(error);
-        delete db;
+        if (db)
+            close_and_delete(db);
+        return status;
+    }
+}
+
+ks_status shim_db_open_shards(shim_db **out, const char *const *paths, size_t count,
+                              shim_open_mode mode, ks_buf *error)
+{
+    *out = nullptr;
+    shim_db *db = nullptr;
+    size_t at = 0;
+    try {
+        db = new shim_db;
+        for (; at < count; at++) {
+            db->writers.push_back(open_writer(paths[at], mode));
+            db->parts.push_back(*db->writers.back());
+            db->part_names.push_back(paths[at]);
+        }
+        combine_parts(db);
+        *out = db;
+        return KS_OK;
+    } catch (...) {
+        ks_status status = shim_fail_into(error);
+        if (error && at < count) {
+            std::string prefix = std::string(paths[at]) + ": ";
+            ks_buf named = {NULL, 0, 0};
+            ks_buf_append_str(&named, prefix.c_str());
+            ks_buf_append_str(&named, error->data ? error->data : "");
+            ks_buf_clear(error);
+            ks_buf_append_str(error, named.data ? named.data : "");
+            ks_buf_free(&named);
+        }
+        if (db)
+            close_and_delete(db);
         return status;
     }
 }
@@ -148,23 +334,31 @@ ks_status shim_db_close(shim_db *db, ks_buf *error)
         return KS_OK;
     ks_status status = KS_OK;
     try {
-        if (db->writer) {
-            db->writer->commit();
-            db->writer->close();
+        for (auto *writer : db->writers) {
+            writer->commit();
+            writer->close();
         }
     } catch (...) {
         status = shim_fail_into(error);
     }
-    /* Destructors of a closed database do not throw. */
-    try {
-        if (db->writer)
-            delete db->writer;
-        else
-            delete db->reader;
-    } catch (...) {
-    }
-    delete db;
+    close_and_delete(db);
     return status;
+}
+
+size_t shim_db_part_count(const shim_db *db)
+{
+    return db ? db->parts.size() : 0;
+}
+
+void shim_db_focus(shim_db *db, int part)
+{
+    if (db)
+        db->focus = part >= 0 && (size_t)part < db->parts.size() ? part : -1;
+}
+
+const char *shim_db_warnings(const shim_db *db)
+{
+    return db ? db->warnings.c_str() : "";
 }
 
 const char *shim_db_error(const shim_db *db)
@@ -174,17 +368,40 @@ const char *shim_db_error(const shim_db *db)
 
 bool shim_db_writable(const shim_db *db)
 {
-    return db && db->writer;
+    return db && !db->writers.empty();
+}
+
+/* The writer that changes go to: the focused shard's, or the only one. */
+static Xapian::WritableDatabase *focused_writer(shim_db *db)
+{
+    if (db->writers.empty()) {
+        db->error = "database is open for reading only";
+        return nullptr;
+    }
+    if (db->focus >= 0)
+        return db->writers[(size_t)db->focus];
+    if (db->writers.size() == 1)
+        return db->writers[0];
+    db->error = "internal error: a change to a sharded database names no shard";
+    return nullptr;
+}
+
+static Xapian::Database &focused_part(shim_db *db)
+{
+    return db->focus >= 0 ? db->parts[(size_t)db->focus] : *db->reader;
 }
 
 ks_status shim_db_commit(shim_db *db)
 {
     try {
-        if (!db->writer) {
+        if (db->writers.empty()) {
             db->error = "database is open for reading only";
             return KS_ERR_READ_ONLY;
         }
-        db->writer->commit();
+        /* Each shard commits atomically; a failure between shards leaves the
+         * earlier ones committed, and rerunning the indexer converges. */
+        for (auto *writer : db->writers)
+            writer->commit();
         return KS_OK;
     } catch (...) {
         return shim_fail(db);
@@ -204,7 +421,7 @@ ks_status shim_db_reopen(shim_db *db)
 ks_status shim_db_get_metadata(shim_db *db, const char *key, ks_buf *out)
 {
     try {
-        std::string value = db->reader->get_metadata(key);
+        std::string value = focused_part(db).get_metadata(key);
         ks_buf_clear(out);
         return ks_buf_append(out, value.data(), value.size());
     } catch (...) {
@@ -215,11 +432,17 @@ ks_status shim_db_get_metadata(shim_db *db, const char *key, ks_buf *out)
 ks_status shim_db_set_metadata(shim_db *db, const char *key, const char *value)
 {
     try {
-        if (!db->writer) {
+        if (db->writers.empty()) {
             db->error = "database is open for reading only";
             return KS_ERR_READ_ONLY;
         }
-        db->writer->set_metadata(key, value);
+        /* Unfocused metadata (versions, the update time) goes to every shard. */
+        if (db->focus < 0) {
+            for (auto *writer : db->writers)
+                writer->set_metadata(key, value);
+        } else {
+            db->writers[(size_t)db->focus]->set_metadata(key, value);
+        }
         return KS_OK;
     } catch (...) {
         return shim_fail(db);
@@ -230,19 +453,26 @@ ks_status shim_db_each_metadata_key(shim_db *db, const char *prefix,
                                     int (*visit)(void *context, const char *key),
                                     void *context, int *out_visit_result)
 {
+    int saved_focus = db->focus;
     try {
         int result = 0;
-        for (auto it = db->reader->metadata_keys_begin(prefix);
-             it != db->reader->metadata_keys_end(prefix); ++it) {
-            std::string key = *it;
-            result = visit(context, key.c_str());
-            if (result)
-                break;
+        for (size_t part = 0; part < db->parts.size() && !result; part++) {
+            Xapian::Database &source = db->parts[part];
+            db->focus = db->parts.size() > 1 ? (int)part : saved_focus;
+            for (auto it = source.metadata_keys_begin(prefix);
+                 it != source.metadata_keys_end(prefix); ++it) {
+                std::string key = *it;
+                result = visit(context, key.c_str());
+                if (result)
+                    break;
+            }
         }
+        db->focus = saved_focus;
         if (out_visit_result)
             *out_visit_result = result;
         return KS_OK;
     } catch (...) {
+        db->focus = saved_focus;
         return shim_fail(db);
     }
 }
@@ -250,7 +480,7 @@ ks_status shim_db_each_metadata_key(shim_db *db, const char *prefix,
 ks_status shim_db_doc_count(shim_db *db, uint64_t *out)
 {
     try {
-        *out = db->reader->get_doccount();
+        *out = focused_part(db).get_doccount();
         return KS_OK;
     } catch (...) {
         return shim_fail(db);
@@ -316,11 +546,10 @@ ks_status shim_db_each_document(shim_db *db,
 ks_status shim_db_add_document(shim_db *db, shim_doc *doc)
 {
     try {
-        if (!db->writer) {
-            db->error = "database is open for reading only";
-            return KS_ERR_READ_ONLY;
-        }
-        db->writer->add_document(doc->doc);
+        Xapian::WritableDatabase *writer = focused_writer(db);
+        if (!writer)
+            return db->writers.empty() ? KS_ERR_READ_ONLY : KS_ERR_INTERNAL;
+        writer->add_document(doc->doc);
         return KS_OK;
     } catch (...) {
         return shim_fail(db);
@@ -330,11 +559,10 @@ ks_status shim_db_add_document(shim_db *db, shim_doc *doc)
 ks_status shim_db_delete_documents(shim_db *db, const char *term)
 {
     try {
-        if (!db->writer) {
-            db->error = "database is open for reading only";
-            return KS_ERR_READ_ONLY;
-        }
-        db->writer->delete_document(term);
+        Xapian::WritableDatabase *writer = focused_writer(db);
+        if (!writer)
+            return db->writers.empty() ? KS_ERR_READ_ONLY : KS_ERR_INTERNAL;
+        writer->delete_document(term);
         return KS_OK;
     } catch (...) {
         return shim_fail(db);
@@ -416,6 +644,16 @@ shim_query *shim_query_term(const char *term, uint32_t query_freq, uint32_t posi
     }
 }
 
+shim_query *shim_query_wildcard(const char *prefix, uint32_t max_expansion)
+{
+    try {
+        return new shim_query{Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion,
+                                            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
 static Xapian::Query::op xapian_op(shim_op op)
 {
     switch (op) {
@@ -479,6 +717,30 @@ void shim_query_free(shim_query *query)
     delete query;
 }
 
+/* After a shard stopped answering: keeps the parts that still answer (with
+ * a warning naming each one left out). False when none was dropped. */
+static bool drop_unreachable_parts(shim_db *db)
+{
+    std::vector<Xapian::Database> alive;
+    std::vector<std::string> alive_names;
+    for (size_t i = 0; i < db->parts.size(); i++) {
+        try {
+            db->parts[i].reopen();
+            alive.push_back(db->parts[i]);
+            alive_names.push_back(db->part_names[i]);
+        } catch (const Xapian::Error &e) {
+            db->warnings += "skipped shard " + db->part_names[i] + ": " + e.get_msg() + "\n";
+        }
+    }
+    if (alive.size() == db->parts.size() || alive.empty())
+        return false;
+    db->parts = alive;
+    db->part_names = alive_names;
+    db->focus = -1;
+    combine_parts(db);
+    return true;
+}
+
 ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_t limit,
                       const shim_bm25 *bm25, shim_mset **out)
 {
@@ -508,6 +770,14 @@ ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_
                 if (attempt >= 2)
                     throw;
                 db->reader->reopen();
+            } catch (const Xapian::NetworkError &) {
+                if (!db->allow_partial || attempt >= 2 || !drop_unreachable_parts(db))
+                    throw;
+                enquire = Xapian::Enquire(*db->reader);
+                enquire.set_query(query->query);
+                if (bm25)
+                    enquire.set_weighting_scheme(Xapian::BM25Weight(
+                        bm25->k1, bm25->k2, bm25->k3, bm25->b, bm25->min_normlen));
             }
         }
         *out = result;

@@ -24,11 +24,26 @@ typedef enum shim_open_mode {
     SHIM_READ = 0,
     SHIM_WRITE = 1,        /* create or open */
     SHIM_WRITE_WAIT = 2,   /* as WRITE, waiting for the lock */
-    SHIM_OVERWRITE = 3     /* create afresh, discarding contents */
+    SHIM_OVERWRITE = 3,    /* create afresh, discarding contents */
+    SHIM_READ_PARTIAL = 4  /* as READ, skipping the shards of a stub that fail */
 } shim_open_mode;
 
 /* On failure returns the status and fills `error`; *out is NULL. */
 ks_status shim_db_open(shim_db **out, const char *path, shim_open_mode mode, ks_buf *error);
+/* Opens `count` databases for writing as the shards of one: searches see
+ * them as one, changes go to the focused shard (shim_db_focus). */
+ks_status shim_db_open_shards(shim_db **out, const char *const *paths, size_t count,
+                              shim_open_mode mode, ks_buf *error);
+/* A database read through a stub (a file, or a folder holding XAPIANDB) has
+ * one part per stub line, each opened alone so a failing one is named; any
+ * other database has one part. */
+size_t shim_db_part_count(const shim_db *db);
+/* Sends metadata reads and writes, document counts, additions and deletions
+ * to one part; -1 (the default) reads from the first part and writes
+ * metadata to every part. */
+void shim_db_focus(shim_db *db, int part);
+/* Parts skipped under SHIM_READ_PARTIAL, one line each; "" when none. */
+const char *shim_db_warnings(const shim_db *db);
 /* Commits (when writable) and closes; a failed commit is reported. */
 ks_status shim_db_close(shim_db *db, ks_buf *error);
 /* The last failure on this handle; "" when none. */
@@ -43,8 +58,9 @@ ks_status shim_db_reopen(shim_db *db);
  * gives an empty buffer and KS_OK. */
 ks_status shim_db_get_metadata(shim_db *db, const char *key, ks_buf *out);
 ks_status shim_db_set_metadata(shim_db *db, const char *key, const char *value);
-/* Calls visit(context, key) for each metadata key starting with prefix;
- * a non-zero return stops the walk and is stored in *out_visit_result. */
+/* Calls visit(context, key) for each metadata key starting with prefix, in
+ * every part, with the focus on that key's part during the call; a non-zero
+ * return stops the walk and is stored in *out_visit_result. */
 ks_status shim_db_each_metadata_key(shim_db *db, const char *prefix,
                                     int (*visit)(void *context, const char *key),
                                     void *context, int *out_visit_result);
@@ -91,6 +107,9 @@ typedef enum shim_op {
 } shim_op;
 
 shim_query *shim_query_term(const char *term, uint32_t query_freq, uint32_t position);
+/* Every term starting with `prefix`, as one synonym group of the
+ * `max_expansion` most frequent of them. */
+shim_query *shim_query_wildcard(const char *prefix, uint32_t max_expansion);
 shim_query *shim_query_combine(shim_op op, shim_query *const *children, size_t count, uint32_t window);
 shim_query *shim_query_scale(const shim_query *query, double factor);
 bool shim_query_is_empty(const shim_query *query);

@@ -96,5 +96,34 @@ check "batch keeps the input order with --jobs 2" bash -c "
 check "stats" run 0 stats
 check "stats counts the article" grep -qE "^articles: +1$" "$work/out"
 
+check "initials find the word" run 0 search --format json ㄲㄲㅇㅂㅅㄷ
+check "initials hit" bash -c "head -1 '$work/out' | jq -e '.text | contains(\"깔끔이봉사단\")' >/dev/null"
+check "initials mixed with a word" run 0 search ㄱㄹㄱ 청소
+check "explain shows the words initials stand for" run 0 search --explain ㄲㄲㅇㅂㅅㄷ
+check "explain names 깔끔이봉사단" grep -q "query: Query(깔끔이봉사단)" "$work/err"
+check "English-mode typing is searched in Hangul" run 0 search rnfhrn
+check "says what it searched" grep -qx "kosearch: showing results for 구로구" "$work/err"
+check "explain shows the converted query" run 0 search --explain qhdtkeks
+check "explain of the converted query" grep -q "query became: .*봉사단" "$work/err"
+check "a typo finding nothing gets a suggestion" run 1 search 깔끔이봉사댠
+check "did you mean" grep -qx "kosearch: did you mean: 깔끔이봉사단" "$work/err"
+check "--fuzzy searches the suggestion" run 0 search --fuzzy 깔끔이봉사댠
+check "--fuzzy says so" grep -qx "kosearch: showing results for 깔끔이봉사단" "$work/err"
+check "ordinary queries are not rewritten" run 0 search 구로구
+check "no correction for them" bash -c "! grep -q 'showing results\|did you mean' '$work/err'"
+check "a prefix finds its completions" run 0 search --format json '청소*'
+check "prefix hits" bash -c "grep -q 청소분야 '$work/out' && grep -q 청소활동 '$work/out'"
+check "suggest completes a prefix" run 0 suggest 깔끔
+check "suggest lists the word with its passages" grep -qP "^깔끔이봉사단\t1$" "$work/out"
+check "suggest without completions exits 1" run 1 suggest 없는말
+printf '청결봉사 깔끔이봉사단\n외톨이\n# comment\n\n' >"$work/synonyms.txt"
+check "synonyms skips a malformed line with exit 1" run 1 synonyms "$work/synonyms.txt"
+check "synonyms names the malformed line" grep -q "synonyms.txt:2: a synonym group needs two words" "$work/err"
+check "a synonym finds the other words" run 0 search 청결봉사
+check "synonym explained" run 0 search --explain 청결봉사
+check "synonym in the explanation" grep -q "0.8.*깔끔이봉사단" "$work/err"
+check "an empty synonyms file removes them" bash -c "'$kosearch' synonyms - </dev/null >/dev/null"
+check "the synonym is gone" run 1 search 청결봉사
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

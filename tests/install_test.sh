@@ -165,7 +165,7 @@ complete_words kosearch "" >"$work/complete"
 while read -r command; do
     check "completion offers the command '$command'" grep -qx "$command" "$work/complete"
 done <"$work/commands"
-check "completion narrows by prefix" [ "$(complete_words kosearch se)" = search ]
+check "completion narrows by prefix" [ "$(complete_words kosearch sea)" = search ]
 while read -r command; do
     complete_words kosearch "$command" - >"$work/complete"
     for word in $(options_of "$command"); do

@@ -45,7 +45,7 @@ static int teardown_corpus(void **state)
     ks_db_close(f->db);
     char *slash = strrchr(f->path, '/');
     *slash = '\0';
-    test_remove_tree(f->path);
+    ks_remove_tree(f->path);
     free(f);
     return 0;
 }
@@ -247,7 +247,58 @@ static void test_other_analyzer_version_asks_for_rebuild(void **state)
     ks_db_close(db);
     assert_int_equal(ks_db_open(&db, path, KS_OPEN_WRITE | KS_OPEN_REBUILD), KS_OK);
     ks_db_close(db);
-    test_remove_tree(path);
+    ks_remove_tree(path);
+}
+
+static size_t passages_in(const char *path)
+{
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, path, KS_OPEN_READ), KS_OK);
+    ks_db_stats stats;
+    assert_int_equal(ks_db_stats_get(db, &stats), KS_OK);
+    ks_db_close(db);
+    return (size_t)stats.passages;
+}
+
+static void put_text(ks_db *db, const char *id, const char *body)
+{
+    ks_article article = {.id = id, .body = body, .body_len = strlen(body)};
+    assert_int_equal(ks_db_put_article(db, &article, NULL, NULL), KS_OK);
+}
+
+static void test_rebuild_replaces_only_when_complete(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-rebuild-XXXXXX";
+    assert_non_null(mkdtemp(folder));
+    char path[64], leftover[80];
+    snprintf(path, sizeof path, "%s/db", folder);
+    snprintf(leftover, sizeof leftover, "%s.rebuild", path);
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, path, KS_OPEN_WRITE), KS_OK);
+    put_text(db, "old", "구로구는 청소를 했다.\n\n깔끔이봉사단이 도왔다.");
+    assert_int_equal(ks_db_close(db), KS_OK);
+    assert_int_equal(passages_in(path), 2);
+
+    /* While a rebuild runs, and after it is given up, readers see the old index. */
+    assert_int_equal(ks_db_open(&db, path, KS_OPEN_WRITE | KS_OPEN_REBUILD), KS_OK);
+    put_text(db, "new", "희망구매 추진 평가");
+    assert_int_equal(ks_db_commit(db), KS_OK);
+    assert_int_equal(passages_in(path), 2);
+    ks_db *second = NULL;
+    assert_int_equal(ks_db_open(&second, path, KS_OPEN_WRITE), KS_ERR_LOCKED);
+    ks_db_close(second);
+    assert_int_equal(ks_db_abandon(db), KS_OK);
+    assert_int_equal(passages_in(path), 2);
+    assert_int_not_equal(access(leftover, F_OK), 0);
+
+    /* A completed rebuild replaces the old contents whole. */
+    assert_int_equal(ks_db_open(&db, path, KS_OPEN_WRITE | KS_OPEN_REBUILD), KS_OK);
+    put_text(db, "new", "희망구매 추진 평가");
+    assert_int_equal(ks_db_close(db), KS_OK);
+    assert_int_equal(passages_in(path), 1);
+    assert_int_not_equal(access(leftover, F_OK), 0);
+    ks_remove_tree(folder);
 }
 
 static void test_status_strings_are_distinct(void **state)
@@ -277,6 +328,7 @@ int main(void)
     const struct CMUnitTest standalone_tests[] = {
         cmocka_unit_test(test_missing_database_says_so),
         cmocka_unit_test(test_other_analyzer_version_asks_for_rebuild),
+        cmocka_unit_test(test_rebuild_replaces_only_when_complete),
         cmocka_unit_test(test_status_strings_are_distinct),
     };
     int failed = cmocka_run_group_tests(corpus_tests, setup_corpus, teardown_corpus);

@@ -130,7 +130,7 @@ static void test_second_writer_is_locked(void **state)
     assert_int_equal(shim_db_close(reader, &error), KS_OK);
     assert_int_equal(shim_db_close(first, &error), KS_OK);
     ks_buf_free(&error);
-    test_remove_tree(path);
+    ks_remove_tree(path);
 }
 
 static void test_damaged_database_is_reported(void **state)
@@ -155,7 +155,7 @@ static void test_damaged_database_is_reported(void **state)
     assert_true(st == KS_ERR_CORRUPT || st == KS_ERR_VERSION);
     assert_true(error.len > 0);
     ks_buf_free(&error);
-    test_remove_tree(path);
+    ks_remove_tree(path);
 }
 
 static void test_read_only_handle_refuses_writes(void **state)
@@ -194,7 +194,7 @@ static void test_overlong_term_is_an_error_not_a_crash(void **state)
     shim_doc_free(doc);
     shim_db_close(db, &error);
     ks_buf_free(&error);
-    test_remove_tree(path);
+    ks_remove_tree(path);
 }
 
 int main(void)

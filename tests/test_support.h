@@ -15,22 +15,7 @@
 
 #include "kosearch_internal.h"
 
-#include <ftw.h>
 #include <unistd.h>
-
-static int test_remove_entry(const char *path, const struct stat *info, int type, struct FTW *ftw)
-{
-    (void)info;
-    (void)type;
-    (void)ftw;
-    return remove(path);
-}
-
-/* rm -rf, for the temporary folders tests make. */
-static inline void test_remove_tree(const char *path)
-{
-    nftw(path, test_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* A file in the repository, e.g. "corpus". Static buffer. */
 static inline const char *test_source_path(const char *relative)

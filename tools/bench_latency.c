@@ -1,10 +1,11 @@
 /* bench_latency: how long each kosearch query takes, for tools/bench. Opens a
  * database read-only through the public API, runs one query per stdin line
  * (qid TAB query) and prints "qid TAB microseconds TAB hits", timing ks_search
- * alone (it returns hits with their text, highlights and snippet). A query
- * that fails prints hits -1 and one stderr line, and the run goes on.
+ * alone (it returns hits with their text, highlights and snippet, unless
+ * --no-snippets asks for ranking only). A query that fails prints hits -1 and
+ * one stderr line, and the run goes on.
  *
- *   bench_latency DBDIR [LIMIT] < queries.tsv    (LIMIT: hits per query, default 10) */
+ *   bench_latency [--no-snippets] DBDIR [LIMIT] < queries.tsv   (LIMIT default 10) */
 #include <kosearch.h>
 
 #include <stdio.h>
@@ -51,15 +52,21 @@ static void time_query(ks_db *db, const char *qid, const char *query,
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: %s DBDIR [LIMIT] < queries.tsv   (qid TAB query)\n", program);
+    fprintf(stderr, "usage: %s [--no-snippets] DBDIR [LIMIT] < queries.tsv   (qid TAB query)\n",
+            program);
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 3)
-        return usage();
     ks_search_options options = {.limit = 10};
+    if (argc > 1 && strcmp(argv[1], "--no-snippets") == 0) {
+        options.flags |= KS_SEARCH_NO_SNIPPETS;
+        argv++;
+        argc--;
+    }
+    if (argc < 2 || argc > 3 || argv[1][0] == '-')
+        return usage();
     if (argc == 3) {
         char *end = NULL;
         unsigned long limit = strtoul(argv[2], &end, 10);
@@ -67,11 +74,12 @@ int main(int argc, char **argv)
             return usage();
         options.limit = limit;
     }
+    const char *path = argv[1];
 
     ks_db *db = NULL;
-    ks_status status = ks_db_open(&db, argv[1], KS_OPEN_READ);
+    ks_status status = ks_db_open(&db, path, KS_OPEN_READ);
     if (status != KS_OK) {
-        fprintf(stderr, "%s: cannot open %s: %s%s%s\n", program, argv[1],
+        fprintf(stderr, "%s: cannot open %s: %s%s%s\n", program, path,
                 ks_status_string(status), db ? ": " : "", db ? ks_db_error(db) : "");
         if (db)
             ks_db_close(db);

@@ -29,8 +29,13 @@ char *cli_database_path(const char *option);
 /* Creates the folders above `path` so a new database can be made there. */
 bool cli_make_parent_folders(const char *path);
 
-/* Opens the database, printing the reason on failure (NULL then). */
+/* Opens the database, printing the reason on failure (NULL then) and a
+ * warning for each shard skipped under KS_OPEN_ALLOW_PARTIAL. */
 ks_db *cli_open_database(const char *path, unsigned flags);
+/* The same for kosearch index --shards N (0: whatever the database is). */
+ks_db *cli_open_sharded_database(const char *path, unsigned flags, unsigned shards);
+/* Prints ks_db_warnings() as "kosearch: warning: ..." lines. */
+void cli_print_warnings(const ks_db *db);
 
 /* Parses a whole non-negative number; false on junk. */
 bool cli_parse_size(const char *text, size_t *out);
@@ -39,6 +44,12 @@ bool cli_parse_size(const char *text, size_t *out);
 typedef enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
 bool cli_parse_color(const char *text, cli_color *out);
 bool cli_use_color(cli_color choice, FILE *stream);
+
+/* Query words such as "-깔끔이봉사단" look like options to getopt. Hide
+ * them from it (pointing past their '-') before parsing options, and show
+ * them again after. */
+void cli_hide_excluded_words(int argc, char **argv);
+void cli_show_excluded_words(int argc, char **argv);
 
 /* Joins argv[0..argc) with single spaces; malloc'd. */
 char *cli_join_words(int argc, char **argv);
@@ -50,5 +61,8 @@ int cmd_analyze(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_synonyms(int argc, char **argv);
+int cmd_suggest(int argc, char **argv);
 
 #endif /* KOSEARCH_CLI_H */

@@ -27,6 +27,8 @@ static const char usage[] =
     "                    jsonl (search's JSON with a \"qid\" field), or\n"
     "                    trec (qid Q0 id#passage rank score kosearch)\n"
     "  -j, --jobs N      run queries on N threads (default 1)\n"
+    "  --allow-partial   with shards: search the shards that answer, warning about\n"
+    "                    the others, instead of failing\n"
     "  -h, --help        show this help\n"
     "\n"
     "A bad line is reported on stderr with its line number and skipped.\n"
@@ -51,6 +53,8 @@ typedef struct batch_run {
     atomic_size_t next;
     pthread_mutex_t lock;
     pthread_cond_t finished;
+    unsigned open_flags; /* KS_OPEN_READ, maybe KS_OPEN_ALLOW_PARTIAL */
+    atomic_bool warned;  /* skipped shards were reported (by the first thread) */
     bool failed;        /* a database could not be opened */
     char *failure;
 } batch_run;
@@ -122,7 +126,7 @@ static void *worker(void *context)
 {
     batch_run *run = context;
     ks_db *db = NULL;
-    if (ks_db_open(&db, run->db_path, KS_OPEN_READ) != KS_OK) {
+    if (ks_db_open(&db, run->db_path, run->open_flags) != KS_OK) {
         pthread_mutex_lock(&run->lock);
         if (!run->failed)
             run->failure = strdup(db ? ks_db_error(db) : "cannot open the database");
@@ -140,6 +144,9 @@ static void *worker(void *context)
         pthread_cond_broadcast(&run->finished);
         pthread_mutex_unlock(&run->lock);
     }
+    /* Every thread sees the same shards fail: name them once. */
+    if (*ks_db_warnings(db) && !atomic_exchange(&run->warned, true))
+        cli_print_warnings(db);
     ks_db_close(db);
     return NULL;
 }
@@ -208,6 +215,7 @@ int cmd_batch(int argc, char **argv)
     static const struct option options[] = {
         {"db", required_argument, NULL, 'd'},     {"limit", required_argument, NULL, 'n'},
         {"format", required_argument, NULL, 'f'}, {"jobs", required_argument, NULL, 'j'},
+        {"allow-partial", no_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     const char *db_option = NULL;
@@ -231,6 +239,7 @@ int cmd_batch(int argc, char **argv)
             if (!cli_parse_size(optarg, &jobs) || jobs == 0 || jobs > MAX_JOBS)
                 return cli_usage_error("batch", "--jobs needs a number from 1 to %d, not '%s'", MAX_JOBS, optarg);
             break;
+        case 'p': run.open_flags |= KS_OPEN_ALLOW_PARTIAL; break;
         case 'h': fputs(usage, stdout); return 0;
         default: return cli_usage_error("batch", "invalid option");
         }

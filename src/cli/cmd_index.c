@@ -4,14 +4,20 @@
 #include "cli.h"
 #include "progress.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* Articles per commit: large enough for Xapian to batch its writes. */
-#define ARTICLES_PER_COMMIT 1000
+/* Passages per commit: Xapian writes its batched changes at each commit, so
+ * fewer commits index faster; an interruption loses at most this much work. */
+#define PASSAGES_PER_COMMIT 20000
+
+/* Each shard is a database with its own files and lock. */
+#define MAX_SHARDS 256
 
 static const char usage[] =
     "Usage: kosearch index [OPTIONS] PATH...\n"
@@ -25,7 +31,10 @@ static const char usage[] =
     "  --db PATH      the database (default: $KOSEARCH_DB, else\n"
     "                 $XDG_DATA_HOME/kosearch/default.db)\n"
     "  --prune        remove articles whose files (or JSONL ids) are gone from PATHs\n"
-    "  --rebuild      discard the database's contents first\n"
+    "  --rebuild      build the database afresh; searches see the old one until\n"
+    "                 the new one is complete (an interrupted rebuild keeps the old)\n"
+    "  --shards N     spread articles over N databases PATH/shard-0 ... (by a hash\n"
+    "                 of the id), opened as one index; fixed when PATH is created\n"
     "  --wait         wait for another indexer to finish instead of failing\n"
     "  -q, --quiet    print nothing but errors\n"
     "  -h, --help     show this help\n"
@@ -107,7 +116,8 @@ static ks_status on_article(void *context, const ks_source_article *source)
     else
         run->unchanged++;
     progress_update(run->progress, run->added + run->updated + run->unchanged, run->passages);
-    if (++run->since_commit >= ARTICLES_PER_COMMIT)
+    run->since_commit += passages + 1;
+    if (run->since_commit >= PASSAGES_PER_COMMIT)
         return commit(run);
     return KS_OK;
 }
@@ -189,11 +199,13 @@ int cmd_index(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},  {"rebuild", no_argument, NULL, 'r'},
         {"prune", no_argument, NULL, 'p'},
         {"wait", no_argument, NULL, 'w'},      {"quiet", no_argument, NULL, 'q'},
+        {"shards", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
     };
     const char *db_option = NULL;
     unsigned flags = KS_OPEN_WRITE;
     bool quiet = false, pruning = false;
+    size_t shards = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
@@ -202,6 +214,11 @@ int cmd_index(int argc, char **argv)
         case 'r': flags |= KS_OPEN_REBUILD; break;
         case 'p': pruning = true; break;
         case 'w': flags |= KS_OPEN_WAIT; break;
+        case 's':
+            if (!cli_parse_size(optarg, &shards) || shards == 0 || shards > MAX_SHARDS)
+                return cli_usage_error("index", "--shards needs a number from 1 to %d, not '%s'",
+                                       MAX_SHARDS, optarg);
+            break;
         case 'q': quiet = true; break;
         case 'h': fputs(usage, stdout); return 0;
         default: return cli_usage_error("index", "invalid option");
@@ -215,8 +232,15 @@ int cmd_index(int argc, char **argv)
         free(path);
         return EXIT_TROUBLE;
     }
+    /* Xapian opens a database in a read-only folder for writing and fails
+     * only at the first commit, after all the reading. */
+    if (access(path, F_OK) == 0 && access(path, W_OK) != 0) {
+        cli_error("cannot write to %s: %s", path, strerror(errno));
+        free(path);
+        return EXIT_TROUBLE;
+    }
     index_run run = {0};
-    run.db = cli_open_database(path, flags);
+    run.db = cli_open_sharded_database(path, flags, (unsigned)shards);
     free(path);
     if (!run.db)
         return EXIT_TROUBLE;
@@ -250,9 +274,14 @@ int cmd_index(int argc, char **argv)
         st = KS_ERR_INTERRUPTED;
     if (pruning && st == KS_OK && run.failure == KS_OK)
         st = prune(&run);
-    /* Commit what is complete, even when interrupted: every article in it is whole. */
-    ks_status committed = commit(&run);
-    ks_status closed = ks_db_close(run.db);
+    /* Commit what is complete, even when interrupted: every article in it is
+     * whole. An interrupted or failed rebuild is given up instead, keeping
+     * the database as it was. */
+    bool give_up = (flags & KS_OPEN_REBUILD) && (st != KS_OK || run.failure != KS_OK);
+    ks_status committed = give_up ? KS_OK : commit(&run);
+    ks_status closed = give_up ? ks_db_abandon(run.db) : ks_db_close(run.db);
+    if (closed != KS_OK && !give_up)
+        cli_error("cannot finish writing the database: %s", ks_status_string(closed));
     json_decref(run.seen);
     free(run.prune_roots);
     if (!quiet || st != KS_OK)

@@ -22,9 +22,30 @@ static const char usage[] =
     "  --format FORMAT      text (default) or json (JSON Lines, one hit per line)\n"
     "  --color WHEN         auto (default), always or never; NO_COLOR disables auto\n"
     "  --explain            print how the query was read, then search\n"
+    "  --fuzzy              when the query finds few hits, search the closest\n"
+    "                       indexed words instead (구로고 -> 구로구)\n"
+    "  --allow-partial      with shards: search the shards that answer, warning about\n"
+    "                       the others, instead of failing\n"
     "  -h, --help           show this help\n"
     "\n"
     "Exit status: 0 hits, 1 no hits, 2 error.\n";
+
+/* What kosearch searched instead of the query typed, or would suggest; on
+ * stderr so that JSON output stays clean. */
+static void report_corrections(ks_db *db, const ks_results *results, bool explain)
+{
+    const char *corrected = ks_results_corrected_query(results);
+    const char *suggestion = ks_results_suggestion(results);
+    if (corrected) {
+        fprintf(stderr, "kosearch: showing results for %s\n", corrected);
+        char *description = NULL;
+        if (explain && ks_explain(db, corrected, &description) == KS_OK)
+            fprintf(stderr, "kosearch: query became: %s\n", description);
+        free(description);
+    }
+    if (suggestion)
+        fprintf(stderr, "kosearch: did you mean: %s\n", suggestion);
+}
 
 int cmd_search(int argc, char **argv)
 {
@@ -33,6 +54,8 @@ int cmd_search(int argc, char **argv)
         {"offset", required_argument, NULL, 'o'}, {"format", required_argument, NULL, 'f'},
         {"color", required_argument, NULL, 'c'},  {"colour", required_argument, NULL, 'c'},
         {"explain", no_argument, NULL, 'e'},      {"help", no_argument, NULL, 'h'},
+        {"allow-partial", no_argument, NULL, 'p'},
+        {"fuzzy", no_argument, NULL, 'z'},
         {NULL, 0, NULL, 0},
     };
     const char *db_option = NULL;
@@ -40,8 +63,10 @@ int cmd_search(int argc, char **argv)
     output_format format = OUTPUT_TEXT;
     cli_color color = CLI_COLOR_AUTO;
     bool explain = false;
+    unsigned open_flags = KS_OPEN_READ;
     int c;
     optind = 1;
+    cli_hide_excluded_words(argc, argv);
     while ((c = getopt_long(argc, argv, "n:h", options, NULL)) != -1) {
         switch (c) {
         case 'd': db_option = optarg; break;
@@ -62,15 +87,18 @@ int cmd_search(int argc, char **argv)
                 return cli_usage_error("search", "--color must be auto, always or never, not '%s'", optarg);
             break;
         case 'e': explain = true; break;
+        case 'p': open_flags |= KS_OPEN_ALLOW_PARTIAL; break;
+        case 'z': search.flags |= KS_SEARCH_FUZZY; break;
         case 'h': fputs(usage, stdout); return 0;
         default: return cli_usage_error("search", "invalid option");
         }
     }
+    cli_show_excluded_words(argc, argv);
     if (optind >= argc)
         return cli_usage_error("search", "no QUERY given");
     char *query = cli_join_words(argc - optind, argv + optind);
     char *path = cli_database_path(db_option);
-    ks_db *db = query && path ? cli_open_database(path, KS_OPEN_READ) : NULL;
+    ks_db *db = query && path ? cli_open_database(path, open_flags) : NULL;
     free(path);
     if (!db) {
         free(query);
@@ -84,9 +112,15 @@ int cmd_search(int argc, char **argv)
         free(description);
     }
     ks_results *results = NULL;
-    if (ks_search(db, query, &search, &results) != KS_OK) {
+    size_t warned = strlen(ks_db_warnings(db));
+    ks_status searched = ks_search(db, query, &search, &results);
+    /* Shards that stopped answering during the search. */
+    if (strlen(ks_db_warnings(db)) > warned)
+        fprintf(stderr, "kosearch: warning: %s", ks_db_warnings(db) + warned);
+    if (searched != KS_OK) {
         cli_error("%s", ks_db_error(db));
     } else {
+        report_corrections(db, results, explain);
         output_style style = {format, cli_use_color(color, stdout), NULL};
         for (size_t i = 0; i < ks_results_count(results); i++)
             output_hit(stdout, &style, ks_results_hit(results, i));

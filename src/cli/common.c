@@ -73,14 +73,36 @@ bool cli_make_parent_folders(const char *path)
     return ok;
 }
 
+void cli_print_warnings(const ks_db *db)
+{
+    const char *warnings = ks_db_warnings(db);
+    while (*warnings) {
+        size_t len = strcspn(warnings, "\n");
+        fprintf(stderr, "kosearch: warning: %.*s\n", (int)len, warnings);
+        warnings += len + (warnings[len] == '\n');
+    }
+}
+
 ks_db *cli_open_database(const char *path, unsigned flags)
 {
+    return cli_open_sharded_database(path, flags, 0);
+}
+
+ks_db *cli_open_sharded_database(const char *path, unsigned flags, unsigned shards)
+{
     ks_db *db = NULL;
-    ks_status st = ks_db_open(&db, path, flags);
-    if (st == KS_OK)
+    ks_status st = ks_db_open_shards(&db, path, flags, shards);
+    if (st == KS_OK) {
+        cli_print_warnings(db);
         return db;
+    }
     const char *message = db ? ks_db_error(db) : "";
-    cli_error("%s", *message ? message : ks_status_string(st));
+    if (!*message)
+        message = ks_status_string(st);
+    /* Xapian's own messages do not always say which database they mean. */
+    const char *which = strstr(message, path) ? "" : path;
+    cli_error("%s%s%s%s", which, *which ? ": " : "", message,
+              st == KS_ERR_CORRUPT ? "; rebuild it with 'kosearch index --rebuild PATH...'" : "");
     ks_db_close(db);
     return NULL;
 }
@@ -142,4 +164,36 @@ char *cli_join_words(int argc, char **argv)
     }
     *at = '\0';
     return out;
+}
+
+/* Whether getopt would take a query word for a bundle of short options:
+ * "-깔끔이봉사단" and -"a phrase" exclude words, and no option starts so. */
+static bool is_excluded_word(const char *arg)
+{
+    return arg[0] == '-' && ((unsigned char)arg[1] >= 0x80 || arg[1] == '"');
+}
+
+/* The words hidden by cli_hide_excluded_words(), as getopt sees them. */
+static char **hidden_words;
+
+void cli_hide_excluded_words(int argc, char **argv)
+{
+    free(hidden_words);
+    hidden_words = calloc((size_t)argc + 1, sizeof *hidden_words);
+    size_t count = 0;
+    for (int i = 1; i < argc && hidden_words; i++)
+        if (is_excluded_word(argv[i]))
+            hidden_words[count++] = argv[i] = argv[i] + 1;
+}
+
+void cli_show_excluded_words(int argc, char **argv)
+{
+    for (int i = 1; i < argc && hidden_words; i++)
+        for (size_t k = 0; hidden_words[k]; k++)
+            if (argv[i] == hidden_words[k]) {
+                argv[i]--;
+                break;
+            }
+    free(hidden_words);
+    hidden_words = NULL;
 }

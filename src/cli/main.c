@@ -17,6 +17,9 @@ static const char usage[] =
     "  analyze TEXT...   show the terms the analyzer makes of a text\n"
     "  stats             what the database holds\n"
     "  export            every stored passage as JSON Lines\n"
+    "  synonyms FILE     load synonym groups (one per line) into the database\n"
+    "  suggest PREFIX    indexed words starting with PREFIX, most frequent first\n"
+    "  serve --port P    serve the database to remote searches (xapian-tcpsrv)\n"
     "\n"
     "Options common to commands that use a database:\n"
     "  --db PATH         the database (default: $KOSEARCH_DB, else\n"
@@ -41,6 +44,7 @@ typedef struct subcommand {
 static const subcommand subcommands[] = {
     {"index", cmd_index},     {"search", cmd_search}, {"batch", cmd_batch},
     {"analyze", cmd_analyze}, {"stats", cmd_stats},   {"export", cmd_export},
+    {"serve", cmd_serve},     {"synonyms", cmd_synonyms}, {"suggest", cmd_suggest},
 };
 
 int main(int argc, char **argv)

@@ -29,7 +29,7 @@ _kosearch()
     fi
 
     if ((COMP_CWORD == 1)); then
-        _kosearch_reply -W "index search batch analyze stats export -h --help -V --version" -- "$cur"
+        _kosearch_reply -W "index search batch analyze stats export synonyms suggest serve -h --help -V --version" -- "$cur"
         return 0
     fi
 
@@ -50,18 +50,20 @@ _kosearch()
             _kosearch_reply -W "auto always never" -- "$cur"
             return 0
             ;;
-        -n | --limit | --offset | -j | --jobs)
+        -n | --limit | --offset | -j | --jobs | --shards | --port | --host)
             return 0
             ;;
     esac
 
     local options
     case $command in
-        index) options="--db --rebuild --prune --wait -q --quiet -h --help" ;;
-        search) options="--db -n --limit --offset --format --color --colour --explain -h --help" ;;
-        batch) options="--db -n --limit --format -j --jobs -h --help" ;;
+        index) options="--db --shards --rebuild --prune --wait -q --quiet -h --help" ;;
+        search) options="--db -n --limit --offset --format --color --colour --explain --fuzzy --allow-partial -h --help" ;;
+        batch) options="--db -n --limit --format -j --jobs --allow-partial -h --help" ;;
+        serve) options="--db --port --host -h --help" ;;
         analyze) options="--format -h --help" ;;
-        stats | export) options="--db -h --help" ;;
+        stats | export | synonyms) options="--db -h --help" ;;
+        suggest) options="--db -n --limit -h --help" ;;
         *) return 0 ;;
     esac
     if [[ $cur == -* ]]; then
@@ -69,7 +71,7 @@ _kosearch()
         return 0
     fi
     case $command in
-        index | batch) _kosearch_paths -f -- "$cur" ;;
+        index | batch | synonyms) _kosearch_paths -f -- "$cur" ;;
     esac
     return 0
 }

@@ -1,0 +1,71 @@
+/* kosearch suggest: indexed words completing what has been typed so far,
+ * most frequent first; quick enough to run on every keystroke. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+
+static const char usage[] =
+    "Usage: kosearch suggest [OPTIONS] PREFIX\n"
+    "\n"
+    "List the indexed words that start with PREFIX (깔끔 -> 깔끔이봉사단), most\n"
+    "frequent first, one per line: the word, a tab, the number of passages\n"
+    "holding it.\n"
+    "\n"
+    "Options:\n"
+    "  --db PATH        the database (default: $KOSEARCH_DB, else\n"
+    "                   $XDG_DATA_HOME/kosearch/default.db)\n"
+    "  -n, --limit N    at most N words (default 10)\n"
+    "  -h, --help       show this help\n"
+    "\n"
+    "Exit status: 0 some words, 1 none, 2 error.\n";
+
+int cmd_suggest(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"limit", required_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db_option = NULL;
+    size_t limit = 10;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "n:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': db_option = optarg; break;
+        case 'n':
+            if (!cli_parse_size(optarg, &limit) || limit == 0)
+                return cli_usage_error("suggest", "--limit needs a whole number above 0, not '%s'", optarg);
+            break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return cli_usage_error("suggest", "invalid option");
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("suggest", "no PREFIX given");
+    if (optind + 1 < argc)
+        return cli_usage_error("suggest", "unexpected argument '%s'", argv[optind + 1]);
+    char *path = cli_database_path(db_option);
+    ks_db *db = path ? cli_open_database(path, KS_OPEN_READ) : NULL;
+    free(path);
+    if (!db)
+        return EXIT_TROUBLE;
+    ks_completions *words = NULL;
+    int status = EXIT_TROUBLE;
+    if (ks_db_complete(db, argv[optind], limit, &words) != KS_OK) {
+        cli_error("%s", ks_db_error(db));
+    } else {
+        for (size_t i = 0; i < ks_completions_count(words); i++) {
+            const ks_completion *word = ks_completions_get(words, i);
+            printf("%s\t%llu\n", word->word, (unsigned long long)word->passages);
+        }
+        status = ks_completions_count(words) ? EXIT_HITS : EXIT_NO_HITS;
+    }
+    if (fflush(stdout) != 0)
+        status = EXIT_TROUBLE;
+    ks_completions_free(words);
+    ks_db_close(db);
+    return status;
+}

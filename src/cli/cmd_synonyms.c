@@ -1,0 +1,153 @@
+/* kosearch synonyms: loads synonym groups into the database, replacing the
+ * previous set; searches use them at once, without reindexing. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: kosearch synonyms [--db PATH] FILE\n"
+    "\n"
+    "Load synonym groups from FILE (- for stdin): one group per line, two or\n"
+    "more words separated by spaces (행정자치부 행자부 행안부); empty lines and\n"
+    "lines starting with # are ignored. A search for one word of a group also\n"
+    "finds the others, ranked a little below the word searched. The groups\n"
+    "replace those loaded before; an empty file removes them all.\n"
+    "\n"
+    "Options:\n"
+    "  --db PATH     the database (default: $KOSEARCH_DB, else\n"
+    "                $XDG_DATA_HOME/kosearch/default.db)\n"
+    "  -h, --help    show this help\n"
+    "\n"
+    "Exit status: 0 every line loaded, 1 some lines skipped (each named on\n"
+    "stderr), 2 error.\n";
+
+typedef struct group_list {
+    char **lines;
+    size_t count, cap;
+} group_list;
+
+static void group_list_free(group_list *groups)
+{
+    for (size_t i = 0; i < groups->count; i++)
+        free(groups->lines[i]);
+    free(groups->lines);
+}
+
+/* Why a line is not a synonym group, or NULL when it is one. */
+static const char *group_problem(const char *line)
+{
+    size_t words = 0;
+    for (const char *p = line; *p;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        if (*p == '-' || *p == '"')
+            return "a synonym cannot start with - or \"";
+        words++;
+        while (*p && *p != ' ' && *p != '\t') {
+            if (*p == '"' || *p == '*')
+                return "a synonym cannot hold \" or *";
+            p++;
+        }
+    }
+    return words < 2 ? "a synonym group needs two words or more" : NULL;
+}
+
+static bool add_group(group_list *groups, const char *line)
+{
+    if (groups->count == groups->cap) {
+        size_t cap = groups->cap ? groups->cap * 2 : 16;
+        char **grown = realloc(groups->lines, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        groups->lines = grown;
+        groups->cap = cap;
+    }
+    return (groups->lines[groups->count++] = strdup(line)) != NULL;
+}
+
+/* Reads the groups; returns the number of lines skipped, or -1 on error. */
+static long read_groups(const char *name, group_list *groups)
+{
+    FILE *file = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
+    if (!file) {
+        cli_error("cannot read %s: %s", name, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    long number = 0, skipped = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, file)) >= 0) {
+        number++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        const char *start = line + strspn(line, " \t");
+        if (!*start || *start == '#')
+            continue;
+        const char *problem = group_problem(start);
+        if (problem) {
+            cli_error("%s:%ld: %s", name, number, problem);
+            skipped++;
+        } else if (!add_group(groups, start)) {
+            cli_error("out of memory");
+            skipped = -1;
+            break;
+        }
+    }
+    free(line);
+    if (file != stdin)
+        fclose(file);
+    return skipped;
+}
+
+int cmd_synonyms(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db_option = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': db_option = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return cli_usage_error("synonyms", "invalid option");
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("synonyms", "no FILE given");
+    if (optind + 1 < argc)
+        return cli_usage_error("synonyms", "unexpected argument '%s'", argv[optind + 1]);
+    group_list groups = {0};
+    long skipped = read_groups(argv[optind], &groups);
+    if (skipped < 0) {
+        group_list_free(&groups);
+        return EXIT_TROUBLE;
+    }
+    char *path = cli_database_path(db_option);
+    ks_db *db = path && cli_make_parent_folders(path) ? cli_open_database(path, KS_OPEN_WRITE)
+                                                      : NULL;
+    free(path);
+    int status = EXIT_TROUBLE;
+    if (db) {
+        if (ks_db_set_synonyms(db, (const char *const *)groups.lines, groups.count) != KS_OK ||
+            ks_db_commit(db) != KS_OK) {
+            cli_error("%s", ks_db_error(db));
+        } else {
+            printf("%zu synonym group%s loaded\n", groups.count, groups.count == 1 ? "" : "s");
+            status = skipped ? 1 : 0;
+        }
+        if (ks_db_close(db) != KS_OK)
+            status = EXIT_TROUBLE;
+    }
+    group_list_free(&groups);
+    return status;
+}

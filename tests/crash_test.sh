@@ -1,0 +1,200 @@
+#!/bin/bash
+# Crash safety of reindexing: `kosearch index` is killed (SIGKILL) or
+# interrupted (SIGINT) early, midway and late while it updates a database of
+# real news articles; after every stop the database must still open, answer
+# searches and hold every article whole (all passages of one version), and a
+# final rerun must leave exactly what a clean build makes.
+# Usage: crash_test.sh PATH/TO/kosearch   (KOSEARCH_SHARED_DATA names ../shared/data;
+# KOSEARCH_CRASH_SEED repeats a run's random delays)
+set -u
+kosearch=$1
+csv=${KOSEARCH_SHARED_DATA:-}/news/wikinews.csv
+if [ ! -f "$csv" ]; then
+    echo "skipped: no Wikinews articles at '$csv' (set KOSEARCH_SHARED_DATA)"
+    exit 77
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export LC_ALL=C
+unset KOSEARCH_DB
+seed=${KOSEARCH_CRASH_SEED:-$$}
+RANDOM=$seed
+echo "seed $seed (KOSEARCH_CRASH_SEED=$seed repeats these delays)"
+
+kill_rounds=20
+interrupt_rounds=4
+articles=$work/articles
+db=$work/db
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); }
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL: $*" >&2
+}
+
+# write_articles ROUND: every article of the CSV as a text file, the title
+# marked with the round so that each round changes every article, and a few
+# articles left out (they come back later) so that --prune removes some.
+write_articles() {
+    python3 - "$csv" "$articles" "$1" <<'PY'
+import csv, os, sys
+source, folder, round_number = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.makedirs(folder, exist_ok=True)
+with open(source, encoding='utf-8', newline='') as f:
+    rows = list(csv.reader(f))[1:]
+for i, (date, url, title, body) in enumerate(rows):
+    path = os.path.join(folder, f'{i:04d}.txt')
+    if round_number > 0 and i % 64 == round_number % 64:
+        if os.path.exists(path):
+            os.remove(path)
+        continue
+    marked = f'{title} ({round_number}차 수정)' if round_number > 0 else title
+    with open(path, 'w', encoding='utf-8') as out:
+        out.write(f'{marked}\n\n{body}\n')
+PY
+}
+
+# now_ms: a clock in milliseconds
+now_ms() { date +%s%3N; }
+
+# check_database WHEN: what a user would try after the stop
+check_database() {
+    local when=$1 status
+    "$kosearch" search --db "$db" 대통령 >"$work/search.out" 2>"$work/search.err"
+    status=$?
+    if [ "$status" -eq 0 ] || [ "$status" -eq 1 ]; then pass; else
+        fail "$when: search exited $status: $(head -1 "$work/search.err")"
+    fi
+    if "$kosearch" stats --db "$db" >"$work/stats.out" 2>"$work/stats.err" &&
+        grep -qE '^articles: +[0-9]+$' "$work/stats.out"; then pass; else
+        fail "$when: stats failed: $(head -1 "$work/stats.err")"
+    fi
+    # Every article whole: passages 1..n, all from one version (one title).
+    if "$kosearch" export --db "$db" >"$work/export.jsonl" 2>"$work/export.err" &&
+        python3 - "$work/export.jsonl" <<'PY'; then pass; else fail "$when: an article is not whole"; fi
+import json, sys
+articles = {}
+for line in open(sys.argv[1], encoding='utf-8'):
+    p = json.loads(line)
+    articles.setdefault(p['id'], []).append((p['passage'], p['title']))
+for id, passages in articles.items():
+    numbers = sorted(n for n, _ in passages)
+    titles = {t for _, t in passages}
+    if numbers != list(range(1, len(numbers) + 1)) or len(titles) != 1:
+        sys.exit(f'{id}: passages {numbers}, titles {sorted(titles)}')
+PY
+}
+
+# A first index killed before it finished creating the database: nothing
+# was committed, so there is no database yet, but the folder left behind
+# must not stop the next run (nor puzzle a search). A few articles suffice:
+# the database is created before any is read.
+write_articles 0
+mkdir -p "$work/few"
+cp "$articles"/000[0-2].txt "$work/few"
+for delay in 0.002 0.005 0.01 0.03; do
+    fresh=$work/fresh
+    rm -rf "$fresh"
+    "$kosearch" index -q --db "$fresh" "$work/few" 2>/dev/null &
+    pid=$!
+    sleep "$delay"
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    "$kosearch" search --db "$fresh" 대통령 >/dev/null 2>"$work/search.err"
+    status=$?
+    if [ "$status" -le 1 ] || grep -q "no database at $fresh" "$work/search.err"; then pass; else
+        fail "first index killed after ${delay}s: search exited $status: $(head -1 "$work/search.err")"
+    fi
+    if "$kosearch" index -q --db "$fresh" "$work/few" 2>"$work/index.err"; then pass; else
+        fail "first index killed after ${delay}s: rerun failed: $(head -1 "$work/index.err")"
+    fi
+done
+rm -rf "$work/fresh" "$work/few"
+
+# The database as it was before today's articles arrived; then one
+# uninterrupted update of every article, timed: the kills below are placed
+# relative to it.
+if "$kosearch" index -q --db "$db" "$articles"; then pass; else fail "first full index"; fi
+write_articles 1
+start=$(now_ms)
+if "$kosearch" index -q --prune --db "$db" "$articles"; then pass; else fail "first update"; fi
+full_ms=$(( $(now_ms) - start ))
+full_ms=$(( full_ms < 300 ? 300 : full_ms ))
+echo "updating every article takes ${full_ms} ms"
+
+# delay_ms LOW_PERCENT HIGH_PERCENT: a random point of a full run
+delay_ms() { echo $(( full_ms * ($1 + RANDOM % ($2 - $1 + 1)) / 100 )); }
+
+early=0 mid=0 late=0 finished_first=0
+for round in $(seq 2 $((kill_rounds + 1))); do
+    write_articles "$round"
+    case $((round % 3)) in
+        0) band=early; ms=$(delay_ms 1 15); early=$((early + 1)) ;;
+        1) band=mid; ms=$(delay_ms 30 70); mid=$((mid + 1)) ;;
+        2) band=late; ms=$(delay_ms 80 125); late=$((late + 1)) ;;
+    esac
+    "$kosearch" index -q --prune --db "$db" "$articles" 2>"$work/index.err" &
+    pid=$!
+    sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    status=$?
+    if [ "$status" -eq 0 ]; then
+        finished_first=$((finished_first + 1))
+    elif [ "$status" -ne 137 ]; then
+        fail "round $round: index exited $status before the kill: $(head -1 "$work/index.err")"
+    fi
+    check_database "round $round ($band kill after ${ms} ms, exit $status)"
+done
+echo "SIGKILL rounds: $early early, $mid mid, $late late; $finished_first finished before the kill"
+
+interrupted=0
+for round in $(seq $((kill_rounds + 2)) $((kill_rounds + interrupt_rounds + 1))); do
+    write_articles "$round"
+    ms=$(delay_ms 25 60)
+    "$kosearch" index --prune --db "$db" "$articles" 2>"$work/index.err" &
+    pid=$!
+    sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+    kill -INT "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    status=$?
+    summary=$(grep -E '^kosearch: [0-9]+ added, ' "$work/index.err")
+    if [ "$status" -eq 130 ] && [[ $summary == *"(interrupted)"* ]]; then
+        interrupted=$((interrupted + 1))
+        pass
+    elif [ "$status" -eq 0 ] && [ -n "$summary" ]; then
+        echo "round $round: finished before the SIGINT after ${ms} ms"
+    else
+        fail "round $round: SIGINT after ${ms} ms: exit $status, summary '$summary'"
+    fi
+    check_database "round $round (SIGINT after ${ms} ms, exit $status)"
+done
+# The interrupts are timed well inside a run; if none landed, the check
+# above tested nothing.
+if [ "$interrupted" -ge 2 ]; then pass; else
+    fail "only $interrupted of $interrupt_rounds SIGINTs interrupted a run"
+fi
+
+# The last rerun completes and leaves what a clean build of the same files
+# makes, passage for passage.
+if "$kosearch" index -q --prune --db "$db" "$articles" 2>"$work/index.err"; then pass; else
+    fail "final rerun: $(head -1 "$work/index.err")"
+fi
+if "$kosearch" index -q --db "$work/clean" "$articles" 2>"$work/index.err"; then pass; else
+    fail "clean build: $(head -1 "$work/index.err")"
+fi
+"$kosearch" export --db "$db" | sort >"$work/rerun.jsonl"
+"$kosearch" export --db "$work/clean" | sort >"$work/clean.jsonl"
+if [ -s "$work/clean.jsonl" ] && cmp -s "$work/rerun.jsonl" "$work/clean.jsonl"; then pass; else
+    fail "reindexed database differs from a clean build:"
+    diff "$work/rerun.jsonl" "$work/clean.jsonl" | head -5 | cut -c1-200 >&2
+fi
+files=$(find "$articles" -name '*.txt' | wc -l)
+if "$kosearch" stats --db "$db" | grep -qE "^articles: +$files$"; then pass; else
+    fail "the database does not hold exactly the $files article files"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,238 @@
+#!/bin/bash
+# Hostile input through the kosearch command: broken and odd files, bad
+# JSONL, absurd queries and unusable databases. Each must give a clear
+# message and the documented exit status, never a crash, and must not stop
+# the good inputs beside it from being indexed.
+# Usage: hostile_test.sh PATH/TO/kosearch
+set -u
+kosearch=$1
+work=$(mktemp -d)
+trap 'exec 3>&- 2>/dev/null; chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
+unset KOSEARCH_DB NO_COLOR
+export LC_ALL=C.UTF-8
+cd "$work" || exit 2
+
+passed=0
+failed=0
+skipped=0
+check() { # check DESCRIPTION COMMAND...: the command must succeed
+    local description=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $description" >&2
+    fi
+}
+skip() {
+    skipped=$((skipped + 1))
+    echo "skipped: $*"
+}
+# run EXPECTED_STATUS ARGS...: runs kosearch, keeping stdout and stderr
+run() {
+    local expected=$1
+    shift
+    "$kosearch" "$@" >out 2>err
+    local status=$?
+    if [ "$status" -ne "$expected" ]; then
+        echo "kosearch $(printf '%.200s' "$*") exited $status, expected $expected; stderr:" >&2
+        head -5 err >&2
+        return 1
+    fi
+}
+has() { grep -qF -- "$1" "${2:-err}"; }
+lines_in() { [ "$(wc -l <"$2")" -eq "$1" ]; }
+# finds DB WORD ID: a search for WORD lists article ID
+finds() { "$kosearch" search --db "$1" --format json "$2" 2>/dev/null | grep -qF "\"id\":\"$3\""; }
+
+# ------------------------------------------------------------------------
+# Odd files in one folder.
+mkdir in
+printf '구로구 청소 기사\n\n구로구는 서울시 평가에서 청소 분야 1위를 차지했다.\n' >in/good.txt
+# Invalid UTF-8 at byte 28: the title line and "본문 " take 28 bytes.
+printf '잘못된 바이트\n\n본문 \xff\xfe 계속되는 글\n' >in/bad_utf8.txt
+printf '널 바이트\n\n본문\x00계속\n' >in/nul.txt
+python3 -c "
+import sys
+sys.stdout.buffer.write('한글 완성형 기사\n\n똠방각하 구로구청장은 완성형으로 적힌 보도자료를 냈다.\n'.encode('cp949'))
+" >in/cp949.txt
+printf '\xef\xbb\xbf보마크 기사\n\n보마크 뒤의 본문입니다.\n' >in/bom.txt
+printf '개행 기사\r\n\r\n씨알엘에프 첫 문단입니다.\r\n\r\n씨알엘에프 둘째 문단입니다.\r\n' >in/crlf.txt
+python3 -c "
+import sys
+sys.stdout.buffer.write(b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR' + bytes(range(256)) * 8)
+" >in/image.txt
+: >in/empty.txt
+printf '읽을 수 없는 기사\n\n비밀스러운 본문\n' >in/unreadable.txt
+chmod 000 in/unreadable.txt
+mkdir in/sub
+printf '하위 폴더 기사\n\n하위폴더에만 있는 낱말.\n' >in/sub/deep.txt
+ln -s .. in/sub/up         # a folder loop
+ln -s self.txt in/self.txt # a link to itself
+
+check "odd files: index exits 1 (some skipped)" run 1 index --db db in
+check "invalid UTF-8 named with its file and byte" has "kosearch: in/bad_utf8.txt: byte 28: invalid UTF-8"
+check "NUL byte named with its file and byte" has "kosearch: in/nul.txt: byte 21: binary file (NUL byte)"
+check "binary file named" has "kosearch: in/image.txt: byte 8: binary file (NUL byte)"
+check "empty file named" has "kosearch: in/empty.txt: empty file"
+check "folder loop named and left" has "in/sub/up: symbolic link loop"
+check "self-link named" has "kosearch: in/self.txt: cannot read: Too many levels of symbolic links"
+if [ "$(id -u)" -eq 0 ]; then
+    skip "unreadable file: running as root, which reads any file"
+else
+    check "unreadable file named" has "kosearch: in/unreadable.txt: cannot read: Permission denied"
+fi
+if [ "$(id -u)" -eq 0 ]; then
+    check "summary counts the good files" has "kosearch: 6 added, 0 updated, 0 unchanged, 0 removed, 6 skipped"
+else
+    check "summary counts the good files" has "kosearch: 5 added, 0 updated, 0 unchanged, 0 removed, 7 skipped"
+fi
+check "the good file is searchable" finds db 청소 in/good.txt
+check "CP949 file searchable by its Korean words" finds db 똠방각하 in/cp949.txt
+check "file in a subfolder indexed once despite the loop" \
+    bash -c "'$kosearch' export --db db | grep -c '\"id\":\"in/sub/deep.txt\"' | grep -qx 1"
+check "UTF-8 with BOM searchable" finds db 보마크 in/bom.txt
+check "BOM is not part of the title" bash -c "
+    '$kosearch' search --db db --format json 보마크 | head -1 | jq -e '.title == \"보마크 기사\"' >/dev/null"
+check "CRLF file searchable" finds db 씨알엘에프 in/crlf.txt
+check "CRLF: paragraphs split, no CR kept" bash -c "
+    '$kosearch' export --db db | jq -s -e '[.[] | select(.id == \"in/crlf.txt\")] |
+        length == 2 and all(.text | contains(\"\r\") | not)' >/dev/null"
+check "a file with invalid UTF-8 is skipped whole" bash -c "! '$kosearch' search --db db 계속되는 >/dev/null 2>&1"
+
+# ------------------------------------------------------------------------
+# A 50 MB file on one line: indexed, its first and last words findable.
+python3 - <<'PY'
+chunk = ' '.join(f'구로구{i % 97} 청소 분야 주민 참여가 늘었다.' for i in range(20000)) + ' '
+size = 50 * 1024 * 1024
+with open('huge.txt', 'w', encoding='utf-8') as out:
+    out.write('첫머리유일낱말 ')
+    written = 0
+    while written < size:
+        out.write(chunk)
+        written += len(chunk.encode())
+    out.write('대단원마무리낱말\n')
+PY
+check "50 MB single-line file is at least 50 MB" [ "$(stat -c %s huge.txt)" -ge 52428800 ]
+check "50 MB single-line file indexes" run 0 index --db bigdb huge.txt
+check "its first word is findable" finds bigdb 첫머리유일낱말 huge.txt
+check "its last word is findable" finds bigdb 대단원마무리낱말 huge.txt
+rm -f huge.txt
+
+# ------------------------------------------------------------------------
+# JSON Lines with bad records.
+cat >articles.jsonl <<'EOF'
+{"id": "j1", "title": "첫 기사", "body": "제이슨 첫째 본문은 원본이다"}
+not json at all
+{"id": "j2", "body": "끝나지 않은 줄
+{"title": "아이디 없음", "body": "아이디 없는 본문"}
+{"id": "j3", "title": "본문 없음"}
+{"id": "j1", "body": "중복된 아이디의 본문은 버려진다"}
+{"id": 7, "body": "정수 아이디 본문"}
+{"id": ["x"], "body": "배열 아이디"}
+{"id": "j4", "body": "   "}
+EOF
+check "bad JSONL lines: exit 1" run 1 index --db jdb articles.jsonl
+check "malformed line named by number" has "kosearch: articles.jsonl:2: invalid JSON"
+check "unterminated line named" has "kosearch: articles.jsonl:3: invalid JSON"
+check "missing id named" has 'kosearch: articles.jsonl:4: missing "id"'
+check "missing body named" has 'kosearch: articles.jsonl:5: missing "body"'
+check "duplicate id named with the first line" has 'kosearch: articles.jsonl:6: duplicate id "j1" (first at line 1)'
+check "id of the wrong type named" has 'kosearch: articles.jsonl:8: "id" must be a string or an integer'
+check "blank body named" has 'kosearch: articles.jsonl:9: "body" is empty'
+check "summary: 2 added, 7 skipped" has "kosearch: 2 added, 0 updated, 0 unchanged, 0 removed, 7 skipped"
+check "the first of duplicate ids is kept" finds jdb 원본 j1
+check "the duplicate's body is not indexed" bash -c "! '$kosearch' search --db jdb 버려진다 >/dev/null 2>&1"
+check "integer id indexed" finds jdb 정수 7
+printf '{"id": "s1", "body": "표준입력 \xff 본문"}\n{"id": "s2", "body": "표준입력 둘째"}\n' >stdin.jsonl
+check "invalid UTF-8 on stdin: exit 1" bash -c "'$kosearch' index --db jdb - <stdin.jsonl 2>err; [ \$? -eq 1 ]"
+check "stdin line and byte named" has "kosearch: -:1: invalid UTF-8 at byte 35"
+
+# ------------------------------------------------------------------------
+# Queries a user may type by mistake: one line on stderr and exit 2, or hits.
+bad_query() { # bad_query DESCRIPTION MESSAGE QUERY...
+    local description=$1 message=$2
+    shift 2
+    check "$description: exit 2" run 2 search --db db "$@"
+    check "$description: one line saying '$message'" bash -c "[ \$(wc -l <err) -eq 1 ] && grep -qF -- '$message' err"
+}
+bad_query "empty query" "empty query" ''
+bad_query "blank query" "empty query" '   '
+bad_query "only punctuation" "no searchable words" '?!.,…'
+bad_query "unbalanced quote" 'unbalanced quote: this " is never closed (at byte 10)' '구로구 "청소 분야'
+bad_query "a lone quote" "unbalanced quote" '"'
+bad_query "only an exclusion" "only excludes words" -구로구
+bad_query "OR alone" "OR needs a word on both sides" OR
+python3 -c "print(' '.join(f'낱말{i}' for i in range(10000)))" >long_query
+start=$(date +%s)
+bad_query "10,000 words" "the query is too long" "$(cat long_query)"
+check "10,000 words refused at once" [ $(($(date +%s) - start)) -lt 10 ]
+check "the word to exclude is found alone" finds db 구로구 in/cp949.txt
+check "an excluded word as its own argument is a query word, not an option" run 0 search --db db 구로구 -똠방각하
+check "the excluded word's article is left out" bash -c "grep -q 'in/good.txt' out && ! grep -q 'in/cp949.txt' out"
+check "an excluded phrase as its own argument" run 0 search --db db 구로구 '-"완성형으로 적힌"'
+check "the excluded phrase's article is left out" bash -c "grep -q 'in/good.txt' out && ! grep -q 'in/cp949.txt' out"
+
+# ------------------------------------------------------------------------
+# Databases that cannot be used.
+check "missing database: exit 2" run 2 search --db "$work/nowhere" 구로구
+check "missing database named" has "kosearch: no database at $work/nowhere"
+
+if [ "$(id -u)" -eq 0 ]; then
+    skip "read-only database folder: running as root, who may write anyway"
+else
+    "$kosearch" index -q --db rodb in/good.txt
+    chmod a-w rodb
+    check "read-only database: index exits 2" run 2 index --db rodb in/bom.txt
+    check "read-only database: refused before reading anything" \
+        bash -c "[ \$(wc -l <err) -eq 1 ] && grep -qx 'kosearch: cannot write to rodb: Permission denied' err"
+    check "read-only database still searchable" run 0 search --db rodb 청소
+    chmod u+w rodb
+fi
+
+# The write lock, held by an indexer waiting for more of its stdin.
+mkfifo slow_input
+"$kosearch" index --db ldb - <slow_input >holder.out 2>&1 &
+holder=$!
+exec 3>slow_input
+echo '{"id": "held", "body": "잠금을 쥔 기사"}' >&3
+for _ in $(seq 50); do [ -e ldb/flintlock ] && break; sleep 0.1; done
+sleep 0.3
+start=$(date +%s%N)
+check "second writer refused: exit 2" run 2 index --db ldb in/good.txt
+check "second writer told why" has "database is locked by another kosearch index"
+check "second writer refused at once" [ $((($(date +%s%N) - start) / 1000000)) -lt 3000 ]
+check "readers are not locked out" bash -c "'$kosearch' search --db ldb 청소 >/dev/null 2>&1; [ \$? -le 1 ]"
+"$kosearch" index --wait --db ldb in/good.txt >waiter.out 2>&1 3>&- &
+waiter=$!
+sleep 1.5
+check "--wait waits while the lock is held" kill -0 "$waiter"
+exec 3>&-
+wait "$holder"
+check "the holder finishes when its input ends" [ $? -eq 0 ]
+wait "$waiter"
+check "--wait then indexes" [ $? -eq 0 ]
+check "both writers' articles are there" bash -c "
+    '$kosearch' search --db ldb --format json 기사 청소 | grep -q '\"id\":\"held\"' &&
+    '$kosearch' search --db ldb --format json 청소 | grep -q '\"id\":\"in/good.txt\"'"
+
+# A damaged database: a table file overwritten with noise.
+"$kosearch" index -q --db ddb in/good.txt in/bom.txt
+python3 -c "
+import os
+path = 'ddb/postlist.glass'
+with open(path, 'r+b') as f:
+    f.write(os.urandom(os.path.getsize(path)))
+"
+check "damaged database: search exits 2" run 2 search --db ddb 청소
+check "damaged database: one line naming it and saying damaged" \
+    bash -c "[ \$(wc -l <err) -eq 1 ] && grep -q '^kosearch: ddb: database is damaged' err"
+check "damaged database: the message says how to recover" has "kosearch index --rebuild"
+check "damaged database: stats exits 2" run 2 stats --db ddb
+check "damaged database: index exits 2" run 2 index --db ddb in/good.txt
+check "damaged database: --rebuild recovers it" run 0 index --rebuild --db ddb in/good.txt
+check "rebuilt database searchable" finds ddb 청소 in/good.txt
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

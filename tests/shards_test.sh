@@ -1,0 +1,157 @@
+#!/bin/bash
+# Shards and remote search on loopback: KorQuAD articles in one database, in
+# three local shards, and in the same three shards served by xapian-tcpsrv
+# must give identical ids in identical order for every question. Then a
+# stopped server must be named in a failure, or skipped with --allow-partial.
+# Usage: shards_test.sh KOSEARCH. Needs $KOSEARCH_SHARED_DATA and xapian-tcpsrv
+# (exit 77, skipped, without them).
+set -u
+kosearch=$1
+korquad=${KOSEARCH_SHARED_DATA:-}/korquad/KorQuAD_v1.0_dev.json
+articles=${SHARDS_TEST_ARTICLES:-20}
+
+if ! command -v xapian-tcpsrv >/dev/null; then
+    echo "skipped: xapian-tcpsrv not found (install xapian-tools)"
+    exit 77
+fi
+if [ ! -f "$korquad" ]; then
+    echo "skipped: no KorQuAD data at $korquad (set KOSEARCH_SHARED_DATA)"
+    exit 77
+fi
+
+if ! "$kosearch" --version >/dev/null; then
+    echo "cannot run $kosearch"
+    exit 2
+fi
+
+work=$(mktemp -d)
+servers=()
+stop_servers() {
+    for pid in "${servers[@]}"; do
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+}
+trap 'stop_servers; rm -rf "$work"' EXIT
+
+passed=0
+failed=0
+check() { # check NAME COMMAND...: passes when the command succeeds
+    local name=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $name"
+    fi
+}
+
+# The first $articles KorQuAD articles as JSONL (paragraphs as passages) and
+# their questions as qid<TAB>question; converted here, never committed.
+python3 - "$korquad" "$articles" "$work" <<'PY'
+import json, sys
+source, count, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+data = json.load(open(source, encoding="utf-8"))["data"][:count]
+with open(f"{work}/articles.jsonl", "w", encoding="utf-8") as articles, \
+     open(f"{work}/questions.tsv", "w", encoding="utf-8") as questions:
+    for number, article in enumerate(data):
+        body = "\n\n".join(p["context"] for p in article["paragraphs"])
+        record = {"id": f"korquad-{number}", "title": article["title"], "body": body}
+        articles.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for paragraph in article["paragraphs"]:
+            for qa in paragraph["qas"]:
+                question = " ".join(qa["question"].split())
+                questions.write(f"{qa['id']}\t{question}\n")
+PY
+[ -s "$work/questions.tsv" ] || { echo "cannot convert $korquad"; exit 2; }
+echo "$(wc -l < "$work/articles.jsonl") articles, $(wc -l < "$work/questions.tsv") questions"
+
+"$kosearch" index -q --db "$work/single.db" "$work/articles.jsonl"
+check "index one database" test $? -eq 0
+"$kosearch" index -q --shards 3 --db "$work/sharded.db" "$work/articles.jsonl"
+check "index three shards" test $? -eq 0
+check "stub lists the shards" \
+    test "$(cat "$work/sharded.db/XAPIANDB")" = "$(printf 'auto shard-0\nauto shard-1\nauto shard-2')"
+
+# Routing is stable: a rerun finds every article in its shard.
+summary=$("$kosearch" index --db "$work/sharded.db" "$work/articles.jsonl" 2>&1)
+check "reindexing leaves every article unchanged ($summary)" \
+    grep -q "^kosearch: 0 added, 0 updated, $articles unchanged" <<<"$summary"
+"$kosearch" index -q --shards 4 --db "$work/sharded.db" "$work/articles.jsonl" 2>"$work/err"
+check "a different --shards is refused" test $? -eq 2
+check "the refusal says why" grep -q "has 3 shards, not 4" "$work/err"
+single_stats=$("$kosearch" stats --db "$work/single.db" | grep -E '^(articles|passages|terms):')
+sharded_stats=$("$kosearch" stats --db "$work/sharded.db" | grep -E '^(articles|passages|terms):')
+check "stats sum over shards" test "$single_stats" = "$sharded_stats"
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_for_port() {
+    for _ in $(seq 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+ports=()
+for shard in 0 1 2; do
+    port=$(free_port)
+    "$kosearch" serve --port "$port" --db "$work/sharded.db/shard-$shard" >"$work/server-$shard.log" 2>&1 &
+    servers+=($!)
+    ports+=("$port")
+done
+for port in "${ports[@]}"; do
+    check "server on port $port starts" wait_for_port "$port"
+done
+printf 'remote 127.0.0.1:%s\n' "${ports[@]}" > "$work/cluster.stub"
+
+# Top 10 of 50: Xapian's matcher may cut a near tie at the very end of a
+# short list differently in differently shaped databases (seen once in 718
+# KorQuAD questions at --limit 10, in the single database), which says
+# nothing about the statistics the shards share.
+run() { # run DB [OPTIONS]: question ids with their ranked passages
+    "$kosearch" batch --format trec --limit 50 --db "$@" "$work/questions.tsv" |
+        awk '$4 <= 10 {print $1, $3, $4}'
+}
+run "$work/single.db" > "$work/single.run"
+run "$work/sharded.db" > "$work/sharded.run"
+run "$work/cluster.stub" > "$work/remote.run"
+check "the single database finds passages" test -s "$work/single.run"
+check "local shards rank as one database" cmp -s "$work/single.run" "$work/sharded.run"
+check "remote shards rank as one database" cmp -s "$work/single.run" "$work/remote.run"
+query=$(head -1 "$work/questions.tsv" | cut -f2)
+"$kosearch" search --db "$work/cluster.stub" --format json "$query" > "$work/hits.json"
+check "search reads the stub" test $? -eq 0
+
+# One shard goes down.
+kill "${servers[1]}"
+wait "${servers[1]}" 2>/dev/null
+"$kosearch" search --db "$work/cluster.stub" "$query" >/dev/null 2>"$work/err"
+check "search fails when a shard is down" test $? -eq 2
+check "the failure names the shard ($(cat "$work/err"))" grep -q "127.0.0.1:${ports[1]}" "$work/err"
+"$kosearch" search --allow-partial --db "$work/cluster.stub" --format json "$query" \
+    >"$work/partial.json" 2>"$work/err"
+status=$?
+check "--allow-partial searches the rest" test $status -eq 0 -o $status -eq 1
+check "--allow-partial warns about the shard" grep -q "warning: .*127.0.0.1:${ports[1]}" "$work/err"
+run "$work/cluster.stub" --allow-partial > "$work/partial.run" 2>"$work/err"
+check "batch --allow-partial answers" test -s "$work/partial.run"
+check "batch --allow-partial warns" grep -q "warning: .*127.0.0.1:${ports[1]}" "$work/err"
+"$kosearch" batch --format trec --db "$work/cluster.stub" "$work/questions.tsv" >/dev/null 2>"$work/err"
+check "batch fails when a shard is down" test $? -eq 2
+
+# --prune finds vanished articles in every shard.
+stop_servers
+servers=()
+head -n $((articles - 5)) "$work/articles.jsonl" > "$work/fewer.jsonl"
+mv "$work/fewer.jsonl" "$work/articles.jsonl"
+summary=$("$kosearch" index --prune --db "$work/sharded.db" "$work/articles.jsonl" 2>&1)
+check "--prune removes from the shards ($summary)" \
+    grep -q "^kosearch: 0 added, 0 updated, $((articles - 5)) unchanged, 5 removed" <<<"$summary"
+check "stats count what is left" \
+    grep -qx "articles: *$((articles - 5))" <("$kosearch" stats --db "$work/sharded.db")
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
