@@ -37,6 +37,16 @@ ks_db *cli_open_sharded_database(const char *path, unsigned flags, unsigned shar
 /* Prints ks_db_warnings() as "kosearch: warning: ..." lines. */
 void cli_print_warnings(const ks_db *db);
 
+/* The usage error for an option getopt refused (unknown, or missing its
+ * value); returns EXIT_TROUBLE. */
+int cli_bad_option(const char *command, char **argv);
+
+/* Parses the options of a command whose only options are --db and --help.
+ * Returns -1 when the command should go on (positional arguments start at
+ * optind), else the exit status to return. */
+int cli_parse_db_options(int argc, char **argv, const char *command, const char *usage,
+                         const char **out_db_option);
+
 /* Parses a whole non-negative number; false on junk. */
 bool cli_parse_size(const char *text, size_t *out);
 

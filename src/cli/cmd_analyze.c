@@ -62,7 +62,7 @@ int cmd_analyze(int argc, char **argv)
                 return cli_usage_error("analyze", "--format must be text or json, not '%s'", optarg);
             break;
         case 'h': fputs(usage, stdout); return 0;
-        default: return cli_usage_error("analyze", "invalid option");
+        default: return cli_bad_option("analyze", argv);
         }
     }
     if (optind >= argc)

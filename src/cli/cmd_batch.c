@@ -241,7 +241,7 @@ int cmd_batch(int argc, char **argv)
             break;
         case 'p': run.open_flags |= KS_OPEN_ALLOW_PARTIAL; break;
         case 'h': fputs(usage, stdout); return 0;
-        default: return cli_usage_error("batch", "invalid option");
+        default: return cli_bad_option("batch", argv);
         }
     }
     if (argc - optind > 1)

@@ -221,7 +221,7 @@ int cmd_index(int argc, char **argv)
             break;
         case 'q': quiet = true; break;
         case 'h': fputs(usage, stdout); return 0;
-        default: return cli_usage_error("index", "invalid option");
+        default: return cli_bad_option("index", argv);
         }
     }
     if (optind >= argc)

@@ -90,7 +90,7 @@ int cmd_search(int argc, char **argv)
         case 'p': open_flags |= KS_OPEN_ALLOW_PARTIAL; break;
         case 'z': search.flags |= KS_SEARCH_FUZZY; break;
         case 'h': fputs(usage, stdout); return 0;
-        default: return cli_usage_error("search", "invalid option");
+        default: return cli_bad_option("search", argv);
         }
     }
     cli_show_excluded_words(argc, argv);

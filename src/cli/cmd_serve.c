@@ -45,7 +45,7 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'H': host = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
-        default: return cli_usage_error("serve", "invalid option");
+        default: return cli_bad_option("serve", argv);
         }
     }
     if (optind < argc)

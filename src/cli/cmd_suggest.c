@@ -40,7 +40,7 @@ int cmd_suggest(int argc, char **argv)
                 return cli_usage_error("suggest", "--limit needs a whole number above 0, not '%s'", optarg);
             break;
         case 'h': fputs(usage, stdout); return 0;
-        default: return cli_usage_error("suggest", "invalid option");
+        default: return cli_bad_option("suggest", argv);
         }
     }
     if (optind >= argc)

@@ -107,21 +107,10 @@ static long read_groups(const char *name, group_list *groups)
 
 int cmd_synonyms(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db_option = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case 'd': db_option = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: return cli_usage_error("synonyms", "invalid option");
-        }
-    }
+    const char *db_option;
+    int done = cli_parse_db_options(argc, argv, "synonyms", usage, &db_option);
+    if (done >= 0)
+        return done;
     if (optind >= argc)
         return cli_usage_error("synonyms", "no FILE given");
     if (optind + 1 < argc)

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,4 +197,31 @@ void cli_show_excluded_words(int argc, char **argv)
             }
     free(hidden_words);
     hidden_words = NULL;
+}
+
+int cli_parse_db_options(int argc, char **argv, const char *command, const char *usage,
+                         const char **out_db_option)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    *out_db_option = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': *out_db_option = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return cli_bad_option(command, argv);
+        }
+    }
+    return -1;
+}
+
+int cli_bad_option(const char *command, char **argv)
+{
+    const char *option = optind > 0 ? argv[optind - 1] : "?";
+    return cli_usage_error(command, "unknown option, or an option without its value: '%s'", option);
 }

@@ -2,6 +2,7 @@
  * Dispatches to one subcommand per file (cmd_*.c). */
 #include "cli.h"
 
+#include <getopt.h>
 #include <locale.h>
 #include <string.h>
 
@@ -50,6 +51,7 @@ static const subcommand subcommands[] = {
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    opterr = 0; /* option errors are reported once, by cli_bad_option() */
     if (argc < 2)
         return cli_usage_error("", "no command given");
     const char *name = argv[1];
