@@ -10,9 +10,12 @@
  *                      ordinal, so a run of bigrams is a phrase: the part
  *                      봉사단 of 깔끔이봉사단 is PHRASE(B봉사, B사단).
  *   Terms made from the analyzer's by expand.c (ks_input_index_terms):
- *     <reading>        the Hangul reading of each run of adjacent Hanja words
- *                      (libhangul's dictionary), unprefixed, at the position
- *                      of the run's first word: 구로구 finds 九老區.
+ *     H<reading>       the Hangul reading of each run of adjacent Hanja words
+ *                      (libhangul's dictionary), at the position of the run's
+ *                      first word, unless the text gives the reading as a
+ *                      word too (행정(行政)). Within-document frequency 0: it
+ *                      finds 九老區 for 구로구 without changing any passage's
+ *                      length or any other term's statistics.
  *     The article title's and the section heading's terms are added the same
  *     way but without positions: they count for ranking (a passage under a
  *     heading that names the query ranks higher), never for phrases.
@@ -638,11 +641,13 @@ typedef struct term_target {
     bool positional;
 } term_target;
 
+/* Hanja readings count nothing toward a passage's length or any word's
+ * statistics (wdf 0), so passages without Hanja rank exactly as before. */
 static ks_status add_input_term(void *context, const char *term, uint32_t position)
 {
     term_target *target = context;
-    return target->positional ? shim_doc_add_posting(target->doc, term, position, 1)
-                              : shim_doc_add_term(target->doc, term, 1);
+    return target->positional ? shim_doc_add_posting(target->doc, term, position, 0)
+                              : shim_doc_add_term(target->doc, term, 0);
 }
 
 /* Adds the analyzer's terms, and the Hangul readings of Hanja made from them

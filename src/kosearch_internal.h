@@ -166,6 +166,7 @@ ks_status ks_db_fail_shim(ks_db *db, ks_status status);
 #define KS_PREFIX_BIGRAM "B"
 #define KS_PREFIX_ARTICLE "A"
 #define KS_PREFIX_PASSAGE "Q"
+#define KS_PREFIX_READING "H"
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in shard.c: routing articles to shards, and the layout. */
@@ -258,8 +259,8 @@ bool ks_is_hanja_word(const char *text, size_t len);
 bool ks_hanja_reading(const char *hanja, size_t len, ks_buf *out);
 
 typedef ks_status (*ks_term_sink)(void *context, const char *term, uint32_t position);
-/* Extra index terms for an analyzed text: the Hangul reading of each run of
- * Hanja words, at the position of the run's first word. */
+/* Extra index terms for an analyzed text: H + the Hangul reading of each
+ * run of Hanja words, at the position of the run's first word. */
 ks_status ks_input_index_terms(const ks_term *terms, size_t count, ks_term_sink sink,
                                void *context);
 

@@ -484,6 +484,7 @@ static bool is_question_word(const query_word *w)
 
 static void collect_synonyms(builder *b, const query_word *w, ks_buf *synonyms);
 static void build_synonyms(builder *b, const ks_buf *synonyms, clause_list *out);
+static shim_query *hanja_reading_query(builder *b, const query_word *w);
 
 static void build_words(builder *b, const char *text, clause_list *out, clause_list *proximity)
 {
@@ -498,6 +499,7 @@ static void build_words(builder *b, const char *text, clause_list *out, clause_l
         if (proximity)
             clause_list_push(b, proximity, base_term_query(b, &words[i]));
         collect_synonyms(b, &words[i], &synonyms);
+        clause_list_push(b, out, hanja_reading_query(b, &words[i]));
     }
     free(words);
     free(slots);
@@ -607,6 +609,21 @@ static bool build_input_form(builder *b, const char *text, clause_list *out)
     }
     ks_buf_free(&form);
     return replaced;
+}
+
+/* Passages that write the word in Hanja (九老區 for 구로구), through their
+ * reading terms. Those weigh nothing, so such passages come after the ones
+ * that spell the word, and ordinary rankings stay exactly as they were. */
+static shim_query *hanja_reading_query(builder *b, const query_word *w)
+{
+    shim_query *parts[8];
+    size_t count = 0;
+    for (size_t i = 0; i < w->whole_count; i++)
+        if ((unsigned char)w->whole[i]->text[0] >= 0xEA && (unsigned char)w->whole[i]->text[0] <= 0xED)
+            parts[count++] = term_query(b, KS_PREFIX_READING, w->whole[i]->text, 0);
+    shim_query *q = count ? shim_query_combine(SHIM_OP_OR, parts, count, 0) : NULL;
+    free_queries(parts, count);
+    return q;
 }
 
 /* Appends the stored synonyms of the word's whole forms, space-separated. */
