@@ -9,18 +9,7 @@ trap 'rm -rf "$work"' EXIT
 export KOSEARCH_DB="$work/db"
 unset NO_COLOR
 
-passed=0
-failed=0
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-    local description=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $description" >&2
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 # run EXPECTED_STATUS ARGS...: runs kosearch, keeping stdout and stderr
 run() {
     local expected=$1
@@ -125,5 +114,4 @@ check "synonym in the explanation" grep -q "0.8.*깔끔이봉사단" "$work/err"
 check "an empty synonyms file removes them" bash -c "'$kosearch' synonyms - </dev/null >/dev/null"
 check "the synonym is gone" run 1 search 청결봉사
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

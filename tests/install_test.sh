@@ -11,20 +11,7 @@ trap 'rm -rf "$work"' EXIT
 stage=$work/stage
 unset NO_COLOR KOSEARCH_DB
 
-passed=0
-failed=0
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-    local description=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $description" >&2
-    fi
-}
-contains() { grep -qF -- "$2" "$1"; }
-matches() { grep -qE -- "$2" "$1"; }
+. "$(dirname "$0")/lib.sh"
 is_file() { [ -f "$1" ] && [ ! -L "$1" ]; }
 links_to() { [ -L "$1" ] && [ "$(readlink "$1")" = "$2" ]; }
 is_empty() { [ ! -s "$1" ]; }
@@ -181,5 +168,4 @@ check "completion of --color values" \
 paths=$(cd "$root" && complete_words kosearch index corp)
 check "completion of paths for index" [ "$paths" = corpus ]
 
-echo "install: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -10,20 +10,7 @@ trap 'rm -rf "$work"' EXIT
 export KOSEARCH_DB="$work/db"
 export TERM=xterm
 
-passed=0
-failed=0
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-    local description=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $description" >&2
-    fi
-}
-contains() { grep -qF -- "$2" "$1"; }
-lacks() { ! grep -qF -- "$2" "$1"; }
+. "$(dirname "$0")/lib.sh"
 lacks_byte() { ! LC_ALL=C grep -q "$2" "$1"; }
 line_count_is() { [ "$(wc -l <"$1")" -eq "$2" ]; }
 at_most() { [ "$1" -le "$2" ]; }
@@ -97,5 +84,4 @@ check "index --quiet on a terminal succeeds" \
 check "--quiet shows neither progress nor summary" line_count_is "$work/quiet" 0
 check "--quiet writes nothing" test ! -s "$work/quiet"
 
-echo "progress: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -34,18 +34,7 @@ stop_servers() {
 }
 trap 'stop_servers; rm -rf "$work"' EXIT
 
-passed=0
-failed=0
-check() { # check NAME COMMAND...: passes when the command succeeds
-    local name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $name"
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # The first $articles KorQuAD articles as JSONL (paragraphs as passages) and
 # their questions as qid<TAB>question; converted here, never committed.
@@ -153,5 +142,4 @@ check "--prune removes from the shards ($summary)" \
 check "stats count what is left" \
     grep -qx "articles: *$((articles - 5))" <("$kosearch" stats --db "$work/sharded.db")
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
