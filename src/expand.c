@@ -559,7 +559,8 @@ static int by_frequency(const void *a, const void *b);
 static ks_status keep_most_frequent(word_walk *walk, size_t limit, ks_buf *out)
 {
     ks_status st = walk->status;
-    qsort(walk->found, walk->found_count, sizeof *walk->found, by_frequency);
+    if (walk->found_count) /* qsort may not be given a NULL array, even empty */
+        qsort(walk->found, walk->found_count, sizeof *walk->found, by_frequency);
     for (size_t k = 0; k < walk->found_count; k++) {
         if (st == KS_OK && k < limit)
             st = ks_buf_append(out, walk->found[k].word, strlen(walk->found[k].word) + 1);
@@ -925,7 +926,8 @@ KS_API ks_status ks_db_complete(ks_db *db, const char *prefix, size_t limit, ks_
         ks_completions_free(list);
         return st == KS_ERR_NOMEM ? ks_db_fail(db, st, "out of memory") : st;
     }
-    qsort(list->items, list->count, sizeof *list->items, by_frequency);
+    if (list->count)
+        qsort(list->items, list->count, sizeof *list->items, by_frequency);
     size_t keep = limit ? limit : 10;
     for (size_t i = keep; i < list->count; i++)
         free((char *)list->items[i].word);
