@@ -12,7 +12,7 @@
 /* Indexes record this number. Bump it whenever the terms produced for any
  * text change (tables below, rules, normalization), so that old indexes are
  * rebuilt instead of silently missing matches. */
-#define KS_ANALYZER_VERSION 2
+#define KS_ANALYZER_VERSION 3
 
 KS_API unsigned ks_analyzer_version(void)
 {
@@ -513,7 +513,10 @@ static ks_status split_units(ks_analyzer *analyzer, const char *text, size_t sta
 }
 
 /* Numbers every syllable of the word and adds a bigram for each adjacent pair. */
-static ks_status add_bigrams(ks_analyzer *analyzer, uint32_t word)
+/* Bigrams stop at the end of the stem: 구로구는 gives 구로 and 로구, not 구는.
+ * A pair reaching into a particle or an ending is what no query looks for
+ * (queries use their stems' bigrams too), and it would cost a posting. */
+static ks_status add_bigrams(ks_analyzer *analyzer, uint32_t word, size_t stem_bytes)
 {
     for (size_t k = 0; k < analyzer->unit_count; k++) {
         if (analyzer->units[k].is_syllable)
@@ -521,6 +524,8 @@ static ks_status add_bigrams(ks_analyzer *analyzer, uint32_t word)
     }
     for (size_t k = 0; k + 1 < analyzer->unit_count; k++) {
         const word_unit *first = &analyzer->units[k], *second = &analyzer->units[k + 1];
+        if (second->text_offset + second->text_len > stem_bytes)
+            break;
         if (!first->is_syllable || !second->is_syllable)
             continue;
         ks_status st = add_term(analyzer, KS_TERM_BIGRAM, word, first->position, first->start,
@@ -591,10 +596,11 @@ static ks_status analyze_word(ks_analyzer *analyzer, const char *text, const ks_
 
     /* An overlong "word" (hundreds of syllables without a space) is no word
      * anyone types; its bigrams still make its parts findable. */
+    size_t stem = normalized->len;
     if (normalized->len > 0 && normalized->len <= KS_MAX_TERM_BYTES) {
         st = add_term(analyzer, KS_TERM_SURFACE, word, word, segment->start, segment->end,
                       normalized->data, normalized->len, "", 0);
-        size_t stem = stem_length(&analyzer->suffixes, normalized->data, normalized->len);
+        stem = stem_length(&analyzer->suffixes, normalized->data, normalized->len);
         if (st == KS_OK && stem < normalized->len)
             st = add_term(analyzer, KS_TERM_STEM, word, word, segment->start, segment->end,
                           normalized->data, stem, "", 0);
@@ -612,7 +618,7 @@ static ks_status analyze_word(ks_analyzer *analyzer, const char *text, const ks_
                                   memcmp(normalized->data, original, original_len) == 0;
         st = split_units(analyzer, text, segment->start, segment->end, already_normalized);
         if (st == KS_OK)
-            st = add_bigrams(analyzer, word);
+            st = add_bigrams(analyzer, word, stem);
         if (st != KS_OK)
             return st;
     }

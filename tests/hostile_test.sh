@@ -6,29 +6,14 @@
 # Usage: hostile_test.sh PATH/TO/kosearch
 set -u
 kosearch=$1
+. "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
 trap 'exec 3>&- 2>/dev/null; chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
 unset KOSEARCH_DB NO_COLOR
 export LC_ALL=C.UTF-8
 cd "$work" || exit 2
 
-passed=0
-failed=0
-skipped=0
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-    local description=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $description" >&2
-    fi
-}
-skip() {
-    skipped=$((skipped + 1))
-    echo "skipped: $*"
-}
+skip() { echo "skipped: $*"; }
 # run EXPECTED_STATUS ARGS...: runs kosearch, keeping stdout and stderr
 run() {
     local expected=$1
@@ -41,8 +26,7 @@ run() {
         return 1
     fi
 }
-has() { grep -qF -- "$1" "${2:-err}"; }
-lines_in() { [ "$(wc -l <"$2")" -eq "$1" ]; }
+has() { contains err "$1"; }
 # finds DB WORD ID: a search for WORD lists article ID
 finds() { "$kosearch" search --db "$1" --format json "$2" 2>/dev/null | grep -qF "\"id\":\"$3\""; }
 
@@ -234,5 +218,4 @@ check "damaged database: index exits 2" run 2 index --db ddb in/good.txt
 check "damaged database: --rebuild recovers it" run 0 index --rebuild --db ddb in/good.txt
 check "rebuilt database searchable" finds ddb 청소 in/good.txt
 
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+finish
