@@ -22,10 +22,9 @@
  *   Boolean terms:
  *     A<key>           the article the passage belongs to (delete by this term
  *                      to remove an article's passages together).
- *     Q<key>#<n>       the passage itself.
  *   <key> is the article id, or "#" and 16 hex digits of its hash when the id
  *   is longer than KS_MAX_ID_KEY bytes (Xapian limits term length).
- *   Values: slot 0 the article id, slot 1 the passage number (decimal).
+ *   No value slots.
  *   Data: a JSON object {"id", "passage", "title", "section", "date", "url",
  *   "text"}; "text" is the passage as written, so highlights are byte offsets
  *   into it.
@@ -71,7 +70,7 @@
 #include <errno.h>
 #include <fcntl.h>
 
-#define KS_INDEX_FORMAT_VERSION 2
+#define KS_INDEX_FORMAT_VERSION 3
 #define KS_MAX_ID_KEY 180
 
 #define META_FORMAT "kosearch.format"
@@ -663,8 +662,13 @@ static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t le
     char term[KS_MAX_TERM_BYTES + 8];
     for (size_t i = 0; i < count && st == KS_OK; i++) {
         const ks_term *t = &terms[i];
-        bool bigram = t->kind == KS_TERM_BIGRAM;
-        snprintf(term, sizeof term, "%s%s", bigram ? KS_PREFIX_BIGRAM : "", t->text);
+        /* Built by hand: this runs for every term of every passage. */
+        size_t prefix_len = t->kind == KS_TERM_BIGRAM ? sizeof KS_PREFIX_BIGRAM - 1 : 0;
+        size_t text_len = strlen(t->text);
+        if (prefix_len + text_len >= sizeof term)
+            continue; /* the analyzer keeps terms shorter than this */
+        memcpy(term, KS_PREFIX_BIGRAM, prefix_len);
+        memcpy(term + prefix_len, t->text, text_len + 1);
         st = positional ? shim_doc_add_posting(doc, term, t->position, 1)
                         : shim_doc_add_term(doc, term, 1);
     }
@@ -708,16 +712,6 @@ static ks_status add_passage(ks_db *db, const ks_article *article, const char *k
     ks_buf term = {0};
     if (st == KS_OK && ks_buf_printf(&term, KS_PREFIX_ARTICLE "%s", key) == KS_OK)
         st = shim_doc_add_boolean_term(doc, term.data);
-    ks_buf_clear(&term);
-    if (st == KS_OK && ks_buf_printf(&term, KS_PREFIX_PASSAGE "%s#%u", key, passage->number) == KS_OK)
-        st = shim_doc_add_boolean_term(doc, term.data);
-    ks_buf_clear(&term);
-    char number[16];
-    snprintf(number, sizeof number, "%u", passage->number);
-    if (st == KS_OK)
-        st = shim_doc_set_value(doc, 0, article->id, strlen(article->id));
-    if (st == KS_OK)
-        st = shim_doc_set_value(doc, 1, number, strlen(number));
     char *data = st == KS_OK ? passage_data_json(article, passage, date) : NULL;
     if (st == KS_OK && !data)
         st = ks_db_fail(db, KS_ERR_NOMEM, "out of memory");

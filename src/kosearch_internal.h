@@ -165,7 +165,6 @@ ks_status ks_db_fail_shim(ks_db *db, ks_status status);
 /* Term prefixes (the index format is described at the top of index.c). */
 #define KS_PREFIX_BIGRAM "B"
 #define KS_PREFIX_ARTICLE "A"
-#define KS_PREFIX_PASSAGE "Q"
 #define KS_PREFIX_READING "H"
 
 /* ------------------------------------------------------------------------ */
