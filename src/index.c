@@ -6,9 +6,9 @@
  *   Terms, all produced by the analyzer (analyze.c) from the passage text:
  *     <text>           SURFACE, STEM and COMPOUND terms, unprefixed, positioned
  *                      at the word ordinal (phrase and proximity search).
- *     B<text>          syllable BIGRAM terms, positioned at the syllable
- *                      ordinal, so a run of bigrams is a phrase: the part
- *                      봉사단 of 깔끔이봉사단 is PHRASE(B봉사, B사단).
+ *     B<text>          syllable BIGRAM terms of each word's stem, without
+ *                      positions: the part 봉사단 of 깔끔이봉사단 is found as
+ *                      AND(B봉사, B사단) (query.c says why no phrase).
  *   Terms made from the analyzer's by expand.c (ks_input_index_terms):
  *     H<reading>       the Hangul reading of each run of adjacent Hanja words
  *                      (libhangul's dictionary), at the position of the run's
@@ -70,7 +70,7 @@
 #include <errno.h>
 #include <fcntl.h>
 
-#define KS_INDEX_FORMAT_VERSION 3
+#define KS_INDEX_FORMAT_VERSION 4
 #define KS_MAX_ID_KEY 180
 
 #define META_FORMAT "kosearch.format"
@@ -669,8 +669,8 @@ static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t le
             continue; /* the analyzer keeps terms shorter than this */
         memcpy(term, KS_PREFIX_BIGRAM, prefix_len);
         memcpy(term + prefix_len, t->text, text_len + 1);
-        st = positional ? shim_doc_add_posting(doc, term, t->position, 1)
-                        : shim_doc_add_term(doc, term, 1);
+        st = positional && t->kind != KS_TERM_BIGRAM ? shim_doc_add_posting(doc, term, t->position, 1)
+                                                     : shim_doc_add_term(doc, term, 1);
     }
     term_target target = {doc, positional};
     if (st == KS_OK)
