@@ -11,23 +11,6 @@
 
 static const char term_kind_letters[] = "stcb"; /* surface, stem, compound, bigram */
 
-static char *read_source_file(const char *relative, size_t *out_len)
-{
-    const char *path = test_source_path(relative);
-    FILE *file = fopen(path, "rb");
-    if (!file)
-        fail_msg("cannot open %s (set KOSEARCH_SOURCE_ROOT)", path);
-    ks_buf buf = {0};
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, file)) > 0)
-        assert_int_equal(ks_buf_append(&buf, chunk, got), KS_OK);
-    fclose(file);
-    assert_int_equal(ks_buf_append(&buf, "", 0), KS_OK);
-    *out_len = buf.len;
-    return buf.data;
-}
-
 static ks_analysis *analyze(const char *text, size_t len)
 {
     ks_analysis *analysis = NULL;
@@ -102,7 +85,7 @@ static void the_golden_file_matches(void **state)
 {
     (void)state;
     size_t len;
-    char *golden = read_source_file(GOLDEN_FILE, &len);
+    char *golden = test_read_source_file(GOLDEN_FILE, &len);
     ks_buf actual = {0};
     int cases = 0, mismatches = 0, line_number = 0;
     for (char *line = golden, *next; line && *line; line = next) {
@@ -202,7 +185,7 @@ static void decomposed_text_gives_the_same_terms_as_composed(void **state)
 {
     (void)state;
     size_t len, nfd_len;
-    char *text = read_source_file(SEED_ARTICLE, &len);
+    char *text = test_read_source_file(SEED_ARTICLE, &len);
     char *nfd = to_nfd(text, len, &nfd_len);
     assert_true(nfd_len > len); /* the conversion really decomposed it */
 
@@ -483,7 +466,7 @@ static void an_analyzer_gives_the_same_terms_every_run(void **state)
 {
     (void)state;
     size_t len;
-    char *article = read_source_file(SEED_ARTICLE, &len);
+    char *article = test_read_source_file(SEED_ARTICLE, &len);
     ks_analysis *expected = analyze(article, len);
     ks_analyzer *analyzer;
     assert_int_equal(ks_analyzer_new(&analyzer), KS_OK);

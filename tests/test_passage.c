@@ -1,38 +1,10 @@
 /* Tests of the passage stage: what a reader sees as the passages of an
  * article, with their sections, once page furniture is gone. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include "kosearch_internal.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "test_support.h"
 
 #define SEED_ARTICLE "corpus/000_7c3d8639bd71687d.txt"
 #define SEED_TITLE "구로구, 서울시 8개 부문 최우수상 수상"
 #define PASSAGE_LIMIT 1200
-
-static char *read_source_file(const char *relative, size_t *out_len)
-{
-    const char *root = getenv("KOSEARCH_SOURCE_ROOT");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", root ? root : ".", relative);
-    FILE *file = fopen(path, "rb");
-    if (!file)
-        fail_msg("cannot open %s (set KOSEARCH_SOURCE_ROOT)", path);
-    ks_buf buf = {0};
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, file)) > 0)
-        assert_int_equal(ks_buf_append(&buf, chunk, got), KS_OK);
-    fclose(file);
-    *out_len = buf.len;
-    return buf.data;
-}
 
 static ks_passage_list split(const char *body, const char *title)
 {
@@ -113,7 +85,7 @@ static void seed_article_sections_and_furniture(void **state)
 {
     (void)state;
     size_t len;
-    char *body = read_source_file(SEED_ARTICLE, &len);
+    char *body = test_read_source_file(SEED_ARTICLE, &len);
     ks_passage_list list;
     assert_int_equal(ks_passage_split(body, len, SEED_TITLE, &list), KS_OK);
     assert_well_formed(&list);

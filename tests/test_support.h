@@ -38,4 +38,22 @@ static inline const char *test_shared_data_path(const char *relative)
     return access(path, R_OK) == 0 ? path : NULL;
 }
 
+/* Reads a repository file whole, NUL-terminated; the caller frees it. */
+static inline char *test_read_source_file(const char *relative, size_t *out_len)
+{
+    const char *path = test_source_path(relative);
+    FILE *file = fopen(path, "rb");
+    if (!file)
+        fail_msg("cannot open %s (set KOSEARCH_SOURCE_ROOT)", path);
+    ks_buf buf = {0};
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, file)) > 0)
+        assert_int_equal(ks_buf_append(&buf, chunk, got), KS_OK);
+    fclose(file);
+    assert_int_equal(ks_buf_append(&buf, "", 0), KS_OK);
+    *out_len = buf.len;
+    return buf.data;
+}
+
 #endif /* KOSEARCH_TEST_SUPPORT_H */
