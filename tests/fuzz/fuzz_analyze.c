@@ -24,22 +24,9 @@ static void check_terms(const ks_term *terms, size_t count, size_t len)
     }
 }
 
-/* One analyzer for every input, as a database keeps one; freed at exit so
- * that leak checkers see ICU's objects released. */
-static ks_analyzer *analyzer;
-
-static void free_analyzer(void)
-{
-    ks_analyzer_free(analyzer);
-    analyzer = NULL;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!analyzer) {
-        FUZZ_CHECK(ks_analyzer_new(&analyzer) == KS_OK);
-        atexit(free_analyzer);
-    }
+    ks_analyzer *analyzer = fuzz_analyzer();
     const char *text = (const char *)data;
     const ks_term *terms;
     size_t count;

@@ -35,4 +35,23 @@ static inline char *fuzz_string(const uint8_t *data, size_t size)
     return s;
 }
 
+static ks_analyzer *fuzz_shared_analyzer;
+
+static inline void fuzz_free_analyzer(void)
+{
+    ks_analyzer_free(fuzz_shared_analyzer);
+    fuzz_shared_analyzer = NULL;
+}
+
+/* One analyzer for every input, as a database keeps one; freed at exit so
+ * that leak checkers see ICU's objects released. */
+static inline ks_analyzer *fuzz_analyzer(void)
+{
+    if (!fuzz_shared_analyzer) {
+        FUZZ_CHECK(ks_analyzer_new(&fuzz_shared_analyzer) == KS_OK);
+        atexit(fuzz_free_analyzer);
+    }
+    return fuzz_shared_analyzer;
+}
+
 #endif /* KOSEARCH_FUZZ_CHECK_H */

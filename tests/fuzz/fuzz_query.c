@@ -53,22 +53,9 @@ static void check_snippet(ks_analyzer *analyzer, const ks_match_terms *match)
     ks_snippet_free(&snippet);
 }
 
-/* One analyzer for every input, as a database keeps one; freed at exit so
- * that leak checkers see ICU's objects released. */
-static ks_analyzer *analyzer;
-
-static void free_analyzer(void)
-{
-    ks_analyzer_free(analyzer);
-    analyzer = NULL;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!analyzer) {
-        FUZZ_CHECK(ks_analyzer_new(&analyzer) == KS_OK);
-        atexit(free_analyzer);
-    }
+    ks_analyzer *analyzer = fuzz_analyzer();
     char *query = fuzz_string(data, size);
     ks_buf error = {0};
     ks_query_node *root = NULL;
