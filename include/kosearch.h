@@ -97,8 +97,9 @@ typedef enum ks_open_flags {
     KS_OPEN_WRITE = 1 << 0,  /* create if missing; one writer at a time */
     KS_OPEN_WAIT = 1 << 1,   /* with WRITE: wait for another writer to finish */
     KS_OPEN_REBUILD = 1 << 2, /* with WRITE: build afresh beside the existing
-                                 database, which readers keep seeing until
-                                 ks_db_close() swaps the two */
+                                 database (an empty one when there is none),
+                                 which readers keep seeing until ks_db_close()
+                                 swaps the two */
     KS_OPEN_ALLOW_PARTIAL = 1 << 3 /* reading a sharded or stub database: skip
                                       shards that cannot be reached (each named
                                       in ks_db_warnings()) and search the rest */
@@ -126,9 +127,15 @@ KS_API ks_status ks_db_close(ks_db *db);
  * database stays as it was before. For any other handle this is
  * ks_db_close(). */
 KS_API ks_status ks_db_abandon(ks_db *db);
+/* Threads that analyze and write articles while a handle opened with
+ * KS_OPEN_REBUILD builds its database (each into a part of its own, merged
+ * into one compacted database by ks_db_close()); 0, the default, means one
+ * per core. Call it before the first ks_db_put_article(). */
+KS_API ks_status ks_db_set_build_threads(ks_db *db, unsigned threads);
 /* Message for the last failure on this handle; "" when none. Borrowed. */
 KS_API const char *ks_db_error(const ks_db *db);
-/* Makes every change so far durable and visible to readers, atomically. */
+/* Makes every change so far durable and visible to readers, atomically.
+ * During a rebuild nothing is visible before ks_db_close(). */
 KS_API ks_status ks_db_commit(ks_db *db);
 /* Path the handle was opened with. Borrowed. */
 KS_API const char *ks_db_path(const ks_db *db);

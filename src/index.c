@@ -274,6 +274,23 @@ static ks_status open_rebuild(ks_db *db, unsigned flags)
     return st == KS_OK ? write_versions(db) : st;
 }
 
+/* A rebuild needs a database to hold the lock of and to swap with: for a
+ * new one, an empty database (all a reader sees until the build ends). */
+static ks_status create_empty_database(ks_db *db)
+{
+    ks_status st = shim_db_open(&db->shim, db->path, SHIM_WRITE, &db->error);
+    if (st != KS_OK)
+        return st;
+    st = write_versions(db);
+    if (st == KS_OK && (st = shim_db_commit(db->shim)) != KS_OK)
+        ks_db_fail_shim(db, st);
+    ks_buf ignored = {0};
+    shim_db_close(db->shim, &ignored);
+    ks_buf_free(&ignored);
+    db->shim = NULL;
+    return st;
+}
+
 /* Puts the completed rebuild in place of the old database in one atomic
  * exchange, then removes the old one. */
 static ks_status finish_rebuild(ks_db *db)
@@ -291,6 +308,17 @@ static ks_status close_rebuild(ks_db *db, bool keep_new)
     db->shim = NULL;
     if (st != KS_OK)
         ks_db_fail(db, st, "cannot complete the rebuild: %s", ignored.data ? ignored.data : "");
+    if (db->build) {
+        /* The workers' parts, merged, take the place of the database the
+         * handle held open (which got no articles). */
+        bool merge = keep_new && st == KS_OK;
+        if (merge)
+            ks_remove_tree(db->rebuild_path);
+        ks_status built = ks_build_finish(db->build, db, db->rebuild_path, merge);
+        db->build = NULL;
+        if (st == KS_OK)
+            st = built;
+    }
     if (st == KS_OK && keep_new)
         st = finish_rebuild(db);
     shim_db_close(db->rebuild_lock, &ignored);
@@ -438,8 +466,14 @@ KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags)
     unsigned shards;
     if (ks_shard_layout_read(path, &shards) == KS_OK)
         return open_sharded(db, flags, shards);
-    if (db->writable && (flags & KS_OPEN_REBUILD) && folder_has(path, "iamglass")) {
+    bool rebuild = db->writable && (flags & KS_OPEN_REBUILD);
+    struct stat info;
+    if (rebuild && strcmp(path, SHIM_MEMORY_PATH) != 0 && stat(path, &info) != 0 &&
+        errno == ENOENT && (st = create_empty_database(db)) != KS_OK)
+        return st;
+    if (rebuild && folder_has(path, "iamglass")) {
         st = open_rebuild(db, flags);
+        db->building = st == KS_OK;
         /* A damaged database cannot be opened to hold its lock, and has
          * nothing worth keeping until the new one is complete: build over it. */
         if (st != KS_ERR_CORRUPT || db->rebuild_lock)
@@ -489,6 +523,14 @@ KS_API ks_status ks_db_abandon(ks_db *db)
     return close_handle(db, false);
 }
 
+KS_API ks_status ks_db_set_build_threads(ks_db *db, unsigned threads)
+{
+    if (!db || db->build)
+        return KS_ERR_INVALID_ARGUMENT;
+    db->build_threads = threads;
+    return KS_OK;
+}
+
 KS_API const char *ks_db_error(const ks_db *db)
 {
     return db && db->error.data ? db->error.data : "";
@@ -505,6 +547,10 @@ KS_API ks_status ks_db_commit(ks_db *db)
         return KS_ERR_INVALID_ARGUMENT;
     if (!db->writable)
         return ks_db_fail(db, KS_ERR_READ_ONLY, "%s is open for reading only", db->path);
+    /* A rebuild's workers commit their parts as Xapian's buffers fill; the
+     * result becomes visible at ks_db_close() anyway. */
+    if (db->build)
+        return ks_build_status(db->build, db);
     char now[32];
     snprintf(now, sizeof now, "%lld", (long long)time(NULL));
     ks_status st = shim_db_set_metadata(db->shim, META_UPDATED, now);
@@ -596,6 +642,14 @@ KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_reco
 {
     if (!db || !id || !out)
         return KS_ERR_INVALID_ARGUMENT;
+    if (db->build) {
+        /* Most lookups during a rebuild are for articles not yet put: answer
+         * those without waiting for the workers. */
+        if (!ks_build_has(db->build, id))
+            return KS_ERR_NOT_FOUND;
+        ks_db *part = ks_build_settled_part(db->build, id, 0);
+        return part ? ks_db_article_record(part, id, out) : ks_build_status(db->build, db);
+    }
     size_t parts = shim_db_part_count(db->shim);
     if (db->shards > 1 || parts <= 1) {
         focus_article(db, id);
@@ -697,7 +751,7 @@ static char *passage_data_json(const ks_article *article, const ks_passage *pass
     return text;
 }
 
-static ks_status add_passage(ks_db *db, const ks_article *article, const char *key,
+static ks_status add_passage(ks_db *db, const ks_article *article, const char *article_term,
                              const ks_passage *passage, const char *date)
 {
     shim_doc *doc;
@@ -709,9 +763,8 @@ static ks_status add_passage(ks_db *db, const ks_article *article, const char *k
         st = add_terms(db, doc, article->title, strlen(article->title), false);
     if (st == KS_OK && passage->section && *passage->section)
         st = add_terms(db, doc, passage->section, strlen(passage->section), false);
-    ks_buf term = {0};
-    if (st == KS_OK && ks_buf_printf(&term, KS_PREFIX_ARTICLE "%s", key) == KS_OK)
-        st = shim_doc_add_boolean_term(doc, term.data);
+    if (st == KS_OK)
+        st = shim_doc_add_boolean_term(doc, article_term);
     char *data = st == KS_OK ? passage_data_json(article, passage, date) : NULL;
     if (st == KS_OK && !data)
         st = ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
@@ -723,13 +776,11 @@ static ks_status add_passage(ks_db *db, const ks_article *article, const char *k
             ks_db_fail_shim(db, st);
     }
     free(data);
-    ks_buf_free(&term);
     shim_doc_free(doc);
     return st;
 }
 
-/* Fingerprint of everything that ends up in the index for an article. */
-static uint64_t article_hash(const ks_article *article)
+uint64_t ks_article_hash(const ks_article *article)
 {
     ks_buf all = {0};
     const char *fields[] = {article->title, article->date, article->url};
@@ -744,19 +795,27 @@ static uint64_t article_hash(const ks_article *article)
     return hash;
 }
 
-static ks_status index_article(ks_db *db, const ks_article *article, const char *key,
-                               size_t *out_passages)
+ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t hash,
+                              const ks_passage_list *passages, bool replace)
 {
-    ks_passage_list_free(&db->passages);
-    ks_status st = ks_passage_split(article->body, article->body_len, article->title,
-                                    &db->passages);
+    ks_buf key = {0}, meta_key = {0}, term = {0};
+    ks_status st = article_key(article->id, &key);
+    if (st == KS_OK)
+        st = article_metadata_key(article->id, &meta_key);
+    if (st == KS_OK)
+        st = ks_buf_printf(&term, KS_PREFIX_ARTICLE "%s", key.data);
     if (st != KS_OK)
-        return ks_db_fail(db, st, "cannot split %s into passages: %s", article->id,
-                          ks_status_string(st));
-    const char *date = article->date && *article->date ? article->date : db->passages.date;
-    for (size_t i = 0; i < db->passages.count && st == KS_OK; i++)
-        st = add_passage(db, article, key, &db->passages.items[i], date);
-    *out_passages = db->passages.count;
+        st = ks_db_fail(db, st, "out of memory");
+    if (st == KS_OK && replace && (st = shim_db_delete_documents(db->shim, term.data)) != KS_OK)
+        ks_db_fail_shim(db, st);
+    const char *date = article->date && *article->date ? article->date : passages->date;
+    for (size_t i = 0; i < passages->count && st == KS_OK; i++)
+        st = add_passage(db, article, term.data, &passages->items[i], date);
+    if (st == KS_OK)
+        st = write_record(db, meta_key.data, article, hash, passages->count);
+    ks_buf_free(&key);
+    ks_buf_free(&meta_key);
+    ks_buf_free(&term);
     return st;
 }
 
@@ -767,21 +826,18 @@ KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_chan
         return KS_ERR_INVALID_ARGUMENT;
     if (!db->writable)
         return ks_db_fail(db, KS_ERR_READ_ONLY, "%s is open for reading only", db->path);
+    if (db->building) {
+        ks_status st = db->build ? KS_OK : ks_build_start(db, db->build_threads, &db->build);
+        return st == KS_OK ? ks_build_put(db->build, db, article, out_change, out_passages) : st;
+    }
     focus_article(db, article->id);
-    ks_buf key = {0}, meta_key = {0};
-    ks_status st = article_key(article->id, &key);
-    if (st == KS_OK)
-        st = article_metadata_key(article->id, &meta_key);
-    uint64_t hash = article_hash(article);
+    uint64_t hash = ks_article_hash(article);
     ks_article_record old;
     char *old_origin = NULL;
-    bool existed = false;
-    if (st == KS_OK) {
-        st = read_record(db, article->id, &old, &old_origin);
-        existed = st == KS_OK;
-        if (st == KS_ERR_NOT_FOUND)
-            st = KS_OK;
-    }
+    ks_status st = read_record(db, article->id, &old, &old_origin);
+    bool existed = st == KS_OK;
+    if (st == KS_ERR_NOT_FOUND)
+        st = KS_OK;
     ks_change change = existed ? KS_CHANGE_UPDATED : KS_CHANGE_ADDED;
     size_t passages = 0;
     if (st == KS_OK && existed && old.content_hash == hash) {
@@ -790,25 +846,25 @@ KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_chan
         /* Keep the cheap checks (and the origin, for --prune) current. */
         const char *origin = article->origin ? article->origin : "";
         if (old.source_size != article->source_size || old.source_mtime != article->source_mtime ||
-            strcmp(old_origin ? old_origin : "", origin) != 0)
-            st = write_record(db, meta_key.data, article, hash, passages);
-    } else if (st == KS_OK) {
-        ks_buf term = {0};
-        if (existed && (st = ks_buf_printf(&term, KS_PREFIX_ARTICLE "%s", key.data)) == KS_OK) {
-            st = shim_db_delete_documents(db->shim, term.data);
-            if (st != KS_OK)
-                ks_db_fail_shim(db, st);
+            strcmp(old_origin ? old_origin : "", origin) != 0) {
+            ks_buf meta_key = {0};
+            st = article_metadata_key(article->id, &meta_key);
+            if (st == KS_OK)
+                st = write_record(db, meta_key.data, article, hash, passages);
+            ks_buf_free(&meta_key);
         }
-        ks_buf_free(&term);
-        if (st == KS_OK)
-            st = index_article(db, article, key.data, &passages);
-        if (st == KS_OK)
-            st = write_record(db, meta_key.data, article, hash, passages);
+    } else if (st == KS_OK) {
+        ks_passage_list_free(&db->passages);
+        st = ks_passage_split(article->body, article->body_len, article->title, &db->passages);
+        if (st != KS_OK)
+            st = ks_db_fail(db, st, "cannot split %s into passages: %s", article->id,
+                            ks_status_string(st));
+        else
+            st = ks_db_store_article(db, article, hash, &db->passages, existed);
+        passages = db->passages.count;
     }
     unfocus(db);
     free(old_origin);
-    ks_buf_free(&key);
-    ks_buf_free(&meta_key);
     if (st == KS_OK) {
         if (out_change)
             *out_change = change;
@@ -830,6 +886,13 @@ KS_API ks_status ks_db_remove_article(ks_db *db, const char *id)
         return ks_db_fail(db, st, "no article %s in %s", id, db->path);
     if (st != KS_OK)
         return st;
+    if (db->build) {
+        ks_db *part = ks_build_settled_part(db->build, id, 0);
+        if (!part)
+            return ks_build_status(db->build, db);
+        st = ks_db_remove_article(part, id);
+        return st == KS_OK ? KS_OK : ks_db_fail(db, st, "%s", ks_db_error(part));
+    }
     ks_buf key = {0}, term = {0}, meta_key = {0};
     st = article_key(id, &key);
     if (st == KS_OK)
@@ -885,6 +948,20 @@ KS_API ks_status ks_db_each_article(ks_db *db, ks_article_visitor visit, void *c
 {
     if (!db || !visit)
         return KS_ERR_INVALID_ARGUMENT;
+    if (db->build) {
+        int result = 0;
+        ks_status st = KS_OK;
+        for (size_t i = 0; i < ks_build_part_count(db->build) && st == KS_OK && !result; i++) {
+            ks_db *part = ks_build_settled_part(db->build, NULL, i);
+            st = part ? ks_db_each_article(part, visit, context, &result)
+                      : ks_build_status(db->build, db);
+            if (st != KS_OK && part)
+                ks_db_fail(db, st, "%s", ks_db_error(part));
+        }
+        if (st == KS_OK && out_visit_result)
+            *out_visit_result = result;
+        return st;
+    }
     struct article_walk walk = {db, visit, context, {0}, KS_OK};
     int result = 0;
     ks_status st = shim_db_each_metadata_key(db->shim, META_ARTICLE_PREFIX, visit_article_key,

@@ -154,6 +154,11 @@ struct ks_db {
     /* Shards articles are routed to (PATH/shard-K); 0 when the database is
      * one folder, or a stub whose shards are not kosearch's layout. */
     unsigned shards;
+    /* A rebuild of one database is written by worker threads (build.c),
+     * started at the first article; `build_threads` 0 means one per core. */
+    bool building;
+    unsigned build_threads;
+    struct ks_build *build;
 };
 
 /* Records a failure on the handle and returns `status`. */
@@ -161,6 +166,41 @@ ks_status ks_db_fail(ks_db *db, ks_status status, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 /* Takes the shim's message for a failed call. */
 ks_status ks_db_fail_shim(ks_db *db, ks_status status);
+
+/* Fingerprint of everything that ends up in the index for an article. */
+uint64_t ks_article_hash(const ks_article *article);
+/* Writes an article already split into passages, and its record; with
+ * `replace`, the passages of the version indexed before go first. */
+ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t hash,
+                              const ks_passage_list *passages, bool replace);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in build.c: a rebuild on several threads.              */
+
+/* Each worker thread owns a part database beside the rebuild (its own
+ * analyzer and Xapian writer); articles go to a part by a hash of their id,
+ * so a repeated id replaces its earlier version in the same part. At the end
+ * the parts are merged into one compacted database. */
+typedef struct ks_build ks_build;
+
+ks_status ks_build_start(ks_db *db, unsigned threads, ks_build **out);
+/* Splits the article into passages here and queues it for its part's
+ * worker; reports a worker's earlier failure instead. */
+ks_status ks_build_put(ks_build *build, ks_db *db, const ks_article *article,
+                       ks_change *out_change, size_t *out_passages);
+/* The first failure of any worker, its message copied to `db`; KS_OK. */
+ks_status ks_build_status(ks_build *build, ks_db *db);
+/* Whether an article with this id was put in this build. */
+bool ks_build_has(const ks_build *build, const char *id);
+/* Waits until every queued article is written, then hands over the part
+ * database holding `id` (or part `index` when `id` is NULL); the workers
+ * stay idle until the next ks_build_put(). */
+ks_db *ks_build_settled_part(ks_build *build, const char *id, size_t index);
+size_t ks_build_part_count(const ks_build *build);
+/* Stops the workers and frees the build. With `keep`, the parts are
+ * merged into a new database at `dest` (which must not exist); the part
+ * folders are removed either way. */
+ks_status ks_build_finish(ks_build *build, ks_db *db, const char *dest, bool keep);
 
 /* Term prefixes (the index format is described at the top of index.c). */
 #define KS_PREFIX_BIGRAM "B"

@@ -295,6 +295,22 @@ ks_status shim_db_open(shim_db **out, const char *path, shim_open_mode mode, ks_
     }
 }
 
+ks_status shim_db_merge(const char *const *sources, size_t count, const char *dest,
+                        ks_buf *error)
+{
+    try {
+        Xapian::Database all;
+        for (size_t i = 0; i < count; i++)
+            all.add_database(Xapian::Database(sources[i]));
+        /* FULL packs every block; later updates split blocks as they would
+         * in any database, so the index stays fit for incremental updates. */
+        all.compact(dest, Xapian::Compactor::FULL);
+        return KS_OK;
+    } catch (...) {
+        return shim_fail_into(error);
+    }
+}
+
 ks_status shim_db_open_shards(shim_db **out, const char *const *paths, size_t count,
                               shim_open_mode mode, ks_buf *error)
 {

@@ -51,6 +51,12 @@ const char *shim_db_error(const shim_db *db);
 bool shim_db_writable(const shim_db *db);
 
 ks_status shim_db_commit(shim_db *db);
+/* Merges the committed databases `sources` into a new, fully compacted
+ * database at `dest` (which must not exist): documents are renumbered in
+ * source order, metadata keys present in several sources keep the first
+ * source's value. */
+ks_status shim_db_merge(const char *const *sources, size_t count, const char *dest,
+                        ks_buf *error);
 /* Re-opens a reader at the latest committed revision. */
 ks_status shim_db_reopen(shim_db *db);
 

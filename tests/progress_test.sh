@@ -25,7 +25,7 @@ on_terminal() {
 
 # Enough articles to take well over a second, so the rate and the estimate
 # of the time left appear and the line is redrawn several times.
-articles=120
+articles=300
 mkdir "$work/articles"
 article=$root/corpus/000_7c3d8639bd71687d.txt
 for i in $(seq 1 "$articles"); do

@@ -301,6 +301,118 @@ static void test_rebuild_replaces_only_when_complete(void **state)
     ks_remove_tree(folder);
 }
 
+typedef struct passage_set {
+    char **lines;
+    size_t count, cap;
+} passage_set;
+
+static int collect_passage(void *context, const ks_passage_info *info)
+{
+    passage_set *set = context;
+    if (set->count == set->cap) {
+        set->cap = set->cap ? set->cap * 2 : 64;
+        set->lines = realloc(set->lines, set->cap * sizeof *set->lines);
+        assert_non_null(set->lines);
+    }
+    ks_buf line = {0};
+    assert_int_equal(ks_buf_printf(&line, "%s#%u %s | %s", info->id, info->passage,
+                                   info->section, info->text), KS_OK);
+    set->lines[set->count++] = line.data;
+    return 0;
+}
+
+static int compare_lines(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Builds a new database at `path` on `threads` threads from the corpus and
+ * generated articles, exercising what a build must handle on the way. */
+static void build_with_threads(const char *path, unsigned threads)
+{
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, path, KS_OPEN_WRITE | KS_OPEN_REBUILD), KS_OK);
+    assert_int_equal(ks_db_set_build_threads(db, threads), KS_OK);
+    ks_reader_callbacks callbacks = {put_article, count_problem, db, NULL};
+    assert_int_equal(ks_read_path(test_source_path("corpus"), &callbacks), KS_OK);
+    char id[32], body[160];
+    for (int i = 0; i < 60; i++) {
+        snprintf(id, sizeof id, "gen-%02d", i);
+        snprintf(body, sizeof body, "구로구 %d번째 소식.\n\n깔끔이봉사단이 %d개 동을 청소했다.", i, i);
+        put_text(db, id, body);
+    }
+    /* Nothing is visible before the build ends: readers see an empty index. */
+    assert_int_equal(passages_in(path), 0);
+    ks_article_record record;
+    assert_int_equal(ks_db_article_record(db, "gen-07", &record), KS_OK);
+    assert_int_equal(record.passages, 2);
+    assert_int_equal(ks_db_article_record(db, "never-put", &record), KS_ERR_NOT_FOUND);
+    /* A repeated id replaces its earlier version; a removed one is gone. */
+    ks_article again = {.id = "gen-03", .body = "희망구매 추진", .body_len = strlen("희망구매 추진")};
+    ks_change change;
+    size_t passages;
+    assert_int_equal(ks_db_put_article(db, &again, &change, &passages), KS_OK);
+    assert_int_equal(change, KS_CHANGE_UPDATED);
+    assert_int_equal(passages, 1);
+    assert_int_equal(ks_db_remove_article(db, "gen-04"), KS_OK);
+    assert_int_equal(ks_db_remove_article(db, "gen-04"), KS_ERR_NOT_FOUND);
+    assert_int_equal(ks_db_commit(db), KS_OK);
+    assert_int_equal(ks_db_close(db), KS_OK);
+}
+
+static passage_set passages_of(const char *path)
+{
+    ks_db *db = NULL;
+    passage_set set = {0};
+    assert_int_equal(ks_db_open(&db, path, KS_OPEN_READ), KS_OK);
+    assert_int_equal(ks_db_each_passage(db, collect_passage, &set), KS_OK);
+    ks_db_close(db);
+    qsort(set.lines, set.count, sizeof *set.lines, compare_lines);
+    return set;
+}
+
+static void test_build_on_threads_matches_one_writer(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-build-XXXXXX";
+    assert_non_null(mkdtemp(folder));
+    char one[64], three[64], part[96];
+    snprintf(one, sizeof one, "%s/one", folder);
+    snprintf(three, sizeof three, "%s/three", folder);
+    build_with_threads(one, 1);
+    build_with_threads(three, 3);
+    snprintf(part, sizeof part, "%s.rebuild.part-0", three);
+    assert_int_not_equal(access(part, F_OK), 0);
+
+    passage_set a = passages_of(one), b = passages_of(three);
+    assert_true(a.count > 100);
+    assert_int_equal(a.count, b.count);
+    for (size_t i = 0; i < a.count; i++)
+        assert_string_equal(a.lines[i], b.lines[i]);
+    bool replaced = false, removed = true;
+    for (size_t i = 0; i < b.count; i++) {
+        replaced = replaced || strcmp(b.lines[i], "gen-03#1  | 희망구매 추진") == 0;
+        removed = removed && strncmp(b.lines[i], "gen-04#", 7) != 0;
+    }
+    assert_true(replaced);
+    assert_true(removed);
+
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, three, KS_OPEN_READ), KS_OK);
+    ks_db_stats stats;
+    assert_int_equal(ks_db_stats_get(db, &stats), KS_OK);
+    assert_int_equal(stats.passages, b.count);
+    assert_int_equal(stats.articles, 1 + 59); /* the corpus article and gen-00..59 less gen-04 */
+    ks_db_close(db);
+    for (size_t i = 0; i < a.count; i++) {
+        free(a.lines[i]);
+        free(b.lines[i]);
+    }
+    free(a.lines);
+    free(b.lines);
+    ks_remove_tree(folder);
+}
+
 static void test_status_strings_are_distinct(void **state)
 {
     (void)state;
@@ -329,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_missing_database_says_so),
         cmocka_unit_test(test_other_analyzer_version_asks_for_rebuild),
         cmocka_unit_test(test_rebuild_replaces_only_when_complete),
+        cmocka_unit_test(test_build_on_threads_matches_one_writer),
         cmocka_unit_test(test_status_strings_are_distinct),
     };
     int failed = cmocka_run_group_tests(corpus_tests, setup_corpus, teardown_corpus);

@@ -18,6 +18,7 @@
 
 /* Each shard is a database with its own files and lock. */
 #define MAX_SHARDS 256
+#define MAX_JOBS 16
 
 static const char usage[] =
     "Usage: kosearch index [OPTIONS] PATH...\n"
@@ -35,6 +36,8 @@ static const char usage[] =
     "                 the new one is complete (an interrupted rebuild keeps the old)\n"
     "  --shards N     spread articles over N databases PATH/shard-0 ... (by a hash\n"
     "                 of the id), opened as one index; fixed when PATH is created\n"
+    "  -j, --jobs N   threads that write a new or rebuilt database (default: one\n"
+    "                 per core); each writes a part, merged into one at the end\n"
     "  --wait         wait for another indexer to finish instead of failing\n"
     "  -q, --quiet    print nothing but errors\n"
     "  -h, --help     show this help\n"
@@ -200,15 +203,16 @@ int cmd_index(int argc, char **argv)
         {"prune", no_argument, NULL, 'p'},
         {"wait", no_argument, NULL, 'w'},      {"quiet", no_argument, NULL, 'q'},
         {"shards", required_argument, NULL, 's'},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
     };
     const char *db_option = NULL;
     unsigned flags = KS_OPEN_WRITE;
     bool quiet = false, pruning = false;
-    size_t shards = 0;
+    size_t shards = 0, jobs = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qhj:", options, NULL)) != -1) {
         switch (c) {
         case 'd': db_option = optarg; break;
         case 'r': flags |= KS_OPEN_REBUILD; break;
@@ -218,6 +222,11 @@ int cmd_index(int argc, char **argv)
             if (!cli_parse_size(optarg, &shards) || shards == 0 || shards > MAX_SHARDS)
                 return cli_usage_error("index", "--shards needs a number from 1 to %d, not '%s'",
                                        MAX_SHARDS, optarg);
+            break;
+        case 'j':
+            if (!cli_parse_size(optarg, &jobs) || jobs == 0 || jobs > MAX_JOBS)
+                return cli_usage_error("index", "--jobs needs a number from 1 to %d, not '%s'",
+                                       MAX_JOBS, optarg);
             break;
         case 'q': quiet = true; break;
         case 'h': fputs(usage, stdout); return 0;
@@ -239,11 +248,19 @@ int cmd_index(int argc, char **argv)
         free(path);
         return EXIT_TROUBLE;
     }
+    /* A new database is built like a rebuild, on every core, and appears
+     * when complete; unlike an asked-for rebuild, an interruption keeps the
+     * articles completed so far. */
+    bool asked_rebuild = flags & KS_OPEN_REBUILD;
+    if (shards <= 1 && access(path, F_OK) != 0 && errno == ENOENT)
+        flags |= KS_OPEN_REBUILD;
     index_run run = {0};
     run.db = cli_open_sharded_database(path, flags, (unsigned)shards);
     free(path);
     if (!run.db)
         return EXIT_TROUBLE;
+    if (jobs)
+        ks_db_set_build_threads(run.db, (unsigned)jobs);
 
     struct sigaction action = {0};
     action.sa_handler = on_interrupt;
@@ -277,7 +294,7 @@ int cmd_index(int argc, char **argv)
     /* Commit what is complete, even when interrupted: every article in it is
      * whole. An interrupted or failed rebuild is given up instead, keeping
      * the database as it was. */
-    bool give_up = (flags & KS_OPEN_REBUILD) && (st != KS_OK || run.failure != KS_OK);
+    bool give_up = asked_rebuild && (st != KS_OK || run.failure != KS_OK);
     ks_status committed = give_up ? KS_OK : commit(&run);
     ks_status closed = give_up ? ks_db_abandon(run.db) : ks_db_close(run.db);
     if (closed != KS_OK && !give_up)

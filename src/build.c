@@ -1,0 +1,406 @@
+/* A rebuild on several threads: articles -> worker parts -> one database.
+ *
+ * Nearly all the time of indexing goes into Xapian's add_document, which
+ * one WritableDatabase does on one thread. A rebuild therefore gives each
+ * worker thread a part database of its own (PATH.rebuild.part-K, with its
+ * own analyzer), sends every article to the part chosen by a hash of its id
+ * (so a repeated id replaces its earlier version in the same part), and at
+ * the end merges the parts into one database with Xapian's compaction, which
+ * also packs it: the merged index is smaller than one written in place.
+ *
+ * The calling thread reads, splits articles into passages (so it can report
+ * their number at once) and queues them; each queue holds a bounded amount of
+ * text, so memory stays bounded whatever the corpus size. Nothing of a
+ * rebuild is visible before the merge, so a failed worker gives the whole
+ * build up rather than keep a part with half an article. */
+#include "kosearch_internal.h"
+#include "xapian_shim.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Queued articles per worker, by count and by passage text: enough to keep
+ * a worker busy while the reader catches up, small against Xapian's own
+ * buffers. */
+#define QUEUE_ARTICLES 64
+#define QUEUE_BYTES (256u << 10)
+/* More workers than this only add merge work and memory. */
+#define MAX_WORKERS 16
+
+typedef struct build_job {
+    struct build_job *next;
+    ks_article article;     /* strings owned by the job; body unused */
+    char *strings[5];       /* id, title, date, url, origin */
+    ks_passage_list passages;
+    uint64_t hash;
+    size_t bytes;
+    bool replace;
+} build_job;
+
+typedef struct build_worker {
+    pthread_t thread;
+    bool started;
+    ks_db *part;
+    char *part_path;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;  /* a job queued or done, or the worker told to stop */
+    build_job *head, *tail;
+    size_t queued, queued_bytes;
+    bool busy, stopping, discard;
+    ks_status status;        /* first failure; the worker skips jobs after it */
+    char *message;
+} build_worker;
+
+/* Ids put so far, as 64-bit hashes in an open-addressing table: enough to
+ * tell a new article from a repeated one (a collision only miscounts one
+ * article as updated). 0 marks a free slot. */
+typedef struct id_set {
+    uint64_t *slots;
+    size_t cap, count;
+} id_set;
+
+struct ks_build {
+    build_worker workers[MAX_WORKERS];
+    unsigned count;
+    id_set seen;
+};
+
+static uint64_t id_hash(const char *id)
+{
+    uint64_t hash = ks_hash64(id, strlen(id));
+    return hash ? hash : 1;
+}
+
+static bool id_set_has(const id_set *set, uint64_t hash)
+{
+    if (!set->cap)
+        return false;
+    for (size_t i = hash & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
+        if (set->slots[i] == hash)
+            return true;
+        if (!set->slots[i])
+            return false;
+    }
+}
+
+static bool id_set_add(id_set *set, uint64_t hash)
+{
+    if ((set->count + 1) * 2 > set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 1024;
+        uint64_t *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return false;
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->slots[i])
+                continue;
+            size_t j = set->slots[i] & (cap - 1);
+            while (slots[j])
+                j = (j + 1) & (cap - 1);
+            slots[j] = set->slots[i];
+        }
+        free(set->slots);
+        set->slots = slots;
+        set->cap = cap;
+    }
+    size_t i = hash & (set->cap - 1);
+    while (set->slots[i] && set->slots[i] != hash)
+        i = (i + 1) & (set->cap - 1);
+    if (!set->slots[i]) {
+        set->slots[i] = hash;
+        set->count++;
+    }
+    return true;
+}
+
+static void job_free(build_job *job)
+{
+    if (!job)
+        return;
+    for (size_t i = 0; i < 5; i++)
+        free(job->strings[i]);
+    ks_passage_list_free(&job->passages);
+    free(job);
+}
+
+static char *copy_or_null(const char *s)
+{
+    return s ? ks_strndup(s, strlen(s)) : NULL;
+}
+
+static void fail_worker(build_worker *worker, ks_status st, const char *message)
+{
+    pthread_mutex_lock(&worker->lock);
+    if (worker->status == KS_OK) {
+        worker->status = st;
+        worker->message = copy_or_null(message);
+    }
+    pthread_mutex_unlock(&worker->lock);
+}
+
+static void *run_worker(void *context)
+{
+    build_worker *worker = context;
+    for (;;) {
+        pthread_mutex_lock(&worker->lock);
+        while (!worker->head && !worker->stopping)
+            pthread_cond_wait(&worker->changed, &worker->lock);
+        build_job *job = worker->head;
+        if (!job) {
+            pthread_mutex_unlock(&worker->lock);
+            return NULL;
+        }
+        worker->head = job->next;
+        if (!worker->head)
+            worker->tail = NULL;
+        worker->busy = true;
+        bool skip = worker->discard || worker->status != KS_OK;
+        pthread_mutex_unlock(&worker->lock);
+
+        ks_status st = skip ? KS_OK
+                            : ks_db_store_article(worker->part, &job->article, job->hash,
+                                                  &job->passages, job->replace);
+        if (st != KS_OK)
+            fail_worker(worker, st, ks_db_error(worker->part));
+
+        pthread_mutex_lock(&worker->lock);
+        worker->queued--;
+        worker->queued_bytes -= job->bytes;
+        worker->busy = false;
+        pthread_cond_broadcast(&worker->changed);
+        pthread_mutex_unlock(&worker->lock);
+        job_free(job);
+    }
+}
+
+/* Blocks until the worker has written everything queued to it. */
+static void settle(build_worker *worker)
+{
+    pthread_mutex_lock(&worker->lock);
+    while (worker->head || worker->busy)
+        pthread_cond_wait(&worker->changed, &worker->lock);
+    pthread_mutex_unlock(&worker->lock);
+}
+
+static ks_status open_part(ks_db *db, build_worker *worker, unsigned index)
+{
+    ks_buf path = {0};
+    if (ks_buf_printf(&path, "%s.part-%u", db->rebuild_path, index) != KS_OK)
+        return ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
+    worker->part_path = path.data;
+    /* Left by a rebuild that was killed: nothing in it is worth keeping. */
+    ks_remove_tree(worker->part_path);
+    ks_status st = ks_db_open(&worker->part, worker->part_path, KS_OPEN_WRITE);
+    if (st != KS_OK)
+        return ks_db_fail(db, st, "cannot create %s: %s", worker->part_path,
+                          worker->part ? ks_db_error(worker->part) : ks_status_string(st));
+    return KS_OK;
+}
+
+ks_status ks_build_start(ks_db *db, unsigned threads, ks_build **out)
+{
+    *out = NULL;
+    if (!threads) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cores > 0 ? (unsigned)cores : 1;
+    }
+    if (threads > MAX_WORKERS)
+        threads = MAX_WORKERS;
+    ks_build *build = calloc(1, sizeof *build);
+    if (!build)
+        return ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
+    ks_status st = KS_OK;
+    for (unsigned i = 0; i < threads && st == KS_OK; i++) {
+        build_worker *worker = &build->workers[i];
+        pthread_mutex_init(&worker->lock, NULL);
+        pthread_cond_init(&worker->changed, NULL);
+        build->count = i + 1;
+        st = open_part(db, worker, i);
+        if (st == KS_OK && pthread_create(&worker->thread, NULL, run_worker, worker) != 0)
+            st = ks_db_fail(db, KS_ERR_NOMEM, "cannot start an indexing thread");
+        worker->started = st == KS_OK;
+    }
+    if (st != KS_OK) {
+        ks_build_finish(build, db, NULL, false);
+        return st;
+    }
+    *out = build;
+    return KS_OK;
+}
+
+ks_status ks_build_status(ks_build *build, ks_db *db)
+{
+    for (unsigned i = 0; i < build->count; i++) {
+        build_worker *worker = &build->workers[i];
+        pthread_mutex_lock(&worker->lock);
+        ks_status st = worker->status;
+        if (st != KS_OK)
+            ks_db_fail(db, st, "%s", worker->message ? worker->message : ks_status_string(st));
+        pthread_mutex_unlock(&worker->lock);
+        if (st != KS_OK)
+            return st;
+    }
+    return KS_OK;
+}
+
+static build_job *make_job(ks_db *db, const ks_article *article, ks_status *out_status)
+{
+    build_job *job = calloc(1, sizeof *job);
+    if (!job) {
+        *out_status = ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    const char *fields[5] = {article->id, article->title, article->date, article->url,
+                             article->origin};
+    bool copied = true;
+    for (size_t i = 0; i < 5; i++) {
+        job->strings[i] = copy_or_null(fields[i]);
+        copied = copied && (!fields[i] || job->strings[i]);
+    }
+    job->article = *article;
+    job->article.id = job->strings[0];
+    job->article.title = job->strings[1];
+    job->article.date = job->strings[2];
+    job->article.url = job->strings[3];
+    job->article.origin = job->strings[4];
+    job->article.body = NULL;
+    job->article.body_len = 0;
+    job->hash = ks_article_hash(article);
+    ks_status st = copied ? ks_passage_split(article->body, article->body_len, article->title,
+                                             &job->passages)
+                          : KS_ERR_NOMEM;
+    if (st != KS_OK) {
+        *out_status = ks_db_fail(db, st, "cannot split %s into passages: %s", article->id,
+                                 ks_status_string(st));
+        job_free(job);
+        return NULL;
+    }
+    for (size_t i = 0; i < job->passages.count; i++)
+        job->bytes += job->passages.items[i].len;
+    *out_status = KS_OK;
+    return job;
+}
+
+ks_status ks_build_put(ks_build *build, ks_db *db, const ks_article *article,
+                       ks_change *out_change, size_t *out_passages)
+{
+    ks_status st = ks_build_status(build, db);
+    if (st != KS_OK)
+        return st;
+    uint64_t hash = id_hash(article->id);
+    bool repeated = id_set_has(&build->seen, hash);
+    if (!repeated && !id_set_add(&build->seen, hash))
+        return ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
+    build_job *job = make_job(db, article, &st);
+    if (!job)
+        return st;
+    job->replace = repeated;
+    size_t passages = job->passages.count;
+
+    build_worker *worker = &build->workers[ks_shard_of(article->id, build->count)];
+    pthread_mutex_lock(&worker->lock);
+    /* An article larger than the whole bound still goes into an empty queue. */
+    while (worker->head && (worker->queued >= QUEUE_ARTICLES ||
+                            worker->queued_bytes + job->bytes > QUEUE_BYTES))
+        pthread_cond_wait(&worker->changed, &worker->lock);
+    if (worker->tail)
+        worker->tail->next = job;
+    else
+        worker->head = job;
+    worker->tail = job;
+    worker->queued++;
+    worker->queued_bytes += job->bytes;
+    pthread_cond_broadcast(&worker->changed);
+    pthread_mutex_unlock(&worker->lock);
+
+    if (out_change)
+        *out_change = repeated ? KS_CHANGE_UPDATED : KS_CHANGE_ADDED;
+    if (out_passages)
+        *out_passages = passages;
+    return KS_OK;
+}
+
+bool ks_build_has(const ks_build *build, const char *id)
+{
+    return id_set_has(&build->seen, id_hash(id));
+}
+
+size_t ks_build_part_count(const ks_build *build)
+{
+    return build->count;
+}
+
+ks_db *ks_build_settled_part(ks_build *build, const char *id, size_t index)
+{
+    if (id)
+        index = ks_shard_of(id, build->count);
+    if (index >= build->count)
+        return NULL;
+    build_worker *worker = &build->workers[index];
+    settle(worker);
+    return worker->status == KS_OK ? worker->part : NULL;
+}
+
+/* Stops every worker: after writing what is queued, or, with `discard`,
+ * dropping it. */
+static void stop_workers(ks_build *build, bool discard)
+{
+    for (unsigned i = 0; i < build->count; i++) {
+        build_worker *worker = &build->workers[i];
+        pthread_mutex_lock(&worker->lock);
+        worker->stopping = true;
+        worker->discard = discard;
+        pthread_cond_broadcast(&worker->changed);
+        pthread_mutex_unlock(&worker->lock);
+    }
+    for (unsigned i = 0; i < build->count; i++)
+        if (build->workers[i].started)
+            pthread_join(build->workers[i].thread, NULL);
+}
+
+ks_status ks_build_finish(ks_build *build, ks_db *db, const char *dest, bool keep)
+{
+    if (!build)
+        return KS_OK;
+    stop_workers(build, !keep);
+    ks_status st = keep ? ks_build_status(build, db) : KS_OK;
+    const char *sources[MAX_WORKERS];
+    for (unsigned i = 0; i < build->count; i++) {
+        build_worker *worker = &build->workers[i];
+        sources[i] = worker->part_path;
+        if (!worker->part)
+            continue;
+        ks_status part_st = keep && st == KS_OK ? ks_db_commit(worker->part) : KS_OK;
+        if (part_st != KS_OK)
+            st = ks_db_fail(db, part_st, "%s", ks_db_error(worker->part));
+        part_st = ks_db_close(worker->part);
+        if (part_st != KS_OK && st == KS_OK)
+            st = ks_db_fail(db, part_st, "cannot finish %s: %s", worker->part_path,
+                            ks_status_string(part_st));
+    }
+    if (keep && st == KS_OK) {
+        ks_buf error = {0};
+        st = shim_db_merge(sources, build->count, dest, &error);
+        if (st != KS_OK)
+            ks_db_fail(db, st, "cannot merge the rebuilt parts into %s: %s", dest,
+                       error.data ? error.data : ks_status_string(st));
+        ks_buf_free(&error);
+    }
+    for (unsigned i = 0; i < build->count; i++) {
+        build_worker *worker = &build->workers[i];
+        if (worker->part_path)
+            ks_remove_tree(worker->part_path);
+        for (build_job *job = worker->head, *next; job; job = next) {
+            next = job->next;
+            job_free(job);
+        }
+        free(worker->part_path);
+        free(worker->message);
+        pthread_mutex_destroy(&worker->lock);
+        pthread_cond_destroy(&worker->changed);
+    }
+    free(build->seen.slots);
+    free(build);
+    return st;
+}
