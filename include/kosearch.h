@@ -255,8 +255,11 @@ KS_API ks_status ks_read_path(const char *path, const ks_reader_callbacks *callb
 
 typedef enum ks_search_flags {
     KS_SEARCH_NO_SNIPPETS = 1 << 0, /* skip highlights and snippets (ranking only) */
-    KS_SEARCH_FUZZY = 1 << 1        /* when the query finds few hits, search the
+    KS_SEARCH_FUZZY = 1 << 1,       /* when the query finds few hits, search the
                                        closest indexed words instead (typos) */
+    KS_SEARCH_NO_SUGGESTIONS = 1 << 2 /* skip the "did you mean" lookup (a scan of
+                                       the term list); hits are the same unless
+                                       KS_SEARCH_FUZZY is set too */
 } ks_search_flags;
 
 typedef struct ks_search_options {

@@ -790,6 +790,9 @@ static int consider_term(void *context, const char *term, uint64_t frequency)
         return 0;
     uint32_t jamo[MAX_JAMO];
     size_t n = jamo_of(term, jamo);
+    /* The distance is at least the difference in length. */
+    if (n > c->jamo_count + c->limit || c->jamo_count > n + c->limit)
+        return 0;
     size_t distance = levenshtein(c->jamo, c->jamo_count, jamo, n);
     if (distance == 0 || distance > c->limit)
         return 0;

@@ -252,6 +252,8 @@ int cmd_batch(int argc, char **argv)
         cli_error("cannot open %s: %m", name);
         return EXIT_TROUBLE;
     }
+    /* Batch output has no place for "did you mean". */
+    run.search.flags |= KS_SEARCH_NO_SUGGESTIONS;
     /* A run file carries no text: spare the snippets. */
     if (run.style.format == OUTPUT_TREC)
         run.search.flags |= KS_SEARCH_NO_SNIPPETS;
