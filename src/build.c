@@ -24,7 +24,7 @@
 /* Queued articles per worker, by count and by passage text: enough to keep
  * a worker busy while the reader catches up, small against Xapian's own
  * buffers. */
-#define QUEUE_ARTICLES 64
+#define QUEUE_ARTICLES 1024
 #define QUEUE_BYTES (256u << 10)
 /* More workers than this only add merge work and memory. */
 #define MAX_WORKERS 16
@@ -45,7 +45,12 @@ typedef struct build_worker {
     ks_db *part;
     char *part_path;
     pthread_mutex_t lock;
-    pthread_cond_t changed;  /* a job queued or done, or the worker told to stop */
+    /* Hand-offs wake the other side only when it waits, and a full queue
+     * is refilled only once it is half empty: waking a thread per article
+     * would cost more than a short article takes to index. */
+    pthread_cond_t work;     /* a job queued, or the worker told to stop */
+    pthread_cond_t room;     /* the queue half empty, or the worker idle */
+    bool worker_waits, caller_waits;
     build_job *head, *tail;
     size_t queued, queued_bytes;
     bool busy, stopping, discard;
@@ -144,8 +149,11 @@ static void *run_worker(void *context)
     build_worker *worker = context;
     for (;;) {
         pthread_mutex_lock(&worker->lock);
-        while (!worker->head && !worker->stopping)
-            pthread_cond_wait(&worker->changed, &worker->lock);
+        while (!worker->head && !worker->stopping) {
+            worker->worker_waits = true;
+            pthread_cond_wait(&worker->work, &worker->lock);
+        }
+        worker->worker_waits = false;
         build_job *job = worker->head;
         if (!job) {
             pthread_mutex_unlock(&worker->lock);
@@ -168,7 +176,11 @@ static void *run_worker(void *context)
         worker->queued--;
         worker->queued_bytes -= job->bytes;
         worker->busy = false;
-        pthread_cond_broadcast(&worker->changed);
+        if (worker->caller_waits && (!worker->head || (worker->queued <= QUEUE_ARTICLES / 2 &&
+                                                       worker->queued_bytes <= QUEUE_BYTES / 2))) {
+            worker->caller_waits = false;
+            pthread_cond_broadcast(&worker->room);
+        }
         pthread_mutex_unlock(&worker->lock);
         job_free(job);
     }
@@ -178,8 +190,10 @@ static void *run_worker(void *context)
 static void settle(build_worker *worker)
 {
     pthread_mutex_lock(&worker->lock);
-    while (worker->head || worker->busy)
-        pthread_cond_wait(&worker->changed, &worker->lock);
+    while (worker->head || worker->busy) {
+        worker->caller_waits = true;
+        pthread_cond_wait(&worker->room, &worker->lock);
+    }
     pthread_mutex_unlock(&worker->lock);
 }
 
@@ -214,7 +228,8 @@ ks_status ks_build_start(ks_db *db, unsigned threads, ks_build **out)
     for (unsigned i = 0; i < threads && st == KS_OK; i++) {
         build_worker *worker = &build->workers[i];
         pthread_mutex_init(&worker->lock, NULL);
-        pthread_cond_init(&worker->changed, NULL);
+        pthread_cond_init(&worker->work, NULL);
+        pthread_cond_init(&worker->room, NULL);
         build->count = i + 1;
         st = open_part(db, worker, i);
         if (st == KS_OK && pthread_create(&worker->thread, NULL, run_worker, worker) != 0)
@@ -302,8 +317,10 @@ ks_status ks_build_put(ks_build *build, ks_db *db, const ks_article *article,
     pthread_mutex_lock(&worker->lock);
     /* An article larger than the whole bound still goes into an empty queue. */
     while (worker->head && (worker->queued >= QUEUE_ARTICLES ||
-                            worker->queued_bytes + job->bytes > QUEUE_BYTES))
-        pthread_cond_wait(&worker->changed, &worker->lock);
+                            worker->queued_bytes + job->bytes > QUEUE_BYTES)) {
+        worker->caller_waits = true;
+        pthread_cond_wait(&worker->room, &worker->lock);
+    }
     if (worker->tail)
         worker->tail->next = job;
     else
@@ -311,7 +328,8 @@ ks_status ks_build_put(ks_build *build, ks_db *db, const ks_article *article,
     worker->tail = job;
     worker->queued++;
     worker->queued_bytes += job->bytes;
-    pthread_cond_broadcast(&worker->changed);
+    if (worker->worker_waits)
+        pthread_cond_signal(&worker->work);
     pthread_mutex_unlock(&worker->lock);
 
     if (out_change)
@@ -351,7 +369,7 @@ static void stop_workers(ks_build *build, bool discard)
         pthread_mutex_lock(&worker->lock);
         worker->stopping = true;
         worker->discard = discard;
-        pthread_cond_broadcast(&worker->changed);
+        pthread_cond_signal(&worker->work);
         pthread_mutex_unlock(&worker->lock);
     }
     for (unsigned i = 0; i < build->count; i++)
@@ -398,7 +416,8 @@ ks_status ks_build_finish(ks_build *build, ks_db *db, const char *dest, bool kee
         free(worker->part_path);
         free(worker->message);
         pthread_mutex_destroy(&worker->lock);
-        pthread_cond_destroy(&worker->changed);
+        pthread_cond_destroy(&worker->work);
+        pthread_cond_destroy(&worker->room);
     }
     free(build->seen.slots);
     free(build);

@@ -25,9 +25,9 @@
  *   <key> is the article id, or "#" and 16 hex digits of its hash when the id
  *   is longer than KS_MAX_ID_KEY bytes (Xapian limits term length).
  *   No value slots.
- *   Data: a JSON object {"id", "passage", "title", "section", "date", "url",
- *   "text"}; "text" is the passage as written, so highlights are byte offsets
- *   into it.
+ *   Data: the fields id, passage number, title, section, date, url and text,
+ *   separated by NUL bytes (ks_passage_data_write); the text is the passage
+ *   as written, so highlights are byte offsets into it.
  *
  * Metadata:
  *   kosearch.format     index format version (decimal)
@@ -70,7 +70,7 @@
 #include <errno.h>
 #include <fcntl.h>
 
-#define KS_INDEX_FORMAT_VERSION 4
+#define KS_INDEX_FORMAT_VERSION 5
 #define KS_MAX_ID_KEY 180
 
 #define META_FORMAT "kosearch.format"
@@ -733,22 +733,48 @@ static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t le
                                             ks_status_string(st));
 }
 
-static char *passage_data_json(const ks_article *article, const ks_passage *passage,
-                               const char *date)
+ks_status ks_passage_data_write(const ks_article *article, const ks_passage *passage,
+                                const char *date, ks_buf *out)
 {
-    json_t *data = json_object();
-    if (!data)
-        return NULL;
-    json_object_set_new(data, "id", json_string(article->id));
-    json_object_set_new(data, "passage", json_integer(passage->number));
-    json_object_set_new(data, "title", json_string(article->title ? article->title : ""));
-    json_object_set_new(data, "section", json_string(passage->section ? passage->section : ""));
-    json_object_set_new(data, "date", json_string(date ? date : ""));
-    json_object_set_new(data, "url", json_string(article->url ? article->url : ""));
-    json_object_set_new(data, "text", json_stringn(passage->text, passage->len));
-    char *text = json_dumps(data, JSON_COMPACT);
-    json_decref(data);
-    return text;
+    if (memchr(passage->text, '\0', passage->len))
+        return KS_ERR_BAD_INPUT;
+    char number[16];
+    snprintf(number, sizeof number, "%u", passage->number);
+    const char *fields[] = {article->id, number, article->title, passage->section, date,
+                            article->url};
+    ks_buf_clear(out);
+    ks_status st = KS_OK;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields && st == KS_OK; i++) {
+        st = ks_buf_append_str(out, fields[i] ? fields[i] : "");
+        if (st == KS_OK)
+            st = ks_buf_append(out, "", 1);
+    }
+    return st == KS_OK ? ks_buf_append(out, passage->text, passage->len) : st;
+}
+
+bool ks_passage_data_read(const char *bytes, size_t len, ks_passage_info *out,
+                          size_t *out_text_len)
+{
+    const char *fields[7];
+    const char *at = bytes, *end = bytes + len;
+    for (size_t i = 0; i < 6; i++) {
+        const char *nul = memchr(at, '\0', (size_t)(end - at));
+        if (!nul)
+            return false;
+        fields[i] = at;
+        at = nul + 1;
+    }
+    fields[6] = at;
+    char *number_end;
+    unsigned long number = strtoul(fields[1], &number_end, 10);
+    if (*number_end || number > UINT32_MAX || memchr(at, '\0', (size_t)(end - at)))
+        return false;
+    *out = (ks_passage_info){.id = fields[0], .passage = (uint32_t)number, .title = fields[2],
+                             .section = fields[3], .date = fields[4], .url = fields[5],
+                             .text = fields[6]};
+    if (out_text_len)
+        *out_text_len = (size_t)(end - at);
+    return true;
 }
 
 static ks_status add_passage(ks_db *db, const ks_article *article, const char *article_term,
@@ -765,17 +791,15 @@ static ks_status add_passage(ks_db *db, const ks_article *article, const char *a
         st = add_terms(db, doc, passage->section, strlen(passage->section), false);
     if (st == KS_OK)
         st = shim_doc_add_boolean_term(doc, article_term);
-    char *data = st == KS_OK ? passage_data_json(article, passage, date) : NULL;
-    if (st == KS_OK && !data)
-        st = ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
+    if (st == KS_OK && (st = ks_passage_data_write(article, passage, date, &db->scratch)) != KS_OK)
+        ks_db_fail(db, st, "cannot store a passage of %s: %s", article->id, ks_status_string(st));
     if (st == KS_OK)
-        st = shim_doc_set_data(doc, data, strlen(data));
+        st = shim_doc_set_data(doc, db->scratch.data, db->scratch.len);
     if (st == KS_OK) {
         st = shim_db_add_document(db->shim, doc);
         if (st != KS_OK)
             ks_db_fail_shim(db, st);
     }
-    free(data);
     shim_doc_free(doc);
     return st;
 }
@@ -798,6 +822,11 @@ uint64_t ks_article_hash(const ks_article *article)
 ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t hash,
                               const ks_passage_list *passages, bool replace)
 {
+    /* Checked before anything is written: an article goes in whole or not at all. */
+    for (size_t i = 0; i < passages->count; i++)
+        if (memchr(passages->items[i].text, '\0', passages->items[i].len))
+            return ks_db_fail(db, KS_ERR_BAD_INPUT, "the text of %s holds a NUL byte",
+                              article->id);
     ks_buf key = {0}, meta_key = {0}, term = {0};
     ks_status st = article_key(article->id, &key);
     if (st == KS_OK)
@@ -1037,33 +1066,16 @@ struct passage_walk {
     bool damaged;
 };
 
-static const char *json_text(json_t *object, const char *name)
-{
-    const char *value = json_string_value(json_object_get(object, name));
-    return value ? value : "";
-}
-
+/* Document data reaches here from a std::string, NUL after its end. */
 static int visit_passage_data(void *context, const char *data, size_t len)
 {
     struct passage_walk *walk = context;
-    json_error_t error;
-    json_t *root = json_loadb(data, len, 0, &error);
-    if (!root) {
+    ks_passage_info info;
+    if (!ks_passage_data_read(data, len, &info, NULL)) {
         walk->damaged = true;
         return 1;
     }
-    ks_passage_info info = {
-        .id = json_text(root, "id"),
-        .passage = (uint32_t)json_integer_value(json_object_get(root, "passage")),
-        .title = json_text(root, "title"),
-        .section = json_text(root, "section"),
-        .date = json_text(root, "date"),
-        .url = json_text(root, "url"),
-        .text = json_text(root, "text"),
-    };
-    int result = walk->visit(walk->context, &info);
-    json_decref(root);
-    return result;
+    return walk->visit(walk->context, &info);
 }
 
 KS_API ks_status ks_db_each_passage(ks_db *db, ks_passage_visitor visit, void *context)

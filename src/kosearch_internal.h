@@ -167,6 +167,17 @@ ks_status ks_db_fail(ks_db *db, ks_status status, const char *format, ...)
 /* Takes the shim's message for a failed call. */
 ks_status ks_db_fail_shim(ks_db *db, ks_status status);
 
+/* A passage's stored data (Xapian document data): its fields id, passage
+ * number (decimal), title, section, date, url and text, each followed by a
+ * NUL byte but the last. Text kosearch indexes never holds NUL (the reader
+ * refuses it), so nothing needs escaping and reading is a scan for six NULs. */
+ks_status ks_passage_data_write(const ks_article *article, const ks_passage *passage,
+                                const char *date, ks_buf *out);
+/* Points the fields of *out into `bytes`, which must hold a NUL at
+ * bytes[len]; false when the data is not in this form. */
+bool ks_passage_data_read(const char *bytes, size_t len, ks_passage_info *out,
+                          size_t *out_text_len);
+
 /* Fingerprint of everything that ends up in the index for an article. */
 uint64_t ks_article_hash(const ks_article *article);
 /* Writes an article already split into passages, and its record; with

@@ -19,8 +19,7 @@ static const shim_bm25 passage_bm25 = {0.2, 0.0, 1.0, 0.5, 0.5};
 
 typedef struct hit_storage {
     ks_hit hit;
-    char *strings; /* owns the strings hit points to (fast path), or */
-    json_t *data;  /* owns them when jansson read the data */
+    char *data; /* the passage's stored data, which the hit's strings point into */
     ks_snippet snippet;
 } hit_storage;
 
@@ -54,8 +53,7 @@ KS_API void ks_results_free(ks_results *results)
     if (!results)
         return;
     for (size_t i = 0; i < results->count; i++) {
-        free(results->hits[i].strings);
-        json_decref(results->hits[i].data);
+        free(results->hits[i].data);
         ks_snippet_free(&results->hits[i].snippet);
     }
     free(results->hits);
@@ -74,207 +72,24 @@ KS_API const char *ks_results_suggestion(const ks_results *results)
     return results ? results->suggestion : NULL;
 }
 
-/* ------------------------------------------------------------------------ */
-/* A passage's stored data (index.c): a flat JSON object of strings and one */
-/* integer. jansson took a sixth of a query's instructions to read it, so   */
-/* this reads that shape directly and leaves anything else to jansson.      */
-
-static const char *skip_json_space(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-        p++;
-    return p;
-}
-
-static int hex_digit(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
-static bool read_hex4(const char *p, const char *end, uint32_t *out)
-{
-    if (end - p < 4)
-        return false;
-    *out = 0;
-    for (int i = 0; i < 4; i++) {
-        int d = hex_digit(p[i]);
-        if (d < 0)
-            return false;
-        *out = *out << 4 | (uint32_t)d;
-    }
-    return true;
-}
-
-/* Decodes the string at *p (just past its opening quote) to *dst, NUL
- * terminated; a decoded string is never longer than its JSON form. False on
- * what jansson should judge: NUL, lone surrogates, control characters. */
-static bool read_json_string(const char **p, const char *end, char **dst, size_t *out_len)
-{
-    const char *at = *p;
-    char *start = *dst, *o = *dst;
-    while (at < end && *at != '"') {
-        unsigned char c = (unsigned char)*at;
-        if (c < 0x20)
-            return false;
-        if (c != '\\') {
-            *o++ = *at++;
-            continue;
-        }
-        if (++at >= end)
-            return false;
-        char e = *at++;
-        uint32_t cp;
-        switch (e) {
-        case '"': *o++ = '"'; continue;
-        case '\\': *o++ = '\\'; continue;
-        case '/': *o++ = '/'; continue;
-        case 'b': *o++ = '\b'; continue;
-        case 'f': *o++ = '\f'; continue;
-        case 'n': *o++ = '\n'; continue;
-        case 'r': *o++ = '\r'; continue;
-        case 't': *o++ = '\t'; continue;
-        case 'u': break;
-        default: return false;
-        }
-        if (!read_hex4(at, end, &cp) || cp == 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
-            return false;
-        at += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t low;
-            if (end - at < 6 || at[0] != '\\' || at[1] != 'u' || !read_hex4(at + 2, end, &low) ||
-                low < 0xDC00 || low > 0xDFFF)
-                return false;
-            at += 6;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-        }
-        if (cp < 0x80) {
-            *o++ = (char)cp;
-        } else if (cp < 0x800) {
-            *o++ = (char)(0xC0 | cp >> 6);
-            *o++ = (char)(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            *o++ = (char)(0xE0 | cp >> 12);
-            *o++ = (char)(0x80 | (cp >> 6 & 0x3F));
-            *o++ = (char)(0x80 | (cp & 0x3F));
-        } else {
-            *o++ = (char)(0xF0 | cp >> 18);
-            *o++ = (char)(0x80 | (cp >> 12 & 0x3F));
-            *o++ = (char)(0x80 | (cp >> 6 & 0x3F));
-            *o++ = (char)(0x80 | (cp & 0x3F));
-        }
-    }
-    if (at >= end)
-        return false;
-    *o++ = '\0';
-    *out_len = (size_t)(o - start - 1);
-    *dst = o;
-    *p = at + 1;
-    return true;
-}
-
-/* Fills the hit's fields from the flat object; false (nothing kept) when the
- * data has another shape. */
-static bool read_flat_data(hit_storage *slot, const char *data, size_t len)
-{
-    ks_hit *hit = &slot->hit;
-    char *strings = malloc(len + 1);
-    if (!strings)
-        return false;
-    char *dst = strings;
-    const char *p = data, *end = data + len;
-    hit->id = hit->title = hit->section = hit->date = hit->url = hit->text = "";
-    hit->text_len = 0;
-    hit->passage = 0;
-    p = skip_json_space(p, end);
-    if (p >= end || *p++ != '{')
-        goto other_shape;
-    p = skip_json_space(p, end);
-    bool first = true;
-    while (p < end && *p != '}') {
-        if (!first) {
-            if (*p++ != ',')
-                goto other_shape;
-            p = skip_json_space(p, end);
-        }
-        first = false;
-        char *key = dst;
-        size_t key_len, value_len;
-        if (p >= end || *p++ != '"' || !read_json_string(&p, end, &dst, &key_len))
-            goto other_shape;
-        p = skip_json_space(p, end);
-        if (p >= end || *p++ != ':')
-            goto other_shape;
-        p = skip_json_space(p, end);
-        if (p < end && *p == '"') {
-            p++;
-            char *value = dst;
-            if (!read_json_string(&p, end, &dst, &value_len))
-                goto other_shape;
-            if (strcmp(key, "id") == 0)
-                hit->id = value;
-            else if (strcmp(key, "title") == 0)
-                hit->title = value;
-            else if (strcmp(key, "section") == 0)
-                hit->section = value;
-            else if (strcmp(key, "date") == 0)
-                hit->date = value;
-            else if (strcmp(key, "url") == 0)
-                hit->url = value;
-            else if (strcmp(key, "text") == 0) {
-                hit->text = value;
-                hit->text_len = value_len;
-            }
-        } else if (p < end && *p >= '0' && *p <= '9') {
-            uint64_t number = 0;
-            for (; p < end && *p >= '0' && *p <= '9' && number < UINT32_MAX; p++)
-                number = number * 10 + (uint64_t)(*p - '0');
-            if (p < end && ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E'))
-                goto other_shape;
-            if (strcmp(key, "passage") == 0)
-                hit->passage = (uint32_t)number;
-        } else {
-            goto other_shape;
-        }
-        p = skip_json_space(p, end);
-    }
-    if (p >= end || skip_json_space(p + 1, end) != end)
-        goto other_shape;
-    slot->strings = strings;
-    return true;
-other_shape:
-    free(strings);
-    return false;
-}
-
-static const char *string_field(json_t *data, const char *name)
-{
-    const char *value = json_string_value(json_object_get(data, name));
-    return value ? value : "";
-}
-
 static ks_status fill_hit(ks_db *db, hit_storage *slot, const char *data, size_t data_len,
                           const ks_match_terms *match, size_t snippet_bytes, bool snippets)
 {
     ks_hit *hit = &slot->hit;
-    if (!read_flat_data(slot, data, data_len)) {
-        json_error_t error;
-        slot->data = json_loadb(data, data_len, 0, &error);
-        if (!slot->data)
-            return ks_db_fail(db, KS_ERR_CORRUPT, "a passage's stored data is unreadable: %s",
-                              error.text);
-        json_t *text = json_object_get(slot->data, "text");
-        hit->id = string_field(slot->data, "id");
-        hit->passage = (uint32_t)json_integer_value(json_object_get(slot->data, "passage"));
-        hit->title = string_field(slot->data, "title");
-        hit->section = string_field(slot->data, "section");
-        hit->date = string_field(slot->data, "date");
-        hit->url = string_field(slot->data, "url");
-        hit->text = json_string_value(text) ? json_string_value(text) : "";
-        hit->text_len = json_string_value(text) ? json_string_length(text) : 0;
-    }
+    slot->data = ks_strndup(data, data_len);
+    if (!slot->data)
+        return ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
+    ks_passage_info info;
+    if (!ks_passage_data_read(slot->data, data_len, &info, &hit->text_len))
+        return ks_db_fail(db, KS_ERR_CORRUPT, "a passage's stored data in %s is unreadable",
+                          db->path);
+    hit->id = info.id;
+    hit->passage = info.passage;
+    hit->title = info.title;
+    hit->section = info.section;
+    hit->date = info.date;
+    hit->url = info.url;
+    hit->text = info.text;
     hit->snippet = "";
     if (!snippets)
         return KS_OK;

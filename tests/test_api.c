@@ -204,6 +204,17 @@ static void test_reindexing_unchanged_article_changes_nothing(void **state)
     assert_int_equal(after.passages, before.passages);
 }
 
+static void test_text_with_nul_is_refused_whole(void **state)
+{
+    fixture *f = *state;
+    static const char body[] = "구로구는 청소를 했다.\n\n깔끔이\0봉사단";
+    ks_article article = {.id = "nul", .body = body, .body_len = sizeof body - 1};
+    assert_int_equal(ks_db_put_article(f->db, &article, NULL, NULL), KS_ERR_BAD_INPUT);
+    assert_non_null(strstr(ks_db_error(f->db), "NUL"));
+    ks_article_record record;
+    assert_int_equal(ks_db_article_record(f->db, "nul", &record), KS_ERR_NOT_FOUND);
+}
+
 static void test_missing_database_says_so(void **state)
 {
     (void)state;
@@ -435,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_bad_queries_are_reported),
         cmocka_unit_test(test_reindexing_unchanged_article_changes_nothing),
         cmocka_unit_test(test_read_only_handle_refuses_articles),
+        cmocka_unit_test(test_text_with_nul_is_refused_whole),
         cmocka_unit_test(test_second_writer_is_locked),
     };
     const struct CMUnitTest standalone_tests[] = {
