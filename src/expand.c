@@ -653,6 +653,27 @@ static int collect_key(void *context, const char *key)
     return list->keys[list->count++] == NULL;
 }
 
+ks_status ks_synonyms_copy(shim_db *from, shim_db *to)
+{
+    key_list keys = {0};
+    int stopped = 0;
+    ks_status st = shim_db_each_metadata_key(from, META_SYNONYM_PREFIX, collect_key, &keys,
+                                             &stopped);
+    if (st == KS_OK && stopped)
+        st = KS_ERR_NOMEM;
+    ks_buf value = {0};
+    for (size_t i = 0; i < keys.count && st == KS_OK; i++) {
+        st = shim_db_get_metadata(from, keys.keys[i], &value);
+        if (st == KS_OK)
+            st = shim_db_set_metadata(to, keys.keys[i], value.data ? value.data : "");
+    }
+    ks_buf_free(&value);
+    for (size_t i = 0; i < keys.count; i++)
+        free(keys.keys[i]);
+    free(keys.keys);
+    return st;
+}
+
 /* Normalized words of a group, each NUL-terminated in `words`. */
 static size_t group_words(const char *group, ks_buf *words)
 {

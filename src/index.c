@@ -301,6 +301,28 @@ static ks_status finish_rebuild(ks_db *db)
     return KS_OK;
 }
 
+/* Synonyms are settings, not indexed text: the rebuilt database keeps the
+ * old one's. */
+static ks_status carry_synonyms(ks_db *db)
+{
+    shim_db *rebuilt;
+    ks_buf error = {0};
+    ks_status st = shim_db_open(&rebuilt, db->rebuild_path, SHIM_WRITE, &error);
+    if (st == KS_OK) {
+        st = ks_synonyms_copy(db->rebuild_lock, rebuilt);
+        if (st != KS_OK)
+            ks_buf_printf(&error, "%s", shim_db_error(rebuilt));
+        ks_status closed = shim_db_close(rebuilt, st == KS_OK ? &error : NULL);
+        if (st == KS_OK)
+            st = closed;
+    }
+    if (st != KS_OK)
+        ks_db_fail(db, st, "cannot keep the synonyms in the rebuilt %s: %s", db->path,
+                   error.data ? error.data : ks_status_string(st));
+    ks_buf_free(&error);
+    return st;
+}
+
 static ks_status close_rebuild(ks_db *db, bool keep_new)
 {
     ks_buf ignored = {0};
@@ -319,6 +341,8 @@ static ks_status close_rebuild(ks_db *db, bool keep_new)
         if (st == KS_OK)
             st = built;
     }
+    if (st == KS_OK && keep_new)
+        st = carry_synonyms(db);
     if (st == KS_OK && keep_new)
         st = finish_rebuild(db);
     shim_db_close(db->rebuild_lock, &ignored);

@@ -332,6 +332,9 @@ ks_status ks_words_with_prefix(struct shim_db *db, const char *prefix, size_t li
 /* The other words of the stored synonym groups of a normalized word,
  * separated by spaces; empty when none. */
 ks_status ks_synonyms_of(struct shim_db *db, const char *word, ks_buf *out);
+/* Copies every synonym from one database to another (a rebuild keeps them:
+ * they are settings, not indexed text). */
+ks_status ks_synonyms_copy(struct shim_db *from, struct shim_db *to);
 /* The indexed word closest to `word` (normalized Hangul) by jamo edit
  * distance, among the more frequent on ties; empty when none is close. */
 ks_status ks_closest_word(struct shim_db *db, const char *word, ks_buf *out);

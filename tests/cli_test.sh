@@ -111,6 +111,8 @@ check "synonyms names the malformed line" grep -q "synonyms.txt:2: a synonym gro
 check "a synonym finds the other words" run 0 search 청결봉사
 check "synonym explained" run 0 search --explain 청결봉사
 check "synonym in the explanation" grep -q "0.8.*깔끔이봉사단" "$work/err"
+check "a rebuild keeps the synonyms" run 0 index -q --rebuild "$root/corpus"
+check "the synonym still finds the other words" run 0 search 청결봉사
 check "an empty synonyms file removes them" bash -c "'$kosearch' synonyms - </dev/null >/dev/null"
 check "the synonym is gone" run 1 search 청결봉사
 
