@@ -156,7 +156,13 @@ static void *run_worker(void *context)
         worker->worker_waits = false;
         build_job *job = worker->head;
         if (!job) {
+            bool commit = !worker->discard && worker->status == KS_OK;
             pthread_mutex_unlock(&worker->lock);
+            /* The last flush of Xapian's buffers, on this thread so the
+             * parts flush side by side. */
+            ks_status st = commit ? ks_db_commit(worker->part) : KS_OK;
+            if (st != KS_OK)
+                fail_worker(worker, st, ks_db_error(worker->part));
             return NULL;
         }
         worker->head = job->next;
@@ -382,6 +388,7 @@ ks_status ks_build_finish(ks_build *build, ks_db *db, const char *dest, bool kee
     if (!build)
         return KS_OK;
     stop_workers(build, !keep);
+    /* after the workers' last commits */
     ks_status st = keep ? ks_build_status(build, db) : KS_OK;
     const char *sources[MAX_WORKERS];
     for (unsigned i = 0; i < build->count; i++) {
@@ -389,10 +396,7 @@ ks_status ks_build_finish(ks_build *build, ks_db *db, const char *dest, bool kee
         sources[i] = worker->part_path;
         if (!worker->part)
             continue;
-        ks_status part_st = keep && st == KS_OK ? ks_db_commit(worker->part) : KS_OK;
-        if (part_st != KS_OK)
-            st = ks_db_fail(db, part_st, "%s", ks_db_error(worker->part));
-        part_st = ks_db_close(worker->part);
+        ks_status part_st = ks_db_close(worker->part);
         if (part_st != KS_OK && st == KS_OK)
             st = ks_db_fail(db, part_st, "cannot finish %s: %s", worker->part_path,
                             ks_status_string(part_st));
