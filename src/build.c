@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Queued articles per worker, by count and by passage text: enough to keep
@@ -203,14 +204,44 @@ static void settle(build_worker *worker)
     pthread_mutex_unlock(&worker->lock);
 }
 
+static ks_status part_path(const char *rebuild_path, unsigned index, ks_buf *out)
+{
+    return ks_buf_printf(out, "%s.part-%u", rebuild_path, index);
+}
+
+/* Removes the folder at `path` if it holds a Xapian database (or nothing):
+ * never a folder of someone else's that happens to bear the name. */
+static void remove_database_folder(const char *path)
+{
+    ks_buf file = {0};
+    struct stat info;
+    bool database = ks_buf_printf(&file, "%s/postlist.glass", path) == KS_OK &&
+                    stat(file.data, &info) == 0;
+    ks_buf_free(&file);
+    if (database)
+        ks_remove_tree(path);
+    else
+        rmdir(path);
+}
+
+void ks_build_remove_leftovers(const char *rebuild_path)
+{
+    remove_database_folder(rebuild_path);
+    ks_buf path = {0};
+    for (unsigned i = 0; i < MAX_WORKERS; i++) {
+        ks_buf_clear(&path);
+        if (part_path(rebuild_path, i, &path) == KS_OK)
+            remove_database_folder(path.data);
+    }
+    ks_buf_free(&path);
+}
+
 static ks_status open_part(ks_db *db, build_worker *worker, unsigned index)
 {
     ks_buf path = {0};
-    if (ks_buf_printf(&path, "%s.part-%u", db->rebuild_path, index) != KS_OK)
+    if (part_path(db->rebuild_path, index, &path) != KS_OK)
         return ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
     worker->part_path = path.data;
-    /* Left by a rebuild that was killed: nothing in it is worth keeping. */
-    ks_remove_tree(worker->part_path);
     ks_status st = ks_db_open(&worker->part, worker->part_path, KS_OPEN_WRITE);
     if (st != KS_OK)
         return ks_db_fail(db, st, "cannot create %s: %s", worker->part_path,

@@ -270,6 +270,7 @@ static ks_status open_rebuild(ks_db *db, unsigned flags)
     if ((st = ks_buf_printf(&build, "%s.rebuild", db->path)) != KS_OK)
         return ks_db_fail(db, st, "out of memory");
     db->rebuild_path = build.data;
+    ks_build_remove_leftovers(db->rebuild_path);
     st = shim_db_open(&db->shim, db->rebuild_path, SHIM_OVERWRITE, &db->error);
     return st == KS_OK ? write_versions(db) : st;
 }
@@ -509,6 +510,13 @@ KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags)
     st = shim_db_open(&db->shim, path, mode, &db->error);
     if (st != KS_OK)
         return explain_missing_database(db, st);
+    if (mode != SHIM_READ && mode != SHIM_READ_PARTIAL && strcmp(path, SHIM_MEMORY_PATH) != 0) {
+        /* Holding the lock, this writer knows no rebuild is running. */
+        ks_buf leftover = {0};
+        if (ks_buf_printf(&leftover, "%s.rebuild", path) == KS_OK)
+            ks_build_remove_leftovers(leftover.data);
+        ks_buf_free(&leftover);
+    }
     st = check_every_part(db);
     if (st == KS_OK && db->writable && (flags & KS_OPEN_REBUILD))
         st = write_versions(db);

@@ -212,6 +212,10 @@ size_t ks_build_part_count(const ks_build *build);
  * merged into a new database at `dest` (which must not exist); the part
  * folders are removed either way. */
 ks_status ks_build_finish(ks_build *build, ks_db *db, const char *dest, bool keep);
+/* Removes what a rebuild killed before its end left beside the database:
+ * the folder `rebuild_path` and its parts. Only for the holder of the
+ * database's lock, which no running rebuild then holds. */
+void ks_build_remove_leftovers(const char *rebuild_path);
 
 /* Term prefixes (the index format is described at the top of index.c). */
 #define KS_PREFIX_BIGRAM "B"

@@ -215,6 +215,57 @@ if [ -s "$work/clean.jsonl" ] && cmp -s "$work/rerun.jsonl" "$work/clean.jsonl";
     fail "reindexed database differs from a clean build:"
     diff "$work/rerun.jsonl" "$work/clean.jsonl" | head -5 | cut -c1-200 >&2
 fi
+# A rebuild (written by several threads into parts beside the database, then
+# merged) that is killed or interrupted leaves the database exactly as it
+# was; the next run clears what it left beside it; a completed rebuild equals
+# a clean build. The articles change first, so the two states differ.
+"$kosearch" export --db "$db" | sort >"$work/before.jsonl"
+rebuild_round=$((kill_rounds + interrupt_rounds + 2))
+write_articles "$rebuild_round"
+"$kosearch" index -q --db "$work/clean-rebuild" "$articles" 2>/dev/null
+"$kosearch" export --db "$work/clean-rebuild" | sort >"$work/clean-rebuild.jsonl"
+stopped=0
+for stop in INT:15 KILL:5 KILL:45 KILL:20; do
+    signal=${stop%%:*} at=${stop##*:}
+    "$kosearch" index -q --rebuild --db "$db" "$articles" 2>"$work/index.err" &
+    pid=$!
+    stop_after "$at" "$signal" "$pid"
+    wait "$pid" 2>/dev/null
+    status=$?
+    "$kosearch" export --db "$db" | sort >"$work/after.jsonl"
+    if [ "$status" -eq 0 ]; then
+        expected=$work/clean-rebuild.jsonl
+        echo "rebuild finished before the SIG$signal at ${at}% of a run"
+    else
+        expected=$work/before.jsonl
+        stopped=$((stopped + 1))
+    fi
+    if [ "$status" -eq 0 ] || [ "$status" -eq 137 ] || [ "$status" -eq 130 ]; then pass; else
+        fail "rebuild stopped by SIG$signal at ${at}%: exit $status: $(head -1 "$work/index.err")"
+    fi
+    if cmp -s "$work/after.jsonl" "$expected"; then pass; else
+        fail "rebuild stopped by SIG$signal at ${at}% (exit $status): the database changed"
+    fi
+done
+# The stops come well inside a rebuild; if none landed, this tested nothing.
+if [ "$stopped" -ge 2 ]; then pass; else fail "only $stopped of 4 signals stopped a rebuild"; fi
+leftovers=$(find "$work" -maxdepth 1 -name 'db.rebuild*' | wc -l)
+if [ "$status" -ne 137 ] || [ "$leftovers" -gt 0 ]; then pass; else
+    fail "a killed rebuild left nothing beside the database: the next check tests nothing"
+fi
+"$kosearch" index -q --db "$db" "$articles" 2>"$work/index.err"
+leftovers=$(find "$work" -maxdepth 1 -name 'db.rebuild*' | wc -l)
+if [ "$leftovers" -eq 0 ]; then pass; else
+    fail "$leftovers folders of stopped rebuilds remain beside the database after a run"
+fi
+if "$kosearch" index -q --rebuild --db "$db" "$articles" 2>"$work/index.err"; then pass; else
+    fail "rebuild: $(head -1 "$work/index.err")"
+fi
+"$kosearch" export --db "$db" | sort >"$work/after.jsonl"
+if cmp -s "$work/after.jsonl" "$work/clean-rebuild.jsonl"; then pass; else
+    fail "a completed rebuild differs from a clean build"
+fi
+
 files=$(find "$articles" -name '*.txt' | wc -l)
 if "$kosearch" stats --db "$db" | grep -qE "^articles: +$files$"; then pass; else
     fail "the database does not hold exactly the $files article files"
