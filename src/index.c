@@ -275,6 +275,20 @@ static ks_status open_rebuild(ks_db *db, unsigned flags)
     return st == KS_OK ? write_versions(db) : st;
 }
 
+/* No folder at `path`, or an empty one: nothing there to keep. */
+static bool is_new_folder(const char *path)
+{
+    DIR *dir = opendir(path);
+    if (!dir)
+        return errno == ENOENT;
+    struct dirent *entry;
+    bool empty = true;
+    while (empty && (entry = readdir(dir)))
+        empty = strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0;
+    closedir(dir);
+    return empty;
+}
+
 /* A rebuild needs a database to hold the lock of and to swap with: for a
  * new one, an empty database (all a reader sees until the build ends). */
 static ks_status create_empty_database(ks_db *db)
@@ -491,10 +505,11 @@ KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags)
     unsigned shards;
     if (ks_shard_layout_read(path, &shards) == KS_OK)
         return open_sharded(db, flags, shards);
+    bool fresh = db->writable && strcmp(path, SHIM_MEMORY_PATH) != 0 && is_new_folder(path);
+    if (fresh && (flags & KS_OPEN_BUILD_NEW))
+        flags |= KS_OPEN_REBUILD;
     bool rebuild = db->writable && (flags & KS_OPEN_REBUILD);
-    struct stat info;
-    if (rebuild && strcmp(path, SHIM_MEMORY_PATH) != 0 && stat(path, &info) != 0 &&
-        errno == ENOENT && (st = create_empty_database(db)) != KS_OK)
+    if (rebuild && fresh && (st = create_empty_database(db)) != KS_OK)
         return st;
     if (rebuild && folder_has(path, "iamglass")) {
         st = open_rebuild(db, flags);

@@ -424,6 +424,28 @@ static void test_build_on_threads_matches_one_writer(void **state)
     ks_remove_tree(folder);
 }
 
+static void test_build_new_only_builds_what_is_new(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-new-XXXXXX";
+    assert_non_null(mkdtemp(folder));
+    /* An empty folder is a new database: built, visible when closed. */
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE | KS_OPEN_BUILD_NEW), KS_OK);
+    put_text(db, "a", "구로구는 청소를 했다.");
+    assert_int_equal(ks_db_commit(db), KS_OK);
+    assert_int_equal(passages_in(folder), 0);
+    assert_int_equal(ks_db_close(db), KS_OK);
+    assert_int_equal(passages_in(folder), 1);
+    /* An existing database is updated in place: visible at each commit. */
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE | KS_OPEN_BUILD_NEW), KS_OK);
+    put_text(db, "b", "깔끔이봉사단이 도왔다.");
+    assert_int_equal(ks_db_commit(db), KS_OK);
+    assert_int_equal(passages_in(folder), 2);
+    assert_int_equal(ks_db_close(db), KS_OK);
+    ks_remove_tree(folder);
+}
+
 static void test_status_strings_are_distinct(void **state)
 {
     (void)state;
@@ -454,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_other_analyzer_version_asks_for_rebuild),
         cmocka_unit_test(test_rebuild_replaces_only_when_complete),
         cmocka_unit_test(test_build_on_threads_matches_one_writer),
+        cmocka_unit_test(test_build_new_only_builds_what_is_new),
         cmocka_unit_test(test_status_strings_are_distinct),
     };
     int failed = cmocka_run_group_tests(corpus_tests, setup_corpus, teardown_corpus);

@@ -252,8 +252,7 @@ int cmd_index(int argc, char **argv)
      * when complete; unlike an asked-for rebuild, an interruption keeps the
      * articles completed so far. */
     bool asked_rebuild = flags & KS_OPEN_REBUILD;
-    if (shards <= 1 && access(path, F_OK) != 0 && errno == ENOENT)
-        flags |= KS_OPEN_REBUILD;
+    flags |= KS_OPEN_BUILD_NEW;
     index_run run = {0};
     run.db = cli_open_sharded_database(path, flags, (unsigned)shards);
     free(path);
