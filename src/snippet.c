@@ -6,6 +6,7 @@
  * inside a compound highlights just that part (봉사단 in 깔끔이봉사단). The
  * snippet is the window with the most distinct matches, started at a
  * sentence where one is near. */
+#define _GNU_SOURCE /* memmem */
 #include "kosearch_internal.h"
 
 #include <stdlib.h>
@@ -90,14 +91,131 @@ static ks_status highlight_runs(const ks_term *terms, size_t count, const ks_mat
 }
 
 static ks_status find_highlights(const ks_term *terms, size_t count, const ks_match_terms *match,
-                                 span_list *out)
+                                 size_t shift, span_list *out)
 {
     ks_status st = KS_OK;
+    size_t first = out->count;
     for (size_t i = 0; i < count && st == KS_OK; i++)
         if (terms[i].kind != KS_TERM_BIGRAM && is_query_word(match, terms[i].text))
             st = span_push(out, terms[i].start, terms[i].end);
     if (st == KS_OK)
         st = highlight_runs(terms, count, match, out);
+    for (size_t i = first; i < out->count; i++) {
+        out->items[i].start += shift;
+        out->items[i].end += shift;
+    }
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Analyzing only the text that can match.                                  */
+
+/* Running the analyzer (ICU word breaks, normalization, stems) over a whole
+ * passage cost more than the search itself, while a query matches a few of
+ * its words. Words never span an ASCII space or line break, so the passage
+ * is cut there into chunks, and only chunks that may hold a match are
+ * analyzed, each on its own: terms and positions inside a chunk are the same
+ * as in the whole text, and a bigram run never crosses words. */
+
+static bool is_ascii_space(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* True when `text` is lowercase ASCII and precomposed Hangul syllables only:
+ * then it is its own normalized form, and every term made from it (word,
+ * stem, number+counter, bigram) is a substring of it. */
+static bool is_plain(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < len;) {
+        if (s[i] < 0x80) {
+            if (s[i] >= 'A' && s[i] <= 'Z')
+                return false;
+            i++;
+            continue;
+        }
+        if (len - i < 3 || s[i] < 0xEA || s[i] > 0xED)
+            return false;
+        uint32_t c = ((uint32_t)(s[i] & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
+                     (uint32_t)(s[i + 2] & 0x3F);
+        if ((s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 || !ks_is_hangul_syllable(c))
+            return false;
+        i += 3;
+    }
+    return true;
+}
+
+/* Start offsets of every occurrence of a query word or of the first bigram
+ * of a run, in order. None of them holds a space, so each occurrence lies in
+ * one chunk. */
+static ks_status find_occurrences(const char *text, size_t len, const ks_match_terms *match,
+                                  span_list *out)
+{
+    ks_status st = KS_OK;
+    size_t needles = match->word_count + match->run_count;
+    for (size_t k = 0; k < needles && st == KS_OK; k++) {
+        const char *needle = k < match->word_count ? match->words[k]
+                             : match->runs[k - match->word_count].count
+                                 ? match->runs[k - match->word_count].bigrams[0]
+                                 : NULL;
+        size_t n = needle ? strlen(needle) : 0;
+        if (n == 0)
+            continue;
+        const char *found = text;
+        while (st == KS_OK && (found = memmem(found, len - (size_t)(found - text), needle, n))) {
+            st = span_push(out, (size_t)(found - text), (size_t)(found - text) + n);
+            found++;
+        }
+    }
+    if (st == KS_OK && out->count > 1)
+        qsort(out->items, out->count, sizeof *out->items, compare_spans);
+    return st;
+}
+
+/* End of the chunk starting at `at`. A space followed by anything but ASCII
+ * or a Hangul syllable does not end it: a combining mark after a space
+ * belongs to the space in ICU's word breaks. */
+static size_t chunk_end(const char *text, size_t len, size_t at)
+{
+    for (size_t i = at; i < len; i++) {
+        if (!is_ascii_space(text[i]))
+            continue;
+        size_t next = i + 1;
+        while (next < len && is_ascii_space(text[next]))
+            next++;
+        if (next == len || (unsigned char)text[next] < 0x80 ||
+            is_plain(text + next, next + 3 <= len ? 3 : len - next))
+            return i;
+        i = next - 1;
+    }
+    return len;
+}
+
+/* Analyzes the chunks that are not plain text or hold an occurrence. */
+static ks_status find_all_highlights(ks_analyzer *analyzer, const char *text, size_t len,
+                                     const ks_match_terms *match, span_list *out)
+{
+    span_list occurrences = {0};
+    ks_status st = find_occurrences(text, len, match, &occurrences);
+    size_t at = 0, next = 0;
+    while (at < len && st == KS_OK) {
+        while (at < len && is_ascii_space(text[at]))
+            at++;
+        size_t end = chunk_end(text, len, at);
+        while (next < occurrences.count && occurrences.items[next].start < at)
+            next++;
+        bool holds = next < occurrences.count && occurrences.items[next].start < end;
+        if (end > at && (holds || !is_plain(text + at, end - at))) {
+            const ks_term *terms;
+            size_t count;
+            st = ks_analyzer_run(analyzer, text + at, end - at, &terms, &count);
+            if (st == KS_OK)
+                st = find_highlights(terms, count, match, at, out);
+        }
+        at = end;
+    }
+    free(occurrences.items);
     if (st == KS_OK)
         merge_spans(out);
     return st;
@@ -224,12 +342,8 @@ ks_status ks_snippet_make(ks_analyzer *analyzer, const char *text, size_t len,
                           const ks_match_terms *match, size_t target_bytes, ks_snippet *out)
 {
     memset(out, 0, sizeof *out);
-    const ks_term *terms;
-    size_t count;
-    ks_status st = ks_analyzer_run(analyzer, text, len, &terms, &count);
     span_list spans = {0};
-    if (st == KS_OK)
-        st = find_highlights(terms, count, match, &spans);
+    ks_status st = find_all_highlights(analyzer, text, len, match, &spans);
     if (st == KS_OK)
         st = build_snippet(text, len, &spans, target_bytes, out);
     out->highlights = spans.items;
