@@ -7,6 +7,7 @@
 #include "kosearch_internal.h"
 #include "xapian_shim.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -636,6 +637,17 @@ static bool build_input_form(builder *b, const char *text, clause_list *out)
     return replaced;
 }
 
+/* False when the database surely has no such term: most words were never
+ * written in Hanja, and a term in no passage still costs the matcher a
+ * lookup. */
+static bool may_be_indexed(builder *b, const char *prefix, const char *text)
+{
+    char term[KS_MAX_TERM_BYTES + 8];
+    if (!b->db || snprintf(term, sizeof term, "%s%s", prefix, text) >= (int)sizeof term)
+        return true;
+    return shim_db_may_have_term(b->db, prefix, term);
+}
+
 /* Passages that write the word in Hanja (九老區 for 구로구), through their
  * reading terms. Those weigh nothing, so such passages come after the ones
  * that spell the word, and ordinary rankings stay exactly as they were. */
@@ -644,7 +656,9 @@ static shim_query *hanja_reading_query(builder *b, const query_word *w)
     shim_query *parts[8];
     size_t count = 0;
     for (size_t i = 0; i < w->whole_count; i++)
-        if ((unsigned char)w->whole[i]->text[0] >= 0xEA && (unsigned char)w->whole[i]->text[0] <= 0xED)
+        if ((unsigned char)w->whole[i]->text[0] >= 0xEA &&
+            (unsigned char)w->whole[i]->text[0] <= 0xED &&
+            may_be_indexed(b, KS_PREFIX_READING, w->whole[i]->text))
             parts[count++] = term_query(b, KS_PREFIX_READING, w->whole[i]->text, 0);
     shim_query *q = count ? shim_query_combine(SHIM_OP_OR, parts, count, 0) : NULL;
     free_queries(parts, count);
