@@ -216,6 +216,7 @@ void ks_match_terms_free(ks_match_terms *terms)
         free(terms->runs[i].bigrams);
     }
     free(terms->runs);
+    free(terms->needles);
     memset(terms, 0, sizeof *terms);
 }
 

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+
 /* How far back a window may move to start at a sentence. */
 #define SENTENCE_LOOKBACK 80
 #define ELLIPSIS "…"
@@ -122,46 +125,99 @@ static bool is_ascii_space(char c)
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-/* True when `text` is lowercase ASCII and precomposed Hangul syllables only:
- * then it is its own normalized form, and every term made from it (word,
- * stem, number+counter, bigram) is a substring of it. */
+/* True when the code point is its own NFKC_Casefold form and composes with
+ * nothing before it (so no combining mark or conjoining jamo). */
+static bool is_stable(uint32_t c)
+{
+    if (c < 0x80)
+        return c < 'A' || c > 'Z';
+    if (ks_is_hangul_syllable(c))
+        return true;
+    return !u_hasBinaryProperty((UChar32)c, UCHAR_CHANGES_WHEN_NFKC_CASEFOLDED) &&
+           u_getIntPropertyValue((UChar32)c, UCHAR_NFKC_QUICK_CHECK) == UNORM_YES;
+}
+
+/* True when `text` is made of stable code points only: then it is its own
+ * normalized form, and every term made from it (word, stem, number+counter,
+ * bigram) is a substring of it. */
 static bool is_plain(const char *text, size_t len)
 {
-    const unsigned char *s = (const unsigned char *)text;
     for (size_t i = 0; i < len;) {
-        if (s[i] < 0x80) {
-            if (s[i] >= 'A' && s[i] <= 'Z')
+        if ((unsigned char)text[i] < 0x80) {
+            if (text[i] >= 'A' && text[i] <= 'Z')
                 return false;
             i++;
             continue;
         }
-        if (len - i < 3 || s[i] < 0xEA || s[i] > 0xED)
+        const unsigned char *u = (const unsigned char *)text + i;
+        /* Hangul syllables (EA B0 80 .. ED 9E A3) without a call. */
+        if (len - i >= 3 && u[0] >= 0xEA && u[0] <= 0xED && (u[1] & 0xC0) == 0x80 &&
+            (u[2] & 0xC0) == 0x80 &&
+            ks_is_hangul_syllable(((uint32_t)(u[0] & 0x0F) << 12) |
+                                  ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F))) {
+            i += 3;
+            continue;
+        }
+        if (!is_stable(ks_utf8_next(text, len, &i)))
             return false;
-        uint32_t c = ((uint32_t)(s[i] & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
-                     (uint32_t)(s[i + 2] & 0x3F);
-        if ((s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 || !ks_is_hangul_syllable(c))
-            return false;
-        i += 3;
     }
     return true;
 }
 
-/* Start offsets of every occurrence of a query word or of the first bigram
- * of a run, in order. None of them holds a space, so each occurrence lies in
- * one chunk. */
+static const char *candidate_needle(const ks_match_terms *match, size_t k)
+{
+    const char *needle = NULL;
+    if (k < match->word_count)
+        needle = match->words[k];
+    else if (match->runs[k - match->word_count].count)
+        needle = match->runs[k - match->word_count].bigrams[0];
+    return needle && *needle ? needle : NULL;
+}
+
+/* True when another candidate lies inside this one (직위 in 직위는): this
+ * one's occurrences are found through it. Of equal ones the first stays. */
+static bool holds_other_needle(const ks_match_terms *match, const char *needle, size_t k)
+{
+    size_t candidates = match->word_count + match->run_count;
+    for (size_t other = 0; other < candidates; other++) {
+        const char *o = candidate_needle(match, other);
+        if (other == k || !o || !strstr(needle, o))
+            continue;
+        if (strcmp(o, needle) != 0 || other < k)
+            return true;
+    }
+    return false;
+}
+
+ks_status ks_snippet_find_needles(ks_match_terms *match)
+{
+    size_t candidates = match->word_count + match->run_count;
+    free(match->needles);
+    match->needle_count = 0;
+    match->needles = malloc((candidates ? candidates : 1) * sizeof *match->needles);
+    if (!match->needles)
+        return KS_ERR_NOMEM;
+    for (size_t k = 0; k < candidates; k++) {
+        const char *needle = candidate_needle(match, k);
+        if (needle && !holds_other_needle(match, needle, k))
+            match->needles[match->needle_count++] = needle;
+    }
+    return KS_OK;
+}
+
+/* Start offsets of occurrences of the query words and of the first bigrams
+ * of runs, in order: every chunk that holds one holds one of these. None of
+ * them holds a space, so each occurrence lies in one chunk. */
 static ks_status find_occurrences(const char *text, size_t len, const ks_match_terms *match,
                                   span_list *out)
 {
     ks_status st = KS_OK;
-    size_t needles = match->word_count + match->run_count;
+    size_t needles = match->needles ? match->needle_count : match->word_count + match->run_count;
     for (size_t k = 0; k < needles && st == KS_OK; k++) {
-        const char *needle = k < match->word_count ? match->words[k]
-                             : match->runs[k - match->word_count].count
-                                 ? match->runs[k - match->word_count].bigrams[0]
-                                 : NULL;
-        size_t n = needle ? strlen(needle) : 0;
-        if (n == 0)
+        const char *needle = match->needles ? match->needles[k] : candidate_needle(match, k);
+        if (!needle)
             continue;
+        size_t n = strlen(needle);
         const char *found = text;
         while (st == KS_OK && (found = memmem(found, len - (size_t)(found - text), needle, n))) {
             st = span_push(out, (size_t)(found - text), (size_t)(found - text) + n);
@@ -173,9 +229,17 @@ static ks_status find_occurrences(const char *text, size_t len, const ks_match_t
     return st;
 }
 
-/* End of the chunk starting at `at`. A space followed by anything but ASCII
- * or a Hangul syllable does not end it: a combining mark after a space
- * belongs to the space in ICU's word breaks. */
+/* True when ICU's word breaks attach the code point to the space before it. */
+static bool joins_space(uint32_t c)
+{
+    if (c < 0x80 || ks_is_hangul_syllable(c))
+        return false;
+    int32_t wb = u_getIntPropertyValue((UChar32)c, UCHAR_WORD_BREAK);
+    return wb == U_WB_EXTEND || wb == U_WB_FORMAT || wb == U_WB_ZWJ;
+}
+
+/* End of the chunk starting at `at`: the next space, unless what follows the
+ * spaces attaches to them (a combining mark, a format character). */
 static size_t chunk_end(const char *text, size_t len, size_t at)
 {
     for (size_t i = at; i < len; i++) {
@@ -184,8 +248,8 @@ static size_t chunk_end(const char *text, size_t len, size_t at)
         size_t next = i + 1;
         while (next < len && is_ascii_space(text[next]))
             next++;
-        if (next == len || (unsigned char)text[next] < 0x80 ||
-            is_plain(text + next, next + 3 <= len ? 3 : len - next))
+        size_t after = next;
+        if (next == len || !joins_space(ks_utf8_next(text, len, &after)))
             return i;
         i = next - 1;
     }
