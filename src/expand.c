@@ -633,6 +633,9 @@ ks_input_kind ks_input_classify(const char *word, ks_buf *out)
 ks_status ks_synonyms_of(struct shim_db *db, const char *word, ks_buf *out)
 {
     ks_buf_clear(out);
+    /* Most databases hold no synonyms: one look instead of one per word. */
+    if (!shim_db_may_have_metadata(db, META_SYNONYM_PREFIX))
+        return KS_OK;
     char key[KS_MAX_TERM_BYTES + 16];
     if (snprintf(key, sizeof key, META_SYNONYM_PREFIX "%s", word) >= (int)sizeof key)
         return KS_OK;

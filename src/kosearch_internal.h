@@ -275,6 +275,10 @@ typedef struct ks_match_terms {
     size_t word_count, word_cap;
     ks_bigram_run *runs;
     size_t run_count, run_cap;
+    /* What snippets look for in the text (ks_snippet_find_needles); NULL:
+     * every word and every run's first bigram. Borrowed from the above. */
+    const char **needles;
+    size_t needle_count;
 } ks_match_terms;
 
 void ks_match_terms_free(ks_match_terms *terms);
@@ -355,6 +359,9 @@ typedef struct ks_snippet {
     size_t snippet_highlight_count;
 } ks_snippet;
 
+/* Picks the needles of `terms` once per query, so that each passage is
+ * searched for as few strings as will find every match. */
+ks_status ks_snippet_find_needles(ks_match_terms *terms);
 ks_status ks_snippet_make(ks_analyzer *analyzer, const char *text, size_t len,
                           const ks_match_terms *terms, size_t target_bytes, ks_snippet *out);
 void ks_snippet_free(ks_snippet *snippet);

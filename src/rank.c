@@ -157,6 +157,9 @@ static ks_status search_as_given(ks_db *db, const char *query, const ks_search_o
     ks_match_terms match = {0};
     ks_status st = prepare_query(db, query, &xq, &match);
     ks_results *results = NULL;
+    bool snippets = !(options && (options->flags & KS_SEARCH_NO_SNIPPETS));
+    if (st == KS_OK && snippets && ks_snippet_find_needles(&match) != KS_OK)
+        st = ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
     shim_mset *mset = NULL;
     if (st == KS_OK && !(results = calloc(1, sizeof *results)))
         st = ks_db_fail(db, KS_ERR_NOMEM, "out of memory");

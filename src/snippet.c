@@ -6,10 +6,14 @@
  * inside a compound highlights just that part (봉사단 in 깔끔이봉사단). The
  * snippet is the window with the most distinct matches, started at a
  * sentence where one is near. */
+#define _GNU_SOURCE /* memmem */
 #include "kosearch_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
 
 /* How far back a window may move to start at a sentence. */
 #define SENTENCE_LOOKBACK 80
@@ -90,14 +94,192 @@ static ks_status highlight_runs(const ks_term *terms, size_t count, const ks_mat
 }
 
 static ks_status find_highlights(const ks_term *terms, size_t count, const ks_match_terms *match,
-                                 span_list *out)
+                                 size_t shift, span_list *out)
 {
     ks_status st = KS_OK;
+    size_t first = out->count;
     for (size_t i = 0; i < count && st == KS_OK; i++)
         if (terms[i].kind != KS_TERM_BIGRAM && is_query_word(match, terms[i].text))
             st = span_push(out, terms[i].start, terms[i].end);
     if (st == KS_OK)
         st = highlight_runs(terms, count, match, out);
+    for (size_t i = first; i < out->count; i++) {
+        out->items[i].start += shift;
+        out->items[i].end += shift;
+    }
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Analyzing only the text that can match.                                  */
+
+/* Running the analyzer (ICU word breaks, normalization, stems) over a whole
+ * passage cost more than the search itself, while a query matches a few of
+ * its words. Words never span an ASCII space or line break, so the passage
+ * is cut there into chunks, and only chunks that may hold a match are
+ * analyzed, each on its own: terms and positions inside a chunk are the same
+ * as in the whole text, and a bigram run never crosses words. */
+
+static bool is_ascii_space(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* True when the code point is its own NFKC_Casefold form and composes with
+ * nothing before it (so no combining mark or conjoining jamo). */
+static bool is_stable(uint32_t c)
+{
+    if (c < 0x80)
+        return c < 'A' || c > 'Z';
+    if (ks_is_hangul_syllable(c))
+        return true;
+    return !u_hasBinaryProperty((UChar32)c, UCHAR_CHANGES_WHEN_NFKC_CASEFOLDED) &&
+           u_getIntPropertyValue((UChar32)c, UCHAR_NFKC_QUICK_CHECK) == UNORM_YES;
+}
+
+/* True when `text` is made of stable code points only: then it is its own
+ * normalized form, and every term made from it (word, stem, number+counter,
+ * bigram) is a substring of it. */
+static bool is_plain(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        if ((unsigned char)text[i] < 0x80) {
+            if (text[i] >= 'A' && text[i] <= 'Z')
+                return false;
+            i++;
+            continue;
+        }
+        const unsigned char *u = (const unsigned char *)text + i;
+        /* Hangul syllables (EA B0 80 .. ED 9E A3) without a call. */
+        if (len - i >= 3 && u[0] >= 0xEA && u[0] <= 0xED && (u[1] & 0xC0) == 0x80 &&
+            (u[2] & 0xC0) == 0x80 &&
+            ks_is_hangul_syllable(((uint32_t)(u[0] & 0x0F) << 12) |
+                                  ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F))) {
+            i += 3;
+            continue;
+        }
+        if (!is_stable(ks_utf8_next(text, len, &i)))
+            return false;
+    }
+    return true;
+}
+
+static const char *candidate_needle(const ks_match_terms *match, size_t k)
+{
+    const char *needle = NULL;
+    if (k < match->word_count)
+        needle = match->words[k];
+    else if (match->runs[k - match->word_count].count)
+        needle = match->runs[k - match->word_count].bigrams[0];
+    return needle && *needle ? needle : NULL;
+}
+
+/* True when another candidate lies inside this one (직위 in 직위는): this
+ * one's occurrences are found through it. Of equal ones the first stays. */
+static bool holds_other_needle(const ks_match_terms *match, const char *needle, size_t k)
+{
+    size_t candidates = match->word_count + match->run_count;
+    for (size_t other = 0; other < candidates; other++) {
+        const char *o = candidate_needle(match, other);
+        if (other == k || !o || !strstr(needle, o))
+            continue;
+        if (strcmp(o, needle) != 0 || other < k)
+            return true;
+    }
+    return false;
+}
+
+ks_status ks_snippet_find_needles(ks_match_terms *match)
+{
+    size_t candidates = match->word_count + match->run_count;
+    free(match->needles);
+    match->needle_count = 0;
+    match->needles = malloc((candidates ? candidates : 1) * sizeof *match->needles);
+    if (!match->needles)
+        return KS_ERR_NOMEM;
+    for (size_t k = 0; k < candidates; k++) {
+        const char *needle = candidate_needle(match, k);
+        if (needle && !holds_other_needle(match, needle, k))
+            match->needles[match->needle_count++] = needle;
+    }
+    return KS_OK;
+}
+
+/* Start offsets of occurrences of the query words and of the first bigrams
+ * of runs, in order: every chunk that holds one holds one of these. None of
+ * them holds a space, so each occurrence lies in one chunk. */
+static ks_status find_occurrences(const char *text, size_t len, const ks_match_terms *match,
+                                  span_list *out)
+{
+    ks_status st = KS_OK;
+    size_t needles = match->needles ? match->needle_count : match->word_count + match->run_count;
+    for (size_t k = 0; k < needles && st == KS_OK; k++) {
+        const char *needle = match->needles ? match->needles[k] : candidate_needle(match, k);
+        if (!needle)
+            continue;
+        size_t n = strlen(needle);
+        const char *found = text;
+        while (st == KS_OK && (found = memmem(found, len - (size_t)(found - text), needle, n))) {
+            st = span_push(out, (size_t)(found - text), (size_t)(found - text) + n);
+            found++;
+        }
+    }
+    if (st == KS_OK && out->count > 1)
+        qsort(out->items, out->count, sizeof *out->items, compare_spans);
+    return st;
+}
+
+/* True when ICU's word breaks attach the code point to the space before it. */
+static bool joins_space(uint32_t c)
+{
+    if (c < 0x80 || ks_is_hangul_syllable(c))
+        return false;
+    int32_t wb = u_getIntPropertyValue((UChar32)c, UCHAR_WORD_BREAK);
+    return wb == U_WB_EXTEND || wb == U_WB_FORMAT || wb == U_WB_ZWJ;
+}
+
+/* End of the chunk starting at `at`: the next space, unless what follows the
+ * spaces attaches to them (a combining mark, a format character). */
+static size_t chunk_end(const char *text, size_t len, size_t at)
+{
+    for (size_t i = at; i < len; i++) {
+        if (!is_ascii_space(text[i]))
+            continue;
+        size_t next = i + 1;
+        while (next < len && is_ascii_space(text[next]))
+            next++;
+        size_t after = next;
+        if (next == len || !joins_space(ks_utf8_next(text, len, &after)))
+            return i;
+        i = next - 1;
+    }
+    return len;
+}
+
+/* Analyzes the chunks that are not plain text or hold an occurrence. */
+static ks_status find_all_highlights(ks_analyzer *analyzer, const char *text, size_t len,
+                                     const ks_match_terms *match, span_list *out)
+{
+    span_list occurrences = {0};
+    ks_status st = find_occurrences(text, len, match, &occurrences);
+    size_t at = 0, next = 0;
+    while (at < len && st == KS_OK) {
+        while (at < len && is_ascii_space(text[at]))
+            at++;
+        size_t end = chunk_end(text, len, at);
+        while (next < occurrences.count && occurrences.items[next].start < at)
+            next++;
+        bool holds = next < occurrences.count && occurrences.items[next].start < end;
+        if (end > at && (holds || !is_plain(text + at, end - at))) {
+            const ks_term *terms;
+            size_t count;
+            st = ks_analyzer_run(analyzer, text + at, end - at, &terms, &count);
+            if (st == KS_OK)
+                st = find_highlights(terms, count, match, at, out);
+        }
+        at = end;
+    }
+    free(occurrences.items);
     if (st == KS_OK)
         merge_spans(out);
     return st;
@@ -224,12 +406,8 @@ ks_status ks_snippet_make(ks_analyzer *analyzer, const char *text, size_t len,
                           const ks_match_terms *match, size_t target_bytes, ks_snippet *out)
 {
     memset(out, 0, sizeof *out);
-    const ks_term *terms;
-    size_t count;
-    ks_status st = ks_analyzer_run(analyzer, text, len, &terms, &count);
     span_list spans = {0};
-    if (st == KS_OK)
-        st = find_highlights(terms, count, match, &spans);
+    ks_status st = find_all_highlights(analyzer, text, len, match, &spans);
     if (st == KS_OK)
         st = build_snippet(text, len, &spans, target_bytes, out);
     out->highlights = spans.items;

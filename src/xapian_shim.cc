@@ -10,10 +10,12 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <new>
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
+#include <unordered_set>
 #include <vector>
 
 /* A database is one or more parts: a plain database has one, a sharded
@@ -30,7 +32,17 @@ struct shim_db {
     bool allow_partial = false;
     std::string error;
     std::string warnings;
+    /* What queries on a read-only handle keep asking, read once; forgotten
+     * on reopen (see shim_db_may_have_metadata, shim_db_may_have_term). */
+    std::map<std::string, bool> metadata_prefixes;
+    std::map<std::string, std::unordered_set<std::string>> prefix_terms;
 };
+
+static void forget_memos(shim_db *db)
+{
+    db->metadata_prefixes.clear();
+    db->prefix_terms.clear();
+}
 
 struct shim_doc {
     Xapian::Document doc;
@@ -427,6 +439,7 @@ ks_status shim_db_commit(shim_db *db)
 ks_status shim_db_reopen(shim_db *db)
 {
     try {
+        forget_memos(db);
         db->reader->reopen();
         return KS_OK;
     } catch (...) {
@@ -490,6 +503,47 @@ ks_status shim_db_each_metadata_key(shim_db *db, const char *prefix,
     } catch (...) {
         db->focus = saved_focus;
         return shim_fail(db);
+    }
+}
+
+bool shim_db_may_have_metadata(shim_db *db, const char *prefix)
+{
+    if (db->writer || !db->writers.empty())
+        return true; /* a writer may add keys at any time */
+    try {
+        auto known = db->metadata_prefixes.find(prefix);
+        if (known != db->metadata_prefixes.end())
+            return known->second;
+        bool any = false;
+        for (size_t part = 0; part < db->parts.size() && !any; part++)
+            any = db->parts[part].metadata_keys_begin(prefix) !=
+                  db->parts[part].metadata_keys_end(prefix);
+        db->metadata_prefixes[prefix] = any;
+        return any;
+    } catch (...) {
+        return true;
+    }
+}
+
+/* Above this many terms a prefix's terms are not kept in memory. */
+static const size_t MAX_PREFIX_TERMS = 100000;
+
+bool shim_db_may_have_term(shim_db *db, const char *prefix, const char *term)
+{
+    if (db->writer || !db->writers.empty())
+        return true;
+    try {
+        auto known = db->prefix_terms.find(prefix);
+        if (known == db->prefix_terms.end()) {
+            std::unordered_set<std::string> terms;
+            for (auto it = db->reader->allterms_begin(prefix);
+                 it != db->reader->allterms_end(prefix) && terms.size() <= MAX_PREFIX_TERMS; ++it)
+                terms.insert(*it);
+            known = db->prefix_terms.emplace(prefix, std::move(terms)).first;
+        }
+        return known->second.size() > MAX_PREFIX_TERMS || known->second.count(term) > 0;
+    } catch (...) {
+        return true;
     }
 }
 
@@ -750,6 +804,7 @@ static bool drop_unreachable_parts(shim_db *db)
     }
     if (alive.size() == db->parts.size() || alive.empty())
         return false;
+    forget_memos(db);
     db->parts = alive;
     db->part_names = alive_names;
     db->focus = -1;
@@ -785,6 +840,7 @@ ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_
             } catch (const Xapian::DatabaseModifiedError &) {
                 if (attempt >= 2)
                     throw;
+                forget_memos(db);
                 db->reader->reopen();
             } catch (const Xapian::NetworkError &) {
                 if (!db->allow_partial || attempt >= 2 || !drop_unreachable_parts(db))

@@ -71,6 +71,14 @@ ks_status shim_db_each_metadata_key(shim_db *db, const char *prefix,
                                     int (*visit)(void *context, const char *key),
                                     void *context, int *out_visit_result);
 
+/* Cheap answers for building queries on a read-only handle, read once and
+ * remembered until it is reopened (a writable handle always answers true):
+ * false when no part holds a metadata key starting with prefix, and false
+ * when `term` (which starts with prefix) is in no document. Meant for
+ * prefixes of few terms; a lookup that fails answers true. */
+bool shim_db_may_have_metadata(shim_db *db, const char *prefix);
+bool shim_db_may_have_term(shim_db *db, const char *prefix, const char *term);
+
 ks_status shim_db_doc_count(shim_db *db, uint64_t *out);
 ks_status shim_db_term_count(shim_db *db, uint64_t *out);
 /* Number of documents holding `term`. */
