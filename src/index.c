@@ -218,6 +218,8 @@ static shim_open_mode open_mode_of(unsigned flags)
 {
     if (!(flags & KS_OPEN_WRITE))
         return (flags & KS_OPEN_ALLOW_PARTIAL) ? SHIM_READ_PARTIAL : SHIM_READ;
+    if (flags & KS_OPEN_BUILD_PART)
+        return SHIM_SCRATCH;
     if (flags & KS_OPEN_REBUILD)
         return SHIM_OVERWRITE;
     return (flags & KS_OPEN_WAIT) ? SHIM_WRITE_WAIT : SHIM_WRITE;

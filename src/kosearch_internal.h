@@ -194,6 +194,10 @@ ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t has
  * the parts are merged into one compacted database. */
 typedef struct ks_build ks_build;
 
+/* ks_db_open() flag for a build's parts: created afresh, and their commits
+ * skip waiting for the disk (a crash throws a build away anyway). */
+#define KS_OPEN_BUILD_PART (1u << 30)
+
 ks_status ks_build_start(ks_db *db, unsigned threads, ks_build **out);
 /* Splits the article into passages here and queues it for its part's
  * worker; reports a worker's earlier failure instead. */

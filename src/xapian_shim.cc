@@ -252,7 +252,10 @@ static Xapian::WritableDatabase *open_writer(const char *path, shim_open_mode mo
 {
     if (std::strcmp(path, SHIM_MEMORY_PATH) == 0)
         return new Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
-    int flags = mode == SHIM_OVERWRITE ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
+    int flags = mode == SHIM_OVERWRITE || mode == SHIM_SCRATCH ? Xapian::DB_CREATE_OR_OVERWRITE
+                                                               : Xapian::DB_CREATE_OR_OPEN;
+    if (mode == SHIM_SCRATCH)
+        flags |= Xapian::DB_NO_SYNC;
     if (mode == SHIM_WRITE_WAIT)
         flags |= Xapian::DB_RETRY_LOCK;
     return new Xapian::WritableDatabase(path, flags | Xapian::DB_BACKEND_GLASS);

@@ -25,7 +25,9 @@ typedef enum shim_open_mode {
     SHIM_WRITE = 1,        /* create or open */
     SHIM_WRITE_WAIT = 2,   /* as WRITE, waiting for the lock */
     SHIM_OVERWRITE = 3,    /* create afresh, discarding contents */
-    SHIM_READ_PARTIAL = 4  /* as READ, skipping the shards of a stub that fail */
+    SHIM_READ_PARTIAL = 4, /* as READ, skipping the shards of a stub that fail */
+    SHIM_SCRATCH = 5       /* as OVERWRITE, and commits do not wait for the
+                              disk: for databases thrown away after a crash */
 } shim_open_mode;
 
 /* On failure returns the status and fills `error`; *out is NULL. */
