@@ -37,10 +37,12 @@
  *                       (normalized, space-separated), from 'kosearch
  *                       synonyms'; read at query time, so no reindexing.
  *   kosearch.shards     in a shard: the number of shards (decimal)
- *   article:<key>       JSON {"id", "origin", "size", "mtime", "hash",
- *                       "passages"}: where the article came from and what its
- *                       source looked like when indexed, for cheap change
- *                       detection and pruning on reindexing.
+ *   article:<key>       "<hash> <size> <mtime> <passages> <n> " (hash in 16
+ *                       hex digits, the rest decimal), then the n bytes of
+ *                       the file the article came from, then its id when
+ *                       <key> is a hash of it: what the source looked like
+ *                       when indexed, for cheap change detection and pruning
+ *                       on reindexing. One per article: kept short.
  *
  * Shards (kosearch index --shards N): PATH holds the databases PATH/shard-0
  * ... PATH/shard-(N-1), each laid out as above with its own metadata, and
@@ -634,27 +636,32 @@ static ks_status article_metadata_key(const char *id, ks_buf *out)
     return st;
 }
 
-static bool parse_record(const char *json_text, ks_article_record *out, char **out_id,
-                         char **out_origin)
+/* Reads a record (format at the top of this file); `key` is the article's
+ * key, its id unless the record carries the id. *out_id and *out_origin,
+ * when asked for, are malloc'd. */
+static bool parse_record(const char *value, const char *key, ks_article_record *out,
+                         char **out_id, char **out_origin)
 {
-    json_error_t error;
-    json_t *root = json_loads(json_text, 0, &error);
-    if (!root)
+    unsigned long long hash, size, passages, origin_len;
+    long long mtime;
+    int consumed = 0;
+    if (sscanf(value, "%16llx %llu %lld %llu %llu %n", &hash, &size, &mtime, &passages,
+               &origin_len, &consumed) != 5 || consumed == 0 ||
+        strnlen(value + consumed, origin_len) < origin_len)
         return false;
-    const char *hash = json_string_value(json_object_get(root, "hash"));
-    out->source_size = (uint64_t)json_integer_value(json_object_get(root, "size"));
-    out->source_mtime = (int64_t)json_integer_value(json_object_get(root, "mtime"));
-    out->passages = (uint32_t)json_integer_value(json_object_get(root, "passages"));
-    out->content_hash = hash ? strtoull(hash, NULL, 16) : 0;
+    *out = (ks_article_record){.source_size = size, .source_mtime = mtime,
+                               .content_hash = hash, .passages = (uint32_t)passages};
+    const char *origin = value + consumed, *id = origin + origin_len;
+    if (out_origin && !(*out_origin = ks_strndup(origin, origin_len)))
+        return false;
     if (out_id) {
-        const char *id = json_string_value(json_object_get(root, "id"));
-        *out_id = id ? ks_strndup(id, strlen(id)) : NULL;
+        const char *whole = *id ? id : key;
+        if (!(*out_id = ks_strndup(whole, strlen(whole)))) {
+            if (out_origin)
+                free(*out_origin);
+            return false;
+        }
     }
-    if (out_origin) {
-        const char *origin = json_string_value(json_object_get(root, "origin"));
-        *out_origin = ks_strndup(origin ? origin : "", origin ? strlen(origin) : 0);
-    }
-    json_decref(root);
     return true;
 }
 
@@ -667,7 +674,8 @@ static ks_status read_record(ks_db *db, const char *id, ks_article_record *out, 
         st = shim_db_get_metadata(db->shim, key.data, &db->scratch);
         if (st != KS_OK)
             st = ks_db_fail_shim(db, st);
-        else if (db->scratch.len == 0 || !parse_record(db->scratch.data, out, NULL, out_origin))
+        else if (db->scratch.len == 0 ||
+                 !parse_record(db->scratch.data, key.data, out, NULL, out_origin))
             st = KS_ERR_NOT_FOUND;
     }
     ks_buf_free(&key);
@@ -719,20 +727,21 @@ KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_reco
 static ks_status write_record(ks_db *db, const char *meta_key, const ks_article *article,
                               uint64_t hash, size_t passages)
 {
-    char hash_hex[17];
-    snprintf(hash_hex, sizeof hash_hex, "%016llx", (unsigned long long)hash);
-    json_t *record = json_pack("{s:s, s:s, s:I, s:I, s:s, s:I}", "id", article->id, "origin",
-                               article->origin ? article->origin : "", "size",
-                               (json_int_t)article->source_size, "mtime",
-                               (json_int_t)article->source_mtime, "hash", hash_hex, "passages",
-                               (json_int_t)passages);
-    char *text = record ? json_dumps(record, JSON_COMPACT) : NULL;
-    json_decref(record);
-    if (!text)
-        return ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
-    ks_status st = shim_db_set_metadata(db->shim, meta_key, text);
-    free(text);
-    return st == KS_OK ? KS_OK : ks_db_fail_shim(db, st);
+    const char *origin = article->origin ? article->origin : "";
+    /* The key holds the id itself unless the id is too long for it. */
+    const char *id = strcmp(meta_key + strlen(META_ARTICLE_PREFIX), article->id) ? article->id : "";
+    ks_buf record = {0};
+    ks_status st = ks_buf_printf(&record, "%016llx %llu %lld %zu %zu %s%s",
+                                 (unsigned long long)hash,
+                                 (unsigned long long)article->source_size,
+                                 (long long)article->source_mtime, passages, strlen(origin),
+                                 origin, id);
+    if (st == KS_OK && (st = shim_db_set_metadata(db->shim, meta_key, record.data)) != KS_OK)
+        ks_db_fail_shim(db, st);
+    else if (st != KS_OK)
+        ks_db_fail(db, st, "out of memory");
+    ks_buf_free(&record);
+    return st;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1014,7 +1023,8 @@ static int visit_article_key(void *context, const char *key)
     ks_article_record record;
     char *id = NULL, *origin = NULL;
     int result = 0;
-    if (walk->value.len && parse_record(walk->value.data, &record, &id, &origin) && id && origin)
+    if (walk->value.len &&
+        parse_record(walk->value.data, key + strlen(META_ARTICLE_PREFIX), &record, &id, &origin))
         result = walk->visit(walk->context, id, origin);
     free(id);
     free(origin);

@@ -215,6 +215,47 @@ static void test_text_with_nul_is_refused_whole(void **state)
     assert_int_equal(ks_db_article_record(f->db, "nul", &record), KS_ERR_NOT_FOUND);
 }
 
+typedef struct found_article {
+    const char *wanted;
+    char origin[64];
+    int seen;
+} found_article;
+
+static int find_article(void *context, const char *id, const char *origin)
+{
+    found_article *found = context;
+    if (strcmp(id, found->wanted) == 0) {
+        found->seen++;
+        snprintf(found->origin, sizeof found->origin, "%s", origin);
+    }
+    return 0;
+}
+
+/* Ids longer than a Xapian term are keyed by a hash; their record keeps the
+ * whole id, and origins may hold spaces. */
+static void test_long_ids_and_origins_are_kept_whole(void **state)
+{
+    fixture *f = *state;
+    char id[301];
+    memset(id, 'x', sizeof id - 1);
+    id[sizeof id - 1] = '\0';
+    ks_article article = {.id = id, .body = "구로구 소식", .body_len = strlen("구로구 소식"),
+                          .source_size = 12345, .source_mtime = 1700000000,
+                          .origin = "/news/보도 자료/a b.jsonl"};
+    assert_int_equal(ks_db_put_article(f->db, &article, NULL, NULL), KS_OK);
+    ks_article_record record;
+    assert_int_equal(ks_db_article_record(f->db, id, &record), KS_OK);
+    assert_int_equal(record.source_size, 12345);
+    assert_int_equal(record.source_mtime, 1700000000);
+    assert_int_equal(record.passages, 1);
+    found_article found = {.wanted = id};
+    assert_int_equal(ks_db_each_article(f->db, find_article, &found, NULL), KS_OK);
+    assert_int_equal(found.seen, 1);
+    assert_string_equal(found.origin, "/news/보도 자료/a b.jsonl");
+    assert_int_equal(ks_db_remove_article(f->db, id), KS_OK);
+    assert_int_equal(ks_db_article_record(f->db, id, &record), KS_ERR_NOT_FOUND);
+}
+
 static void test_missing_database_says_so(void **state)
 {
     (void)state;
@@ -469,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_reindexing_unchanged_article_changes_nothing),
         cmocka_unit_test(test_read_only_handle_refuses_articles),
         cmocka_unit_test(test_text_with_nul_is_refused_whole),
+        cmocka_unit_test(test_long_ids_and_origins_are_kept_whole),
         cmocka_unit_test(test_second_writer_is_locked),
     };
     const struct CMUnitTest standalone_tests[] = {
