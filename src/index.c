@@ -60,7 +60,6 @@
 #include "kosearch_internal.h"
 #include "xapian_shim.h"
 
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +260,12 @@ static ks_status explain_missing_database(ks_db *db, ks_status st)
     return st;
 }
 
+/* Where a rebuild of `path` is written (its parts beside it, build.c). */
+static ks_status rebuild_path_of(const char *path, ks_buf *out)
+{
+    return ks_buf_printf(out, "%s.rebuild", path);
+}
+
 /* A rebuild keeps the old database whole (and locked against other
  * writers) until the new one is complete, so an interrupted rebuild loses
  * nothing and readers never see a half-built index. */
@@ -271,7 +276,7 @@ static ks_status open_rebuild(ks_db *db, unsigned flags)
     if (st != KS_OK)
         return st;
     ks_buf build = {0};
-    if ((st = ks_buf_printf(&build, "%s.rebuild", db->path)) != KS_OK)
+    if ((st = rebuild_path_of(db->path, &build)) != KS_OK)
         return ks_db_fail(db, st, "out of memory");
     db->rebuild_path = build.data;
     ks_build_remove_leftovers(db->rebuild_path);
@@ -529,10 +534,11 @@ KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags)
     st = shim_db_open(&db->shim, path, mode, &db->error);
     if (st != KS_OK)
         return explain_missing_database(db, st);
-    if (mode != SHIM_READ && mode != SHIM_READ_PARTIAL && strcmp(path, SHIM_MEMORY_PATH) != 0) {
-        /* Holding the lock, this writer knows no rebuild is running. */
+    /* Holding the lock, this writer knows no rebuild is running. A build's
+     * own parts are fresh folders with nothing beside them. */
+    if (db->writable && mode != SHIM_SCRATCH && strcmp(path, SHIM_MEMORY_PATH) != 0) {
         ks_buf leftover = {0};
-        if (ks_buf_printf(&leftover, "%s.rebuild", path) == KS_OK)
+        if (rebuild_path_of(path, &leftover) == KS_OK)
             ks_build_remove_leftovers(leftover.data);
         ks_buf_free(&leftover);
     }

@@ -6,7 +6,6 @@
 #include "kosearch_internal.h"
 #include "xapian_shim.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
