@@ -22,11 +22,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Queued articles per worker, by count and by passage text: enough to keep
- * a worker busy while the reader catches up, small against Xapian's own
- * buffers. */
-#define QUEUE_ARTICLES 1024
-#define QUEUE_BYTES (256u << 10)
+/* Queued articles per worker, by count and by passage text. Articles go to
+ * a fixed worker by id, so the reader waits whenever one worker's queue is
+ * full; the queue must hold enough work to keep the other worker busy
+ * through that worker's longest commit. With 1,024 articles the workers sat
+ * idle a quarter of the time (CPU/wall 1.73 on 2 cores, 30% of the
+ * benchmark corpus); from 16,384 on it is 1.88. */
+#define QUEUE_ARTICLES 16384
+#define QUEUE_BYTES (4u << 20)
 /* Each worker commits its part after this much passage text. Xapian holds
  * a writer's changes in memory until a commit, and that buffer is most of
  * indexing's memory; smaller batches cost no speed here (measured on the
