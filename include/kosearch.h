@@ -135,6 +135,11 @@ KS_API ks_status ks_db_abandon(ks_db *db);
  * into one compacted database by ks_db_close()); 0, the default, means one
  * per core. Call it before the first ks_db_put_article(). */
 KS_API ks_status ks_db_set_build_threads(ks_db *db, unsigned threads);
+/* Articles (and their passages) that ks_db_put_article() accepted and the
+ * build's threads have not written yet; both 0 outside a build on several
+ * threads. ks_db_close() writes them all before it merges; a progress
+ * display counts only what is written. */
+KS_API void ks_db_pending(ks_db *db, size_t *articles, size_t *passages);
 /* Message for the last failure on this handle; "" when none. Borrowed. */
 KS_API const char *ks_db_error(const ks_db *db);
 /* Makes every change so far durable and visible to readers, atomically.

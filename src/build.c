@@ -61,7 +61,7 @@ typedef struct build_worker {
     pthread_cond_t room;     /* the queue half empty, or the worker idle */
     bool worker_waits, caller_waits;
     build_job *head, *tail;
-    size_t queued, queued_bytes;
+    size_t queued, queued_bytes, queued_passages; /* including the job being written */
     bool busy, stopping, discard;
     size_t uncommitted;      /* passage text written since the part's last commit */
     ks_status status;        /* first failure; the worker skips jobs after it */
@@ -196,6 +196,7 @@ static void *run_worker(void *context)
         pthread_mutex_lock(&worker->lock);
         worker->queued--;
         worker->queued_bytes -= job->bytes;
+        worker->queued_passages -= job->passages.count;
         worker->busy = false;
         if (worker->caller_waits && (!worker->head || (worker->queued <= QUEUE_ARTICLES / 2 &&
                                                        worker->queued_bytes <= QUEUE_BYTES / 2))) {
@@ -380,6 +381,7 @@ ks_status ks_build_put(ks_build *build, ks_db *db, const ks_article *article,
     worker->tail = job;
     worker->queued++;
     worker->queued_bytes += job->bytes;
+    worker->queued_passages += job->passages.count;
     if (worker->worker_waits)
         pthread_cond_signal(&worker->work);
     pthread_mutex_unlock(&worker->lock);
@@ -394,6 +396,22 @@ ks_status ks_build_put(ks_build *build, ks_db *db, const ks_article *article,
 bool ks_build_has(const ks_build *build, const char *id)
 {
     return id_set_has(&build->seen, id_hash(id));
+}
+
+void ks_build_pending(ks_build *build, size_t *articles, size_t *passages)
+{
+    size_t article_sum = 0, passage_sum = 0;
+    for (unsigned i = 0; i < build->count; i++) {
+        build_worker *worker = &build->workers[i];
+        pthread_mutex_lock(&worker->lock);
+        if (worker->status == KS_OK) {
+            article_sum += worker->queued;
+            passage_sum += worker->queued_passages;
+        }
+        pthread_mutex_unlock(&worker->lock);
+    }
+    *articles = article_sum;
+    *passages = passage_sum;
 }
 
 size_t ks_build_part_count(const ks_build *build)

@@ -588,6 +588,17 @@ KS_API ks_status ks_db_set_build_threads(ks_db *db, unsigned threads)
     return KS_OK;
 }
 
+KS_API void ks_db_pending(ks_db *db, size_t *articles, size_t *passages)
+{
+    size_t pending_articles = 0, pending_passages = 0;
+    if (db && db->build)
+        ks_build_pending(db->build, &pending_articles, &pending_passages);
+    if (articles)
+        *articles = pending_articles;
+    if (passages)
+        *passages = pending_passages;
+}
+
 KS_API const char *ks_db_error(const ks_db *db)
 {
     return db && db->error.data ? db->error.data : "";

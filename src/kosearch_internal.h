@@ -212,6 +212,8 @@ bool ks_build_has(const ks_build *build, const char *id);
  * stay idle until the next ks_build_put(). */
 ks_db *ks_build_settled_part(ks_build *build, const char *id, size_t index);
 size_t ks_build_part_count(const ks_build *build);
+/* Articles and passages queued to the workers and not yet written. */
+void ks_build_pending(ks_build *build, size_t *articles, size_t *passages);
 /* Stops the workers and frees the build. With `keep`, the parts are
  * merged into a new database at `dest` (which must not exist); the part
  * folders are removed either way. */

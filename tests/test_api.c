@@ -3,6 +3,8 @@
 #include "test_support.h"
 #include "xapian_shim.h"
 
+#include <time.h>
+
 typedef struct fixture {
     char path[64];
     ks_db *db;
@@ -408,6 +410,18 @@ static void build_with_threads(const char *path, unsigned threads)
     assert_int_equal(passages, 1);
     assert_int_equal(ks_db_remove_article(db, "gen-04"), KS_OK);
     assert_int_equal(ks_db_remove_article(db, "gen-04"), KS_ERR_NOT_FOUND);
+    /* The threads write what they were given without waiting for the close,
+     * and say how much is left. */
+    size_t pending_articles, pending_passages;
+    ks_db_pending(db, &pending_articles, &pending_passages);
+    assert_true(pending_articles <= 62);
+    const struct timespec pause = {0, 10 * 1000 * 1000};
+    for (int waited = 0; pending_articles > 0 && waited < 3000; waited++) {
+        nanosleep(&pause, NULL);
+        ks_db_pending(db, &pending_articles, &pending_passages);
+    }
+    assert_int_equal(pending_articles, 0);
+    assert_int_equal(pending_passages, 0);
     assert_int_equal(ks_db_commit(db), KS_OK);
     assert_int_equal(ks_db_close(db), KS_OK);
 }

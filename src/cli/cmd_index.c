@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Passages per commit: Xapian writes its batched changes at each commit, so
@@ -74,6 +75,32 @@ static ks_status commit(index_run *run)
     return st;
 }
 
+/* Counts articles and passages as done once written: a build on several
+ * threads accepts them ahead of its writers. */
+static void show_progress(index_run *run)
+{
+    size_t pending_articles, pending_passages;
+    ks_db_pending(run->db, &pending_articles, &pending_passages);
+    size_t articles = run->added + run->updated + run->unchanged;
+    progress_update(run->progress, articles - (pending_articles < articles ? pending_articles : articles),
+                    run->passages - (pending_passages < run->passages ? pending_passages : run->passages));
+}
+
+/* Waits, showing progress, while a build's threads write what they were
+ * given; an interrupt stops the wait, so giving up a rebuild is quick. */
+static void wait_for_writers(index_run *run)
+{
+    const struct timespec redraw_interval = {0, 50 * 1000 * 1000};
+    for (;;) {
+        size_t pending;
+        ks_db_pending(run->db, &pending, NULL);
+        if (pending == 0 || interrupted)
+            return;
+        show_progress(run);
+        nanosleep(&redraw_interval, NULL);
+    }
+}
+
 static void remember(index_run *run, const char *id)
 {
     if (run->seen)
@@ -90,7 +117,7 @@ static bool wants_file(void *context, const char *id, uint64_t size, int64_t mti
         return true;
     remember(run, id);
     run->unchanged++;
-    progress_update(run->progress, run->added + run->updated + run->unchanged, run->passages);
+    show_progress(run);
     return false;
 }
 
@@ -118,7 +145,7 @@ static ks_status on_article(void *context, const ks_source_article *source)
         run->updated++;
     else
         run->unchanged++;
-    progress_update(run->progress, run->added + run->updated + run->unchanged, run->passages);
+    show_progress(run);
     run->since_commit += passages + 1;
     if (run->since_commit >= PASSAGES_PER_COMMIT)
         return commit(run);
@@ -284,6 +311,8 @@ int cmd_index(int argc, char **argv)
         if (st != KS_OK && st != KS_ERR_INTERRUPTED && run.failure == KS_OK)
             st = KS_OK;
     }
+    if (st == KS_OK && run.failure == KS_OK)
+        wait_for_writers(&run);
     progress_finish(run.progress);
     run.progress = NULL;
     if (interrupted)
