@@ -133,6 +133,13 @@ ks_status ks_read_jsonl_buffer(const char *bytes, size_t len, const char *origin
  * set when the bytes are neither; KS_ERR_BAD_INPUT for NUL bytes (binary). */
 ks_status ks_decode_text(const char *bytes, size_t len, ks_buf *out, long *out_bad_offset,
                          const char **out_reason);
+/* Converts bytes in `charset` to UTF-8 appended to out. Any byte the charset
+ * does not define stops the conversion: KS_ERR_ENCODING with *bad_offset at
+ * that byte (or -1 when a placeholder was refused). */
+ks_status ks_convert_to_utf8(const char *charset, bool refuse_placeholders, const char *bytes,
+                             size_t len, ks_buf *out, long *bad_offset);
+/* Converts valid UTF-8 to `charset`, appended to out. */
+ks_status ks_convert_from_utf8(const char *charset, const char *text, size_t len, ks_buf *out);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in index.c: the database handle and passage documents. */
@@ -147,6 +154,7 @@ struct ks_db {
     ks_analyzer *analyzer;  /* reused for every passage and query */
     ks_passage_list passages;
     ks_buf scratch;
+    ks_buf passage_record;  /* a passage's fields in UTF-8, before storing */
     /* A rebuild writes a new database beside the old one and swaps them
      * when it completes, holding the old one's lock meanwhile; NULL else. */
     char *rebuild_path;
@@ -169,12 +177,16 @@ ks_status ks_db_fail_shim(ks_db *db, ks_status status);
 
 /* A passage's stored data (Xapian document data): its fields id, passage
  * number (decimal), title, section, date, url and text, each followed by a
- * NUL byte but the last. Text kosearch indexes never holds NUL (the reader
- * refuses it), so nothing needs escaping and reading is a scan for six NULs. */
+ * NUL byte but the last, converted from UTF-8 to BOCU-1. Text kosearch
+ * indexes never holds NUL (the reader refuses it), so nothing needs escaping
+ * and reading is a scan for six NULs. `record` is scratch space. */
 ks_status ks_passage_data_write(const ks_article *article, const ks_passage *passage,
-                                const char *date, ks_buf *out);
-/* Points the fields of *out into `bytes`, which must hold a NUL at
- * bytes[len]; false when the data is not in this form. */
+                                const char *date, ks_buf *record, ks_buf *out);
+/* Converts stored data back to its UTF-8 record in *out (replacing what it
+ * held); KS_ERR_CORRUPT when it is not BOCU-1. */
+ks_status ks_passage_data_decode(const char *stored, size_t len, ks_buf *out);
+/* Points the fields of *out into a decoded record, which must hold a NUL at
+ * bytes[len]; false when the record is not in this form. */
 bool ks_passage_data_read(const char *bytes, size_t len, ks_passage_info *out,
                           size_t *out_text_len);
 

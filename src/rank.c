@@ -75,11 +75,13 @@ static ks_status fill_hit(ks_db *db, hit_storage *slot, const char *data, size_t
                           const ks_match_terms *match, size_t snippet_bytes, bool snippets)
 {
     ks_hit *hit = &slot->hit;
-    slot->data = ks_strndup(data, data_len);
-    if (!slot->data)
+    ks_buf record = {0};
+    ks_status decoded = ks_passage_data_decode(data, data_len, &record);
+    slot->data = record.data;
+    if (decoded == KS_ERR_NOMEM)
         return ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
     ks_passage_info info;
-    if (!ks_passage_data_read(slot->data, data_len, &info, &hit->text_len))
+    if (decoded != KS_OK || !ks_passage_data_read(slot->data, record.len, &info, &hit->text_len))
         return ks_db_fail(db, KS_ERR_CORRUPT, "a passage's stored data in %s is unreadable",
                           db->path);
     hit->id = info.id;

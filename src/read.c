@@ -81,13 +81,10 @@ static bool has_placeholder(const UChar *units, size_t count)
     return false;
 }
 
-/* Converts bytes in `charset` to UTF-8 appended to out. Any byte the charset
- * does not define stops the conversion: KS_ERR_ENCODING with *bad_offset at
- * that byte (or -1 when a placeholder was refused). Works in chunks, so a
- * large file needs no second copy in UTF-16. ICU caches converter data, so
- * opening one per file is cheap. */
-static ks_status convert_to_utf8(const char *charset, bool refuse_placeholders,
-                                 const char *bytes, size_t len, ks_buf *out, long *bad_offset)
+/* Works in chunks, so a large file needs no second copy in UTF-16. ICU
+ * caches converter data, so opening one per call is cheap. */
+ks_status ks_convert_to_utf8(const char *charset, bool refuse_placeholders, const char *bytes,
+                             size_t len, ks_buf *out, long *bad_offset)
 {
     UErrorCode err = U_ZERO_ERROR;
     UConverter *converter = ucnv_open(charset, &err);
@@ -130,6 +127,26 @@ static ks_status convert_to_utf8(const char *charset, bool refuse_placeholders,
     return st;
 }
 
+ks_status ks_convert_from_utf8(const char *charset, const char *text, size_t len, ks_buf *out)
+{
+    /* No charset kosearch writes takes more than 4 bytes a character, and
+     * every character takes at least one byte of UTF-8. */
+    if (len > (INT32_MAX - 8) / 4)
+        return KS_ERR_BAD_INPUT;
+    size_t room = len * 4 + 8;
+    ks_status st = ks_grow((void **)&out->data, &out->cap, out->len + room + 1, 1);
+    if (st != KS_OK)
+        return st;
+    UErrorCode err = U_ZERO_ERROR;
+    int32_t written = ucnv_convert(charset, "UTF-8", out->data + out->len, (int32_t)room, text,
+                                   (int32_t)len, &err);
+    if (U_FAILURE(err))
+        return KS_ERR_INTERNAL;
+    out->len += (size_t)written;
+    out->data[out->len] = '\0';
+    return KS_OK;
+}
+
 /* Whether the bytes read better as UTF-8 with a few broken bytes than as
  * another encoding: CP949 Korean makes an invalid UTF-8 byte of nearly every
  * syllable, while a UTF-8 file with one stray Latin-1 byte has far more good
@@ -158,7 +175,7 @@ static ks_status decode_utf16(const char *bytes, size_t len, bool little_endian,
             *reason = REASON_BINARY;
             return KS_ERR_BAD_INPUT;
         }
-    ks_status st = convert_to_utf8(little_endian ? "UTF-16LE" : "UTF-16BE", false, bytes + 2,
+    ks_status st = ks_convert_to_utf8(little_endian ? "UTF-16LE" : "UTF-16BE", false, bytes + 2,
                                    len - 2, out, bad_offset);
     if (st == KS_ERR_ENCODING) {
         if (*bad_offset >= 0)
@@ -190,7 +207,7 @@ static ks_status decode_bytes(const char *bytes, size_t len, ks_buf *out, long *
     /* A UTF-8 BOM says what the file is meant to be: no second guess. */
     if (!bom && !mostly_utf8(bytes, len)) {
         long ignored = -1;
-        ks_status st = convert_to_utf8("windows-949", true, bytes, len, out, &ignored);
+        ks_status st = ks_convert_to_utf8("windows-949", true, bytes, len, out, &ignored);
         if (st == KS_OK)
             *reason = REASON_FROM_CP949;
         if (st == KS_OK || st == KS_ERR_NOMEM)

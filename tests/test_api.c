@@ -258,6 +258,41 @@ static void test_long_ids_and_origins_are_kept_whole(void **state)
     assert_int_equal(ks_db_article_record(f->db, id, &record), KS_ERR_NOT_FOUND);
 }
 
+static int count_key(void *context, const char *key)
+{
+    (void)key;
+    (*(int *)context)++;
+    return 0;
+}
+
+/* The articles of one JSONL file share one stored copy of its path; a text
+ * file's path is its id and is not stored again. Each still reports its own. */
+static void test_origins_are_stored_once(void **state)
+{
+    fixture *f = *state;
+    const char *ids[] = {"line-1", "line-2", "notes/today.txt"};
+    const char *origins[] = {"/news/2026-11.jsonl", "/news/2026-11.jsonl", "notes/today.txt"};
+    int stored_before = 0;
+    assert_int_equal(
+        shim_db_each_metadata_key(f->db->shim, "origin:", count_key, &stored_before, NULL), KS_OK);
+    for (size_t i = 0; i < 3; i++) {
+        ks_article article = {.id = ids[i], .body = "구로구 소식", .body_len = strlen("구로구 소식"),
+                              .origin = origins[i]};
+        assert_int_equal(ks_db_put_article(f->db, &article, NULL, NULL), KS_OK);
+    }
+    int stored = 0;
+    assert_int_equal(shim_db_each_metadata_key(f->db->shim, "origin:", count_key, &stored, NULL),
+                     KS_OK);
+    assert_int_equal(stored, stored_before + 1);
+    for (size_t i = 0; i < 3; i++) {
+        found_article found = {.wanted = ids[i]};
+        assert_int_equal(ks_db_each_article(f->db, find_article, &found, NULL), KS_OK);
+        assert_int_equal(found.seen, 1);
+        assert_string_equal(found.origin, origins[i]);
+        assert_int_equal(ks_db_remove_article(f->db, ids[i]), KS_OK);
+    }
+}
+
 static void test_missing_database_says_so(void **state)
 {
     (void)state;
@@ -525,6 +560,7 @@ int main(void)
         cmocka_unit_test(test_read_only_handle_refuses_articles),
         cmocka_unit_test(test_text_with_nul_is_refused_whole),
         cmocka_unit_test(test_long_ids_and_origins_are_kept_whole),
+        cmocka_unit_test(test_origins_are_stored_once),
         cmocka_unit_test(test_second_writer_is_locked),
     };
     const struct CMUnitTest standalone_tests[] = {
