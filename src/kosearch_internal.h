@@ -52,11 +52,14 @@ size_t ks_utf8_valid_prefix(const char *s, size_t len);
 static inline bool ks_is_hangul_syllable(uint32_t c) { return c >= 0xAC00 && c <= 0xD7A3; }
 
 /* ------------------------------------------------------------------------ */
-/* Interface to code in normalize.c: NFKC + case folding.                   */
+/* Interface to code in normalize.c: NFKC + case folding, UTF-16 to UTF-8.  */
 
 /* Appends NFKC_Casefold(text) to `out` as UTF-8. Decomposed Hangul comes out
  * composed; invalid UTF-8 is read as U+FFFD. */
 ks_status ks_normalize_append(ks_buf *out, const char *text, size_t len);
+/* Appends `count` UTF-16 units (ICU's UChar) to `out` as UTF-8; an unpaired
+ * surrogate becomes U+FFFD. */
+ks_status ks_append_utf16_as_utf8(ks_buf *out, const uint16_t *units, size_t count);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in segment.c: ICU word breaks over the original UTF-8. */

@@ -47,24 +47,6 @@ static void unix_line_ends(ks_buf *out, size_t from)
     out->data[write] = '\0';
 }
 
-static ks_status append_utf16_as_utf8(ks_buf *out, const UChar *units, size_t count)
-{
-    /* One UTF-16 unit never takes more than three UTF-8 bytes; count is one
-     * chunk, so the sizes fit ICU's int32_t. */
-    size_t room = 3 * count + 1;
-    ks_status st = ks_grow((void **)&out->data, &out->cap, out->len + room, 1);
-    if (st != KS_OK)
-        return st;
-    UErrorCode err = U_ZERO_ERROR;
-    int32_t written = 0;
-    u_strToUTF8(out->data + out->len, (int32_t)room, &written, units, (int32_t)count, &err);
-    if (U_FAILURE(err))
-        return KS_ERR_ENCODING;
-    out->len += (size_t)written;
-    out->data[out->len] = '\0';
-    return KS_OK;
-}
-
 /* Code points a legacy code page gives bytes it has no character for:
  * ICU's windows-949 maps 0x80 to U+0080, 0xFF to U+F8F7 and the user-defined
  * rows to private use. Real Korean text has none of them. */
@@ -117,7 +99,7 @@ ks_status ks_convert_to_utf8(const char *charset, bool refuse_placeholders, cons
             break;
         }
         carried = more && count && U16_IS_LEAD(units[count - 1]) ? 1 : 0;
-        st = append_utf16_as_utf8(out, units, count - carried);
+        st = ks_append_utf16_as_utf8(out, units, count - carried);
         if (st != KS_OK)
             break;
         if (carried)
