@@ -323,6 +323,20 @@ int cmd_index(int argc, char **argv)
      * whole. An interrupted or failed rebuild is given up instead, keeping
      * the database as it was. */
     bool give_up = asked_rebuild && (st != KS_OK || run.failure != KS_OK);
+    if (asked_rebuild && !give_up) {
+        /* What is left is merging the rebuilt parts, seconds on a large
+         * corpus and not stoppable halfway. The old database stays as it was
+         * until the swap that ends it, and the next run clears what a stop
+         * leaves beside it: an interrupt may now simply end the process. */
+        struct sigaction default_action = {0};
+        default_action.sa_handler = SIG_DFL;
+        sigaction(SIGINT, &default_action, NULL);
+        sigaction(SIGTERM, &default_action, NULL);
+        if (interrupted) {
+            st = KS_ERR_INTERRUPTED;
+            give_up = true;
+        }
+    }
     ks_status committed = give_up ? KS_OK : commit(&run);
     ks_status closed = give_up ? ks_db_abandon(run.db) : ks_db_close(run.db);
     if (closed != KS_OK && !give_up)
