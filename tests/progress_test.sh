@@ -43,6 +43,9 @@ check "progress counts articles against the total" contains "$work/terminal.line
 check "progress counts passages" grep -qE "articles, [0-9]+ passages" "$work/terminal.lines"
 check "progress shows the rate" grep -qE "[0-9]+ articles/s" "$work/terminal.lines"
 check "progress estimates the time left" grep -qE ", [0-9]+:[0-9]{2} left" "$work/terminal.lines"
+check "after the reading, the final counts say the index is being finished" \
+    grep -qE "^kosearch: $articles/$articles articles, [0-9]+ passages; finishing the index" \
+    "$work/terminal.lines"
 counts=$(sed -nE "s|^kosearch: ([0-9]+)/$articles articles.*|\1|p" "$work/terminal.lines")
 check "the count goes up between redraws" at_most "$(head -n 1 <<<"$counts")" "$(tail -n 1 <<<"$counts")"
 check "the count is redrawn while indexing" [ "$(head -n 1 <<<"$counts")" != "$(tail -n 1 <<<"$counts")" ]

@@ -215,8 +215,10 @@ static ks_status prune(index_run *run)
         st = list.ids[i] ? ks_db_remove_article(run->db, list.ids[i]) : KS_ERR_NOMEM;
         run->removed += st == KS_OK;
     }
-    if (st != KS_OK)
+    if (st != KS_OK) {
+        progress_clear(run->progress);
         cli_error("cannot prune: %s", ks_db_error(run->db));
+    }
     for (size_t i = 0; i < list.count; i++)
         free(list.ids[i]);
     free(list.ids);
@@ -313,8 +315,8 @@ int cmd_index(int argc, char **argv)
     }
     if (st == KS_OK && run.failure == KS_OK)
         wait_for_writers(&run);
-    progress_finish(run.progress);
-    run.progress = NULL;
+    show_progress(&run);
+    progress_finishing(run.progress);
     if (interrupted)
         st = KS_ERR_INTERRUPTED;
     if (pruning && st == KS_OK && run.failure == KS_OK)
@@ -339,6 +341,8 @@ int cmd_index(int argc, char **argv)
     }
     ks_status committed = give_up ? KS_OK : commit(&run);
     ks_status closed = give_up ? ks_db_abandon(run.db) : ks_db_close(run.db);
+    progress_finish(run.progress);
+    run.progress = NULL;
     if (closed != KS_OK && !give_up)
         cli_error("cannot finish writing the database: %s", ks_status_string(closed));
     json_decref(run.seen);

@@ -27,6 +27,7 @@ struct progress {
     double started, last_draw; /* last_draw is 0 before the first draw */
     bool drawn;          /* the line is on screen */
     size_t drawn_len;
+    bool finishing;      /* everything read; the index is being completed */
 };
 
 static double now_seconds(void)
@@ -210,7 +211,9 @@ static void draw(progress *display, double now)
     if (total_known)
         append(line, sizeof line, &len, "/%zu", display->total);
     append(line, sizeof line, &len, " articles, %zu passages", display->passages);
-    if (elapsed >= SECONDS_BEFORE_RATE) {
+    if (display->finishing)
+        append(line, sizeof line, &len, "; finishing the index");
+    else if (elapsed >= SECONDS_BEFORE_RATE) {
         double rate = (double)display->articles / elapsed;
         append(line, sizeof line, &len, ", %.0f articles/s", rate);
         if (total_known && rate > 0) {
@@ -251,6 +254,14 @@ void progress_update(progress *display, size_t articles, size_t passages)
     if (display->last_draw > 0 && now - display->last_draw < SECONDS_BETWEEN_DRAWS)
         return;
     draw(display, now);
+}
+
+void progress_finishing(progress *display)
+{
+    if (!display)
+        return;
+    display->finishing = true;
+    draw(display, now_seconds());
 }
 
 void progress_clear(progress *display)

@@ -21,6 +21,11 @@ progress *progress_start(FILE *stream, bool quiet, int path_count, char **paths)
  * a second. */
 void progress_update(progress *display, size_t articles, size_t passages);
 
+/* Draws the final counts with a note that the index is being completed
+ * (the last commit; after a build, merging its parts): what follows the
+ * reading may take seconds. */
+void progress_finishing(progress *display);
+
 /* Clears the line, so a message can be printed on a clean line; the next
  * update draws it again. */
 void progress_clear(progress *display);
