@@ -723,26 +723,33 @@ static ks_status origin_field(ks_db *db, const char *origin, const char *id, ks_
     return st;
 }
 
-/* The path an origin field names; NULL for none; false when unreadable. */
+/* The path an origin field names, "" for none; false when the field is not
+ * one of the forms above or memory runs out. A reference whose entry is
+ * missing reads as no origin, so --prune leaves that article alone. */
 static bool resolve_origin(ks_db *db, const char *field, size_t len, const char *id, char **out)
 {
-    *out = NULL;
-    if (len == 0)
-        return true;
-    if (field[0] == ORIGIN_IS_ID)
-        return len == 1 && (*out = ks_strndup(id, strlen(id)));
-    if (field[0] == ORIGIN_PATH)
-        return (*out = ks_strndup(field + 1, len - 1)) != NULL;
-    if (field[0] != ORIGIN_REFERENCE || len < 2 || len > 14)
+    const char *path = "";
+    size_t path_len = 0;
+    ks_buf key = {0}, stored = {0};
+    if (len > 0 && field[0] == ORIGIN_IS_ID && len == 1) {
+        path = id;
+        path_len = strlen(id);
+    } else if (len > 0 && field[0] == ORIGIN_PATH) {
+        path = field + 1;
+        path_len = len - 1;
+    } else if (len > 0 && field[0] == ORIGIN_REFERENCE && len >= 2 && len <= 14) {
+        if (ks_buf_printf(&key, META_ORIGIN_PREFIX "%.*s", (int)(len - 1), field + 1) == KS_OK &&
+            shim_db_get_metadata(db->shim, key.data, &stored) == KS_OK && stored.len > 0) {
+            path = stored.data;
+            path_len = stored.len;
+        }
+    } else if (len > 0) {
         return false;
-    ks_buf key = {0}, path = {0};
-    bool found = ks_buf_printf(&key, META_ORIGIN_PREFIX "%.*s", (int)(len - 1), field + 1) == KS_OK &&
-                 shim_db_get_metadata(db->shim, key.data, &path) == KS_OK && path.len > 0;
+    }
+    *out = ks_strndup(path, path_len);
     ks_buf_free(&key);
-    *out = found ? path.data : NULL;
-    if (!found)
-        ks_buf_free(&path);
-    return found;
+    ks_buf_free(&stored);
+    return *out != NULL;
 }
 
 static bool parse_record(ks_db *db, const char *value, const char *key, ks_article_record *out,

@@ -266,25 +266,26 @@ static int count_key(void *context, const char *key)
 }
 
 /* The articles of one JSONL file share one stored copy of its path; a text
- * file's path is its id and is not stored again. Each still reports its own. */
+ * file's path is its id and is not stored again. Each still reports its own,
+ * and an article read from stdin reports none (""). */
 static void test_origins_are_stored_once(void **state)
 {
     fixture *f = *state;
-    const char *ids[] = {"line-1", "line-2", "notes/today.txt"};
-    const char *origins[] = {"/news/2026-11.jsonl", "/news/2026-11.jsonl", "notes/today.txt"};
+    const char *ids[] = {"line-1", "line-2", "notes/today.txt", "from-stdin"};
+    const char *origins[] = {"/news/2026-11.jsonl", "/news/2026-11.jsonl", "notes/today.txt", ""};
     int stored_before = 0;
     assert_int_equal(
         shim_db_each_metadata_key(f->db->shim, "origin:", count_key, &stored_before, NULL), KS_OK);
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 4; i++) {
         ks_article article = {.id = ids[i], .body = "구로구 소식", .body_len = strlen("구로구 소식"),
-                              .origin = origins[i]};
+                              .origin = *origins[i] ? origins[i] : NULL};
         assert_int_equal(ks_db_put_article(f->db, &article, NULL, NULL), KS_OK);
     }
     int stored = 0;
     assert_int_equal(shim_db_each_metadata_key(f->db->shim, "origin:", count_key, &stored, NULL),
                      KS_OK);
     assert_int_equal(stored, stored_before + 1);
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 4; i++) {
         found_article found = {.wanted = ids[i]};
         assert_int_equal(ks_db_each_article(f->db, find_article, &found, NULL), KS_OK);
         assert_int_equal(found.seen, 1);
