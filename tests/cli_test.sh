@@ -116,4 +116,12 @@ check "the synonym still finds the other words" run 0 search 청결봉사
 check "an empty synonyms file removes them" bash -c "'$kosearch' synonyms - </dev/null >/dev/null"
 check "the synonym is gone" run 1 search 청결봉사
 
+# --prune removes only articles of the files it is given: one read from stdin
+# (no file behind it) stays.
+echo '{"id": "stdin-1", "body": "표준입력으로 들어온 보도자료"}' >"$work/stdin.jsonl"
+check "index an article from stdin" bash -c "'$kosearch' index -q - <'$work/stdin.jsonl'"
+check "--prune over corpus/ succeeds" run 0 index -q --prune corpus/
+check "the article from stdin survives --prune" run 0 search 표준입력
+check "it is the one found" grep -q "stdin-1#1" "$work/out"
+
 finish
