@@ -692,7 +692,6 @@ static bool read_base36(const char **at, uint64_t *out)
  * it is the article's id (a text file); "r" and the base-36 hash naming the
  * metadata origin:<hash> that holds the path once for every article of a JSONL
  * file; or "p" and the path itself when that entry holds another path. */
-#define ORIGIN_NONE '\0'
 #define ORIGIN_IS_ID 'i'
 #define ORIGIN_REFERENCE 'r'
 #define ORIGIN_PATH 'p'
