@@ -158,7 +158,9 @@ typedef struct ks_article {
     const char *body;
     size_t body_len;
     /* Change detection for incremental indexing: what the source looked like
-     * (0 when unknown). The content hash is computed by kosearch. */
+     * (0 when unknown); kosearch's reader gives the file's size and its
+     * modification time in nanoseconds since the epoch. The content hash is
+     * computed by kosearch. */
     uint64_t source_size;
     int64_t source_mtime;
     /* The file the article was read from (NULL when none); --prune removes

@@ -324,6 +324,13 @@ static bool read_all(int fd, ks_buf *buf, ks_status *st)
     return true;
 }
 
+/* A file's modification time in nanoseconds: a file rewritten within the
+ * same second, at the same size, must still count as changed. */
+static int64_t modification_time(const struct stat *info)
+{
+    return (int64_t)info->st_mtim.tv_sec * 1000000000 + info->st_mtim.tv_nsec;
+}
+
 static ks_status deliver_text(reader *rd, const char *path, const struct stat *info)
 {
     long offset = -1;
@@ -345,7 +352,7 @@ static ks_status deliver_text(reader *rd, const char *path, const struct stat *i
     ks_source_article source = {
         .article = {.id = path, .title = title, .body = rd->text.data,
                     .body_len = rd->text.len, .source_size = (uint64_t)info->st_size,
-                    .source_mtime = (int64_t)info->st_mtime, .origin = path},
+                    .source_mtime = modification_time(info), .origin = path},
         .origin = path,
         .line = 0,
     };
@@ -367,7 +374,7 @@ static ks_status read_text_file(reader *rd, const char *path)
     const ks_reader_callbacks *cb = rd->callbacks;
     /* An unchanged file need not be read again. */
     if (ok && cb->wants_file &&
-        !cb->wants_file(cb->context, path, (uint64_t)info.st_size, (int64_t)info.st_mtime)) {
+        !cb->wants_file(cb->context, path, (uint64_t)info.st_size, modification_time(&info))) {
         close(fd);
         return KS_OK;
     }
@@ -545,7 +552,7 @@ static ks_status read_jsonl_stream(reader *rd, FILE *file, const char *origin)
     bool regular = fstat(fileno(file), &info) == 0 && S_ISREG(info.st_mode);
     jsonl_input in;
     ks_status st = jsonl_begin(&in, origin, strcmp(origin, "-") == 0 ? NULL : origin,
-                               regular ? (int64_t)info.st_mtime : 0);
+                               regular ? modification_time(&info) : 0);
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;

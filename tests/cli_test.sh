@@ -116,6 +116,19 @@ check "the synonym still finds the other words" run 0 search 청결봉사
 check "an empty synonyms file removes them" bash -c "'$kosearch' synonyms - </dev/null >/dev/null"
 check "the synonym is gone" run 1 search 청결봉사
 
+# A file rewritten within the same second at the same size is still a change:
+# modification times are compared to the nanosecond.
+mkdir "$work/same-second"
+printf '보도자료\n\n구로구가 첫째 소식을 알렸다.\n' >"$work/same-second/a.txt"
+touch -d '@1700000000.100000000' "$work/same-second/a.txt"
+check "index a file" run 0 index -q --db "$work/same-second.db" "$work/same-second"
+printf '보도자료\n\n구로구가 둘째 소식을 알렸다.\n' >"$work/same-second/a.txt"
+touch -d '@1700000000.200000000' "$work/same-second/a.txt"
+check "the same-size rewrite in the same second is reindexed" \
+    run 0 index --db "$work/same-second.db" "$work/same-second"
+check "it counts as updated" grep -q "0 added, 1 updated, 0 unchanged" "$work/err"
+check "the new text is found" run 0 search --db "$work/same-second.db" 둘째
+
 # --prune removes only articles of the files it is given: one read from stdin
 # (no file behind it) stays.
 echo '{"id": "stdin-1", "body": "표준입력으로 들어온 보도자료"}' >"$work/stdin.jsonl"

@@ -213,7 +213,10 @@ fi
 "$kosearch" export --db "$work/clean" | sort >"$work/clean.jsonl"
 if [ -s "$work/clean.jsonl" ] && cmp -s "$work/rerun.jsonl" "$work/clean.jsonl"; then pass; else
     fail "reindexed database differs from a clean build:"
-    diff "$work/rerun.jsonl" "$work/clean.jsonl" | head -5 | cut -c1-200 >&2
+    # Cut by characters: a line cut inside a Hangul syllable is no longer
+    # UTF-8, and the test log would show it garbled.
+    diff "$work/rerun.jsonl" "$work/clean.jsonl" | head -5 |
+        python3 -X utf8 -c 'import sys; [print(line.rstrip("\n")[:200]) for line in sys.stdin]' >&2
 fi
 # A rebuild (written by several threads into parts beside the database, then
 # merged) that is killed or interrupted leaves the database exactly as it
