@@ -4,8 +4,11 @@
  *
  * One Xapian document per passage.
  *   Terms, all produced by the analyzer (analyze.c) from the passage text:
- *     <text>           SURFACE, STEM and COMPOUND terms, unprefixed, positioned
- *                      at the word ordinal (phrase and proximity search).
+ *     <text>           SURFACE, STEM and COMPOUND terms, unprefixed. The one
+ *                      term a phrase or proximity query uses for a word
+ *                      (query.c's base_term: the stem, or the surface of a
+ *                      word without one) is positioned at the word ordinal;
+ *                      the others carry no positions (phrase_position).
  *     B<text>          syllable BIGRAM terms of each word's stem, without
  *                      positions: the part 봉사단 of 깔끔이봉사단 is found as
  *                      AND(B봉사, B사단) (query.c says why no phrase).
@@ -75,7 +78,7 @@
 #include <errno.h>
 #include <fcntl.h>
 
-#define KS_INDEX_FORMAT_VERSION 6
+#define KS_INDEX_FORMAT_VERSION 7
 #define KS_MAX_ID_KEY 180
 
 #define META_FORMAT "kosearch.format"
@@ -876,8 +879,28 @@ static ks_status add_input_term(void *context, const char *term, uint32_t positi
                               : shim_doc_add_term(target->doc, term, 0);
 }
 
+/* Whether terms[i] is the term phrases and proximity match its word by
+ * (query.c's base_term): the stem, or the surface of a word without a stem.
+ * The analyzer puts a word's stem right after its surface, and the same
+ * word always gets the same stem, so a query never looks for the position
+ * of a surface that has one. Leaving those out, and compounds', keeps a
+ * third of the position entries out of the index. */
+static bool phrase_position(const ks_term *terms, size_t count, size_t i)
+{
+    switch (terms[i].kind) {
+    case KS_TERM_STEM:
+        return true;
+    case KS_TERM_SURFACE:
+        return !(i + 1 < count && terms[i + 1].word == terms[i].word &&
+                 terms[i + 1].kind == KS_TERM_STEM);
+    default:
+        return false;
+    }
+}
+
 /* Adds the analyzer's terms, and the Hangul readings of Hanja made from them
- * (expand.c); positions only when `positional`. */
+ * (expand.c); positions only when `positional`, and then only where a phrase
+ * looks for them. */
 static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t len,
                            bool positional)
 {
@@ -896,8 +919,9 @@ static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t le
             continue; /* the analyzer keeps terms shorter than this */
         memcpy(term, KS_PREFIX_BIGRAM, prefix_len);
         memcpy(term + prefix_len, t->text, text_len + 1);
-        st = positional && t->kind != KS_TERM_BIGRAM ? shim_doc_add_posting(doc, term, t->position, 1)
-                                                     : shim_doc_add_term(doc, term, 1);
+        st = positional && phrase_position(terms, count, i)
+                 ? shim_doc_add_posting(doc, term, t->position, 1)
+                 : shim_doc_add_term(doc, term, 1);
     }
     term_target target = {doc, positional};
     if (st == KS_OK)

@@ -122,6 +122,16 @@ static void test_particles_do_not_hide_words(void **state)
     assert_true(has_hit_containing(*state, "행정자치부", "행정자치부의"));
 }
 
+/* Phrases match words by their stems, with or without the particles. */
+static void test_phrases_match_through_particles(void **state)
+{
+    const char *passage = "구로구는 행정자치부의 민원서비스";
+    assert_true(has_hit_containing(*state, "\"구로구는 행정자치부의\"", passage));
+    assert_true(has_hit_containing(*state, "\"구로구 행정자치부 민원서비스\"", passage));
+    assert_true(has_hit_containing(*state, "\"행정자치부의 민원서비스\"", passage));
+    assert_false(has_hit_containing(*state, "\"행정자치부 구로구\"", passage));
+}
+
 static void test_highlights_cover_whole_words(void **state)
 {
     fixture *f = *state;
@@ -552,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_compound_parts_find_cleaning_section),
         cmocka_unit_test(test_led_and_nuclear_rank_their_section_first),
         cmocka_unit_test(test_quoted_phrase_finds_its_section),
+        cmocka_unit_test(test_phrases_match_through_particles),
         cmocka_unit_test(test_particles_do_not_hide_words),
         cmocka_unit_test(test_highlights_cover_whole_words),
         cmocka_unit_test(test_furniture_is_not_searchable),
