@@ -597,6 +597,14 @@ KS_API ks_status ks_db_set_build_threads(ks_db *db, unsigned threads)
     return KS_OK;
 }
 
+ks_status ks_db_set_build_part_bytes(ks_db *db, size_t bytes)
+{
+    if (!db || db->build)
+        return KS_ERR_INVALID_ARGUMENT;
+    db->build_part_bytes = bytes;
+    return KS_OK;
+}
+
 KS_API void ks_db_pending(ks_db *db, size_t *articles, size_t *passages)
 {
     size_t pending_articles = 0, pending_passages = 0;

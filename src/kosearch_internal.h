@@ -169,6 +169,7 @@ struct ks_db {
      * started at the first article; `build_threads` 0 means one per core. */
     bool building;
     unsigned build_threads;
+    size_t build_part_bytes; /* 0, or a smaller part size for tests (build.c) */
     struct ks_build *build;
 };
 
@@ -203,10 +204,11 @@ ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t has
 /* ------------------------------------------------------------------------ */
 /* Interface to code in build.c: a rebuild on several threads.              */
 
-/* Each worker thread owns a part database beside the rebuild (its own
- * analyzer and Xapian writer); articles go to a part by a hash of their id,
- * so a repeated id replaces its earlier version in the same part. At the end
- * the parts are merged into one compacted database. */
+/* Each worker thread owns part databases beside the rebuild (its own
+ * analyzer and Xapian writer), starting a new one when its part is full;
+ * articles go to a worker by a hash of their id, so a repeated id replaces
+ * its earlier version among the same worker's parts. At the end the parts
+ * are merged into one compacted database. */
 typedef struct ks_build ks_build;
 
 /* ks_db_open() flag for a build's parts: created afresh, and their commits
@@ -223,10 +225,15 @@ ks_status ks_build_status(ks_build *build, ks_db *db);
 /* Whether an article with this id was put in this build. */
 bool ks_build_has(const ks_build *build, const char *id);
 /* Waits until every queued article is written, then hands over the part
- * database holding `id` (or part `index` when `id` is NULL); the workers
- * stay idle until the next ks_build_put(). */
+ * database holding `id` (the one it would be written to if none does), or
+ * part `index` of all when `id` is NULL; the workers stay idle until the
+ * next ks_build_put(). */
 ks_db *ks_build_settled_part(ks_build *build, const char *id, size_t index);
-size_t ks_build_part_count(const ks_build *build);
+/* The number of parts of all workers, once they are settled. */
+size_t ks_build_part_count(ks_build *build);
+/* Makes the parts of a build that starts later on `db` this small (bytes of
+ * passage text; 0 for the default), so tests see a build of many parts. */
+ks_status ks_db_set_build_part_bytes(ks_db *db, size_t bytes);
 /* Articles and passages queued to the workers and not yet written. */
 void ks_build_pending(ks_build *build, size_t *articles, size_t *passages);
 /* Stops the workers and frees the build. With `keep`, the parts are

@@ -427,12 +427,14 @@ static int compare_lines(const void *a, const void *b)
 }
 
 /* Builds a new database at `path` on `threads` threads from the corpus and
- * generated articles, exercising what a build must handle on the way. */
-static void build_with_threads(const char *path, unsigned threads)
+ * generated articles, exercising what a build must handle on the way; with
+ * `part_bytes`, each worker starts a new part after that much text. */
+static void build_with_threads(const char *path, unsigned threads, size_t part_bytes)
 {
     ks_db *db = NULL;
     assert_int_equal(ks_db_open(&db, path, KS_OPEN_WRITE | KS_OPEN_REBUILD), KS_OK);
     assert_int_equal(ks_db_set_build_threads(db, threads), KS_OK);
+    assert_int_equal(ks_db_set_build_part_bytes(db, part_bytes), KS_OK);
     ks_reader_callbacks callbacks = {put_article, count_problem, db, NULL};
     assert_int_equal(ks_read_path(test_source_path("corpus"), &callbacks), KS_OK);
     char id[32], body[160];
@@ -468,6 +470,12 @@ static void build_with_threads(const char *path, unsigned threads)
     }
     assert_int_equal(pending_articles, 0);
     assert_int_equal(pending_passages, 0);
+    if (part_bytes) {
+        /* gen-03's first version went to an older part than its second */
+        char part[256];
+        snprintf(part, sizeof part, "%s.rebuild.part-%u.5", path, threads - 1);
+        assert_int_equal(access(part, F_OK), 0);
+    }
     assert_int_equal(ks_db_commit(db), KS_OK);
     assert_int_equal(ks_db_close(db), KS_OK);
 }
@@ -488,15 +496,30 @@ static void test_build_on_threads_matches_one_writer(void **state)
     (void)state;
     char folder[] = "/tmp/kosearch-build-XXXXXX";
     assert_non_null(mkdtemp(folder));
-    char one[64], three[64], part[96];
+    char one[64], three[64], small[64], part[96];
     snprintf(one, sizeof one, "%s/one", folder);
     snprintf(three, sizeof three, "%s/three", folder);
-    build_with_threads(one, 1);
-    build_with_threads(three, 3);
-    snprintf(part, sizeof part, "%s.rebuild.part-0", three);
+    snprintf(small, sizeof small, "%s/small", folder);
+    build_with_threads(one, 1, 0);
+    build_with_threads(three, 3, 0);
+    build_with_threads(small, 2, 1); /* a part per article */
+    snprintf(part, sizeof part, "%s.rebuild.part-0.0", three);
+    assert_int_not_equal(access(part, F_OK), 0);
+    snprintf(part, sizeof part, "%s.rebuild.part-1.5", small);
     assert_int_not_equal(access(part, F_OK), 0);
 
-    passage_set a = passages_of(one), b = passages_of(three);
+    /* Only the second version of gen-03 is left, its record with it. */
+    ks_db *db = NULL;
+    ks_article_record record;
+    assert_int_equal(ks_db_open(&db, small, KS_OPEN_READ), KS_OK);
+    assert_int_equal(ks_db_article_record(db, "gen-03", &record), KS_OK);
+    assert_int_equal(record.passages, 1);
+    ks_db_close(db);
+
+    passage_set a = passages_of(one), b = passages_of(three), c = passages_of(small);
+    assert_int_equal(a.count, c.count);
+    for (size_t i = 0; i < a.count; i++)
+        assert_string_equal(a.lines[i], c.lines[i]);
     assert_true(a.count > 100);
     assert_int_equal(a.count, b.count);
     for (size_t i = 0; i < a.count; i++)
@@ -509,7 +532,6 @@ static void test_build_on_threads_matches_one_writer(void **state)
     assert_true(replaced);
     assert_true(removed);
 
-    ks_db *db = NULL;
     assert_int_equal(ks_db_open(&db, three, KS_OPEN_READ), KS_OK);
     ks_db_stats stats;
     assert_int_equal(ks_db_stats_get(db, &stats), KS_OK);
@@ -519,9 +541,11 @@ static void test_build_on_threads_matches_one_writer(void **state)
     for (size_t i = 0; i < a.count; i++) {
         free(a.lines[i]);
         free(b.lines[i]);
+        free(c.lines[i]);
     }
     free(a.lines);
     free(b.lines);
+    free(c.lines);
     ks_remove_tree(folder);
 }
 
