@@ -47,6 +47,9 @@
  * bound keeps the number of parts logarithmic in the corpus size. */
 #define PART_MIN_BYTES (8u << 20)
 #define PART_SHARE_OF_TOTAL 4
+/* Parts of all workers together: each holds five files open until the
+ * merge. A worker with its share of them keeps writing to its last one. */
+#define MAX_PARTS 64
 /* More workers than this only add merge work and memory. */
 #define MAX_WORKERS 16
 
@@ -66,6 +69,7 @@ typedef struct build_worker {
     unsigned number;         /* in its parts' names */
     const char *rebuild_path;
     size_t part_limit;       /* the smallest part it starts a new one after */
+    size_t max_parts;
     /* Its parts, oldest first; it writes to the last. The caller reads
      * `part_count` only while the worker is settled. */
     ks_db **parts;
@@ -225,7 +229,8 @@ static ks_status after_article(build_worker *worker, size_t bytes, ks_buf *messa
     worker->part_bytes += bytes;
     worker->total_bytes += bytes;
     size_t limit = worker->total_bytes / PART_SHARE_OF_TOTAL;
-    bool full = worker->part_bytes >= (limit > worker->part_limit ? limit : worker->part_limit);
+    bool full = worker->part_bytes >= (limit > worker->part_limit ? limit : worker->part_limit) &&
+                worker->part_count < worker->max_parts;
     if (worker->uncommitted < PART_COMMIT_BYTES && !full)
         return KS_OK;
     ks_status st = ks_db_commit(current_part(worker));
@@ -392,6 +397,7 @@ ks_status ks_build_start(ks_db *db, unsigned threads, ks_build **out)
         worker->number = i;
         worker->rebuild_path = db->rebuild_path;
         worker->part_limit = db->build_part_bytes ? db->build_part_bytes : PART_MIN_BYTES;
+        worker->max_parts = MAX_PARTS / threads;
         ks_buf message = {0};
         st = start_part(worker, &message);
         if (st != KS_OK)
