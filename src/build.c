@@ -187,6 +187,21 @@ static ks_status part_path(const char *rebuild_path, unsigned worker, size_t par
     return ks_buf_printf(out, "%s.part-%u.%zu", rebuild_path, worker, part);
 }
 
+/* Removes the folder at `path` if it holds a Xapian database (or nothing):
+ * never a folder of someone else's that happens to bear the name. */
+static void remove_database_folder(const char *path)
+{
+    ks_buf file = {0};
+    struct stat info;
+    bool database = ks_buf_printf(&file, "%s/postlist.glass", path) == KS_OK &&
+                    stat(file.data, &info) == 0;
+    ks_buf_free(&file);
+    if (database)
+        ks_remove_tree(path);
+    else
+        rmdir(path);
+}
+
 /* Creates the worker's next part; on failure, `message` says why. */
 static ks_status start_part(build_worker *worker, ks_buf *message)
 {
@@ -210,7 +225,7 @@ static ks_status start_part(build_worker *worker, ks_buf *message)
                       part ? ks_db_error(part) : ks_status_string(st));
         if (part)
             ks_db_abandon(part);
-        ks_remove_tree(path.data);
+        remove_database_folder(path.data);
         ks_buf_free(&path);
         return st;
     }
@@ -331,21 +346,6 @@ static void settle(build_worker *worker)
         pthread_cond_wait(&worker->room, &worker->lock);
     }
     pthread_mutex_unlock(&worker->lock);
-}
-
-/* Removes the folder at `path` if it holds a Xapian database (or nothing):
- * never a folder of someone else's that happens to bear the name. */
-static void remove_database_folder(const char *path)
-{
-    ks_buf file = {0};
-    struct stat info;
-    bool database = ks_buf_printf(&file, "%s/postlist.glass", path) == KS_OK &&
-                    stat(file.data, &info) == 0;
-    ks_buf_free(&file);
-    if (database)
-        ks_remove_tree(path);
-    else
-        rmdir(path);
 }
 
 /* Parts are found by listing the folder: a kill may have come while
