@@ -1031,17 +1031,16 @@ static ks_status add_passage(ks_db *db, const ks_article *article, const char *a
 
 uint64_t ks_article_hash(const ks_article *article)
 {
-    ks_buf all = {0};
+    /* Hashed piece by piece, as if joined: title, date and url each followed
+     * by a unit separator, then the body. */
+    uint64_t hash = KS_HASH64_START;
     const char *fields[] = {article->title, article->date, article->url};
     for (size_t i = 0; i < 3; i++) {
         if (fields[i])
-            ks_buf_append_str(&all, fields[i]);
-        ks_buf_append(&all, "\x1f", 1);
+            hash = ks_hash64_more(hash, fields[i], strlen(fields[i]));
+        hash = ks_hash64_more(hash, "\x1f", 1);
     }
-    ks_buf_append(&all, article->body, article->body_len);
-    uint64_t hash = all.data ? ks_hash64(all.data, all.len) : 0;
-    ks_buf_free(&all);
-    return hash;
+    return ks_hash64_more(hash, article->body, article->body_len);
 }
 
 ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t hash,

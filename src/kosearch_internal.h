@@ -42,6 +42,10 @@ char *ks_strndup(const char *s, size_t len);
 int ks_remove_tree(const char *path);
 /* 64-bit FNV-1a over bytes: content fingerprints, not security. */
 uint64_t ks_hash64(const char *bytes, size_t len);
+/* The same over pieces: ks_hash64_more(ks_hash64_more(KS_HASH64_START, a,
+ * n), b, m) is ks_hash64 of a and b joined. */
+#define KS_HASH64_START 0xcbf29ce484222325ULL
+uint64_t ks_hash64_more(uint64_t hash, const char *bytes, size_t len);
 
 /* Decodes one UTF-8 code point at s[*i] (bounded by len), advancing *i.
  * Invalid bytes decode as U+FFFD and advance by one. */

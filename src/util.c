@@ -87,14 +87,18 @@ char *ks_strndup(const char *s, size_t len)
     return copy;
 }
 
-uint64_t ks_hash64(const char *bytes, size_t len)
+uint64_t ks_hash64_more(uint64_t hash, const char *bytes, size_t len)
 {
-    uint64_t hash = 0xcbf29ce484222325ULL;
     for (size_t i = 0; i < len; i++) {
         hash ^= (unsigned char)bytes[i];
         hash *= 0x100000001b3ULL;
     }
     return hash;
+}
+
+uint64_t ks_hash64(const char *bytes, size_t len)
+{
+    return ks_hash64_more(KS_HASH64_START, bytes, len);
 }
 
 /* Length of the valid UTF-8 sequence starting at s[0], or 0 if invalid. */
