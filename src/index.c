@@ -670,9 +670,6 @@ static ks_status article_metadata_key(const char *id, ks_buf *out)
     return st;
 }
 
-/* Reads a record (format at the top of this file); `key` is the article's
- * key, its id unless the record carries the id. *out_id and *out_origin,
- * when asked for, are malloc'd. */
 /* A record's numbers are written in base 36 (a Unix time takes 6 digits
  * instead of 10): there is one record per article. */
 static const char *base36(uint64_t value, char out[14])
@@ -707,6 +704,12 @@ static bool read_base36(const char **at, uint64_t *out)
 #define ORIGIN_REFERENCE 'r'
 #define ORIGIN_PATH 'p'
 
+/* The metadata key origin:<reference> of a base-36 path hash. */
+static ks_status origin_key(const char *reference, size_t len, ks_buf *out)
+{
+    return ks_buf_printf(out, META_ORIGIN_PREFIX "%.*s", (int)len, reference);
+}
+
 static ks_status origin_field(ks_db *db, const char *origin, const char *id, ks_buf *out)
 {
     if (!*origin)
@@ -716,7 +719,7 @@ static ks_status origin_field(ks_db *db, const char *origin, const char *id, ks_
     char digits[14];
     const char *reference = base36(ks_hash64(origin, strlen(origin)), digits);
     ks_buf key = {0}, held = {0};
-    ks_status st = ks_buf_printf(&key, META_ORIGIN_PREFIX "%s", reference);
+    ks_status st = origin_key(reference, strlen(reference), &key);
     if (st == KS_OK && (st = shim_db_get_metadata(db->shim, key.data, &held)) != KS_OK)
         ks_db_fail_shim(db, st);
     bool stored = st == KS_OK && held.len > 0 && strcmp(held.data, origin) == 0;
@@ -748,7 +751,7 @@ static bool resolve_origin(ks_db *db, const char *field, size_t len, const char 
         path = field + 1;
         path_len = len - 1;
     } else if (len > 0 && field[0] == ORIGIN_REFERENCE && len >= 2 && len <= 14) {
-        if (ks_buf_printf(&key, META_ORIGIN_PREFIX "%.*s", (int)(len - 1), field + 1) == KS_OK &&
+        if (origin_key(field + 1, len - 1, &key) == KS_OK &&
             shim_db_get_metadata(db->shim, key.data, &stored) == KS_OK && stored.len > 0) {
             path = stored.data;
             path_len = stored.len;
@@ -762,6 +765,9 @@ static bool resolve_origin(ks_db *db, const char *field, size_t len, const char 
     return *out != NULL;
 }
 
+/* Reads a record (format at the top of this file); `key` is the article's
+ * key, its id unless the record carries the id. *out_id and *out_origin,
+ * when asked for, are malloc'd. */
 static bool parse_record(ks_db *db, const char *value, const char *key, ks_article_record *out,
                          char **out_id, char **out_origin)
 {
@@ -966,25 +972,22 @@ ks_status ks_passage_data_write(const ks_article *article, const ks_passage *pas
     return st == KS_OK ? ks_convert_from_utf8(STORED_CHARSET, record->data, record->len, out) : st;
 }
 
-ks_status ks_passage_data_decode(const char *stored, size_t len, ks_buf *out)
+ks_status ks_passage_data_read(const char *stored, size_t len, ks_buf *record,
+                               ks_passage_info *out, size_t *out_text_len)
 {
     long bad_offset;
-    ks_buf_clear(out);
-    ks_status st = ks_convert_to_utf8(STORED_CHARSET, false, stored, len, out, &bad_offset);
-    if (st == KS_OK && !out->data)
-        st = ks_buf_append(out, "", 0);
-    return st == KS_ERR_ENCODING ? KS_ERR_CORRUPT : st;
-}
-
-bool ks_passage_data_read(const char *bytes, size_t len, ks_passage_info *out,
-                          size_t *out_text_len)
-{
+    ks_buf_clear(record);
+    ks_status st = ks_convert_to_utf8(STORED_CHARSET, false, stored, len, record, &bad_offset);
+    if (st == KS_OK && !record->data)
+        st = ks_buf_append(record, "", 0);
+    if (st != KS_OK)
+        return st == KS_ERR_ENCODING ? KS_ERR_CORRUPT : st;
     const char *fields[7];
-    const char *at = bytes, *end = bytes + len;
+    const char *at = record->data, *end = record->data + record->len;
     for (size_t i = 0; i < 6; i++) {
         const char *nul = memchr(at, '\0', (size_t)(end - at));
         if (!nul)
-            return false;
+            return KS_ERR_CORRUPT;
         fields[i] = at;
         at = nul + 1;
     }
@@ -992,13 +995,13 @@ bool ks_passage_data_read(const char *bytes, size_t len, ks_passage_info *out,
     char *number_end;
     unsigned long number = strtoul(fields[1], &number_end, 10);
     if (*number_end || number > UINT32_MAX || memchr(at, '\0', (size_t)(end - at)))
-        return false;
+        return KS_ERR_CORRUPT;
     *out = (ks_passage_info){.id = fields[0], .passage = (uint32_t)number, .title = fields[2],
                              .section = fields[3], .date = fields[4], .url = fields[5],
                              .text = fields[6]};
     if (out_text_len)
         *out_text_len = (size_t)(end - at);
-    return true;
+    return KS_OK;
 }
 
 static ks_status add_passage(ks_db *db, const ks_article *article, const char *article_term,
@@ -1297,8 +1300,7 @@ static int visit_passage_data(void *context, const char *data, size_t len)
 {
     struct passage_walk *walk = context;
     ks_passage_info info;
-    if (ks_passage_data_decode(data, len, &walk->record) != KS_OK ||
-        !ks_passage_data_read(walk->record.data, walk->record.len, &info, NULL)) {
+    if (ks_passage_data_read(data, len, &walk->record, &info, NULL) != KS_OK) {
         walk->damaged = true;
         return 1;
     }

@@ -190,13 +190,11 @@ ks_status ks_db_fail_shim(ks_db *db, ks_status status);
  * and reading is a scan for six NULs. `record` is scratch space. */
 ks_status ks_passage_data_write(const ks_article *article, const ks_passage *passage,
                                 const char *date, ks_buf *record, ks_buf *out);
-/* Converts stored data back to its UTF-8 record in *out (replacing what it
- * held); KS_ERR_CORRUPT when it is not BOCU-1. */
-ks_status ks_passage_data_decode(const char *stored, size_t len, ks_buf *out);
-/* Points the fields of *out into a decoded record, which must hold a NUL at
- * bytes[len]; false when the record is not in this form. */
-bool ks_passage_data_read(const char *bytes, size_t len, ks_passage_info *out,
-                          size_t *out_text_len);
+/* Converts stored data back to its UTF-8 record in `record` (replacing
+ * what it held) and points the fields of *out into it; KS_ERR_CORRUPT when
+ * the data is not in this form. */
+ks_status ks_passage_data_read(const char *stored, size_t len, ks_buf *record,
+                               ks_passage_info *out, size_t *out_text_len);
 
 /* Fingerprint of everything that ends up in the index for an article. */
 uint64_t ks_article_hash(const ks_article *article);

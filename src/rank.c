@@ -76,12 +76,12 @@ static ks_status fill_hit(ks_db *db, hit_storage *slot, const char *data, size_t
 {
     ks_hit *hit = &slot->hit;
     ks_buf record = {0};
-    ks_status decoded = ks_passage_data_decode(data, data_len, &record);
-    slot->data = record.data;
-    if (decoded == KS_ERR_NOMEM)
-        return ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
     ks_passage_info info;
-    if (decoded != KS_OK || !ks_passage_data_read(slot->data, record.len, &info, &hit->text_len))
+    ks_status st = ks_passage_data_read(data, data_len, &record, &info, &hit->text_len);
+    slot->data = record.data; /* the hit's strings point into it */
+    if (st == KS_ERR_NOMEM)
+        return ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
+    if (st != KS_OK)
         return ks_db_fail(db, KS_ERR_CORRUPT, "a passage's stored data in %s is unreadable",
                           db->path);
     hit->id = info.id;
@@ -94,8 +94,8 @@ static ks_status fill_hit(ks_db *db, hit_storage *slot, const char *data, size_t
     hit->snippet = "";
     if (!snippets)
         return KS_OK;
-    ks_status st = ks_snippet_make(db->analyzer, hit->text, hit->text_len, match, snippet_bytes,
-                                   &slot->snippet);
+    st = ks_snippet_make(db->analyzer, hit->text, hit->text_len, match, snippet_bytes,
+                         &slot->snippet);
     if (st != KS_OK)
         return ks_db_fail(db, st, "cannot make a snippet: %s", ks_status_string(st));
     hit->highlights = slot->snippet.highlights;
