@@ -69,6 +69,7 @@ typedef struct build_worker {
     unsigned number;         /* in its parts' names */
     const char *rebuild_path;
     size_t part_limit;       /* the smallest part it starts a new one after */
+    size_t part_share;       /* a part may grow to this share of all written; 0: no */
     size_t max_parts;
     /* Its parts, oldest first; it writes to the last. The caller reads
      * `part_count` only while the worker is settled. */
@@ -243,7 +244,7 @@ static ks_status after_article(build_worker *worker, size_t bytes, ks_buf *messa
     worker->uncommitted += bytes;
     worker->part_bytes += bytes;
     worker->total_bytes += bytes;
-    size_t limit = worker->total_bytes / PART_SHARE_OF_TOTAL;
+    size_t limit = worker->part_share ? worker->total_bytes / worker->part_share : 0;
     bool full = worker->part_bytes >= (limit > worker->part_limit ? limit : worker->part_limit) &&
                 worker->part_count < worker->max_parts;
     if (worker->uncommitted < PART_COMMIT_BYTES && !full)
@@ -396,7 +397,10 @@ ks_status ks_build_start(ks_db *db, unsigned threads, ks_build **out)
         build->count = i + 1;
         worker->number = i;
         worker->rebuild_path = db->rebuild_path;
+        /* A part size set for tests is a fixed bound, so that the parts
+         * an article goes to do not depend on the others' sizes. */
         worker->part_limit = db->build_part_bytes ? db->build_part_bytes : PART_MIN_BYTES;
+        worker->part_share = db->build_part_bytes ? 0 : PART_SHARE_OF_TOTAL;
         worker->max_parts = MAX_PARTS / threads;
         ks_buf message = {0};
         st = start_part(worker, &message);

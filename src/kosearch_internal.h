@@ -173,7 +173,7 @@ struct ks_db {
      * started at the first article; `build_threads` 0 means one per core. */
     bool building;
     unsigned build_threads;
-    size_t build_part_bytes; /* 0, or a smaller part size for tests (build.c) */
+    size_t build_part_bytes; /* 0, or a fixed part size for tests (build.c) */
     struct ks_build *build;
 };
 
