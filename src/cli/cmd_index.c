@@ -77,13 +77,24 @@ static ks_status commit(index_run *run)
 
 /* Counts articles and passages as done once written: a build on several
  * threads accepts them ahead of its writers. */
-static void show_progress(index_run *run)
+static void count_done(index_run *run, size_t *articles, size_t *passages)
 {
     size_t pending_articles, pending_passages;
     ks_db_pending(run->db, &pending_articles, &pending_passages);
-    size_t articles = run->added + run->updated + run->unchanged;
-    progress_update(run->progress, articles - (pending_articles < articles ? pending_articles : articles),
-                    run->passages - (pending_passages < run->passages ? pending_passages : run->passages));
+    size_t accepted = run->added + run->updated + run->unchanged;
+    *articles = accepted - (pending_articles < accepted ? pending_articles : accepted);
+    *passages = run->passages - (pending_passages < run->passages ? pending_passages : run->passages);
+}
+
+/* Asking a build what is pending takes each writer's lock, so the counts
+ * are gathered only when the line will be redrawn. */
+static void show_progress(index_run *run)
+{
+    if (!progress_due(run->progress))
+        return;
+    size_t articles, passages;
+    count_done(run, &articles, &passages);
+    progress_update(run->progress, articles, passages);
 }
 
 /* Waits, showing progress, while a build's threads write what they were
@@ -315,8 +326,9 @@ int cmd_index(int argc, char **argv)
     }
     if (st == KS_OK && run.failure == KS_OK)
         wait_for_writers(&run);
-    show_progress(&run);
-    progress_finishing(run.progress);
+    size_t articles_done, passages_done;
+    count_done(&run, &articles_done, &passages_done);
+    progress_finishing(run.progress, articles_done, passages_done);
     if (interrupted)
         st = KS_ERR_INTERRUPTED;
     if (pruning && st == KS_OK && run.failure == KS_OK)

@@ -242,24 +242,30 @@ static void draw(progress *display, double now)
     display->last_draw = now;
 }
 
+bool progress_due(const progress *display)
+{
+    /* Also after a clear: a stream of problem messages must not make the
+     * line flicker. */
+    return display &&
+           (display->last_draw <= 0 || now_seconds() - display->last_draw >= SECONDS_BETWEEN_DRAWS);
+}
+
 void progress_update(progress *display, size_t articles, size_t passages)
 {
     if (!display)
         return;
     display->articles = articles;
     display->passages = passages;
-    double now = now_seconds();
-    /* Also after a clear: a stream of problem messages must not make the
-     * line flicker. */
-    if (display->last_draw > 0 && now - display->last_draw < SECONDS_BETWEEN_DRAWS)
-        return;
-    draw(display, now);
+    if (progress_due(display))
+        draw(display, now_seconds());
 }
 
-void progress_finishing(progress *display)
+void progress_finishing(progress *display, size_t articles, size_t passages)
 {
     if (!display)
         return;
+    display->articles = articles;
+    display->passages = passages;
     display->finishing = true;
     draw(display, now_seconds());
 }

@@ -17,14 +17,18 @@ typedef struct progress progress;
  * unreadable inputs leave the total unknown and the estimate out. */
 progress *progress_start(FILE *stream, bool quiet, int path_count, char **paths);
 
-/* Records the articles and passages done so far; redraws at most ten times
- * a second. */
+/* Whether an update now would redraw, which is at most ten times a second;
+ * false without a display. Callers whose counts cost something to gather
+ * ask first. */
+bool progress_due(const progress *display);
+
+/* Records the articles and passages done so far and redraws when due. */
 void progress_update(progress *display, size_t articles, size_t passages);
 
 /* Draws the final counts with a note that the index is being completed
  * (the last commit; after a build, merging its parts): what follows the
  * reading may take seconds. */
-void progress_finishing(progress *display);
+void progress_finishing(progress *display, size_t articles, size_t passages);
 
 /* Clears the line, so a message can be printed on a clean line; the next
  * update draws it again. */
