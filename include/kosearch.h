@@ -192,6 +192,25 @@ typedef struct ks_article_record {
 /* KS_ERR_NOT_FOUND when the article is not in the database. */
 KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_record *out);
 
+/* What a JSONL file looked like when every article in it was last put from
+ * it: the reader's size and time (ks_source_file) and the articles it
+ * held. While the database holds them, reading the unchanged file again
+ * would change nothing, so a caller may skip it: they are forgotten as soon
+ * as an article from that file is added, changed or removed, or replaced by
+ * one from elsewhere. A sharded database keeps none: its shards commit one
+ * by one, and facts must never get ahead of the articles. */
+typedef struct ks_file_facts {
+    uint64_t size;
+    int64_t mtime;
+    uint64_t articles;
+} ks_file_facts;
+/* Records facts for the file at `path`, whose articles were all just put
+ * with it as their origin; they take effect with the next commit, like
+ * the articles. A no-op on a sharded database. */
+KS_API ks_status ks_db_set_file_facts(ks_db *db, const char *path, const ks_file_facts *facts);
+/* KS_ERR_NOT_FOUND when none are held for `path`. */
+KS_API ks_status ks_db_file_facts(ks_db *db, const char *path, ks_file_facts *out);
+
 /* Calls `visit` for every indexed article, in key order, with its id and
  * origin ("" when none); a non-zero return stops the walk and is passed back
  * through out_visit_result. */
@@ -242,15 +261,28 @@ typedef ks_status (*ks_article_sink)(void *context, const ks_source_article *art
  * ("missing \"id\""); byte_offset is -1 when it does not apply. Reading goes on. */
 typedef void (*ks_problem_sink)(void *context, const char *origin, long line,
                                 long byte_offset, const char *message);
-/* Optional: asked before a text file is read, with the id it would get;
- * returning false skips it unread (it is known to be unchanged). */
-typedef bool (*ks_file_filter)(void *context, const char *id, uint64_t size, int64_t mtime);
+/* A regular file the reader is about to read, or has read. */
+typedef struct ks_source_file {
+    const char *path;  /* a text file's article gets it as its id */
+    uint64_t size;
+    int64_t mtime;     /* nanoseconds since the epoch */
+    bool jsonl;        /* JSON Lines, many articles; else a text file, one */
+} ks_source_file;
+/* Optional: asked before a regular file is read; returning false skips it
+ * unread (it is known to be unchanged). */
+typedef bool (*ks_file_filter)(void *context, const ks_source_file *file);
+/* Optional: told when a JSONL file has been read to its end, with the
+ * articles it gave and the problems reported on the way (0: every line
+ * became an article). */
+typedef void (*ks_file_sink)(void *context, const ks_source_file *file, size_t articles,
+                             size_t problems);
 
 typedef struct ks_reader_callbacks {
     ks_article_sink on_article;
     ks_problem_sink on_problem;
     void *context;
     ks_file_filter wants_file; /* may be NULL: read everything */
+    ks_file_sink file_read;    /* may be NULL */
 } ks_reader_callbacks;
 
 /* Reads a file or a folder (recursively: .txt .md .jsonl), or "-" for JSONL

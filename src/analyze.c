@@ -156,8 +156,6 @@ static const known_word long_counters[] = {
 };
 enum { MAX_COUNTER_SYLLABLES = 4 };
 
-#define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
-
 /* ---- Stems -------------------------------------------------------------- */
 
 enum { SYLLABLE_BYTES = 3, FINAL_CONSONANTS = 28, FINAL_RIEUL = 8 };

@@ -50,6 +50,10 @@
  *   origin:<hash>       the path of a file articles came from (a JSONL file),
  *                       stored once for all of them; <hash> is ks_hash64 of
  *                       the path in base 36. Kept when its articles go.
+ *   F:<hash>            "<size> <mtime> <articles> <path>" (numbers in base
+ *                       36, <hash> as for origin:): a JSONL file's facts
+ *                       (ks_db_set_file_facts), deleted when any article
+ *                       from that file changes or leaves it. Not in shards.
  *
  * Shards (kosearch index --shards N): PATH holds the databases PATH/shard-0
  * ... PATH/shard-(N-1), each laid out as above with its own metadata, and
@@ -78,7 +82,11 @@
 #include <errno.h>
 #include <fcntl.h>
 
-#define KS_INDEX_FORMAT_VERSION 7
+#define KS_INDEX_FORMAT_VERSION 8
+/* Format 7 is format 8 without file facts. A writer of this version takes
+ * it over in place; an older writer must not write to format 8, as it would
+ * leave facts standing for files whose articles it changed. */
+#define KS_INDEX_FORMAT_WITHOUT_FILE_FACTS 7
 #define KS_MAX_ID_KEY 180
 
 #define META_FORMAT "kosearch.format"
@@ -87,6 +95,16 @@
 #define META_SHARDS "kosearch.shards"
 #define META_ARTICLE_PREFIX "A:" /* short: one per article */
 #define META_ORIGIN_PREFIX "origin:"
+#define META_FILE_PREFIX "F:"
+
+/* File facts recorded during a build (ks_db.build_facts). */
+struct pending_file_facts {
+    char *path;
+    ks_file_facts facts;
+};
+static ks_status write_file_facts(ks_db *db, struct shim_db *shim, const char *path,
+                                  const ks_file_facts *facts);
+static void drop_build_facts(ks_db *db);
 
 KS_API const char *ks_version(void)
 {
@@ -199,6 +217,8 @@ static ks_status check_versions(ks_db *db)
                           "%s is a Xapian database but not a kosearch index; "
                           "rebuild it with 'kosearch index --rebuild'", db->path);
     }
+    if (format == KS_INDEX_FORMAT_WITHOUT_FILE_FACTS && analyzer == ks_analyzer_version())
+        return db->writable ? write_versions(db) : KS_OK;
     if (format != KS_INDEX_FORMAT_VERSION || analyzer != ks_analyzer_version())
         return ks_db_fail(db, KS_ERR_VERSION,
                           "%s was built with index format %u and analyzer %u, this kosearch "
@@ -333,9 +353,11 @@ static ks_status finish_rebuild(ks_db *db)
     return KS_OK;
 }
 
-/* Synonyms are settings, not indexed text: the rebuilt database keeps the
- * old one's. */
-static ks_status carry_synonyms(ks_db *db)
+/* Completes the rebuilt database before it takes the old one's place. The
+ * synonyms are settings, not indexed text: it keeps the old one's. The
+ * facts of the files read during a build are written now, as the workers'
+ * parts hold articles only. */
+static ks_status complete_rebuilt(ks_db *db)
 {
     shim_db *rebuilt;
     ks_buf error = {0};
@@ -344,12 +366,16 @@ static ks_status carry_synonyms(ks_db *db)
         st = ks_synonyms_copy(db->rebuild_lock, rebuilt);
         if (st != KS_OK)
             ks_buf_printf(&error, "%s", shim_db_error(rebuilt));
+        for (size_t i = 0; i < db->build_fact_count && st == KS_OK; i++)
+            st = write_file_facts(db, rebuilt, db->build_facts[i].path, &db->build_facts[i].facts);
+        if (st != KS_OK && !error.len)
+            ks_buf_printf(&error, "%s", ks_db_error(db));
         ks_status closed = shim_db_close(rebuilt, st == KS_OK ? &error : NULL);
         if (st == KS_OK)
             st = closed;
     }
     if (st != KS_OK)
-        ks_db_fail(db, st, "cannot keep the synonyms in the rebuilt %s: %s", db->path,
+        ks_db_fail(db, st, "cannot complete the rebuilt %s: %s", db->path,
                    error.data ? error.data : ks_status_string(st));
     ks_buf_free(&error);
     return st;
@@ -374,7 +400,7 @@ static ks_status close_rebuild(ks_db *db, bool keep_new)
             st = built;
     }
     if (st == KS_OK && keep_new)
-        st = carry_synonyms(db);
+        st = complete_rebuilt(db);
     if (st == KS_OK && keep_new)
         st = finish_rebuild(db);
     shim_db_close(db->rebuild_lock, &ignored);
@@ -573,6 +599,7 @@ static ks_status close_handle(ks_db *db, bool keep_rebuild)
     ks_buf_free(&db->scratch);
     ks_buf_free(&db->passage_record);
     ks_buf_free(&db->error);
+    drop_build_facts(db);
     free(db->rebuild_path);
     free(db->path);
     free(db);
@@ -877,6 +904,154 @@ static ks_status write_record(ks_db *db, const char *meta_key, const ks_article 
 }
 
 /* ------------------------------------------------------------------------ */
+/* File facts: when a JSONL file may be skipped as unchanged.               */
+
+/* A sharded database keeps no facts: each shard commits on its own, so the
+ * facts of a file could be committed before some of its articles. */
+static bool keeps_file_facts(ks_db *db)
+{
+    return db->building || (db->shards == 0 && shim_db_part_count(db->shim) <= 1);
+}
+
+static ks_status file_facts_key(const char *path, ks_buf *out)
+{
+    char digits[14];
+    ks_buf_clear(out);
+    return ks_buf_printf(out, META_FILE_PREFIX "%s", base36(ks_hash64(path, strlen(path)), digits));
+}
+
+static ks_status write_file_facts(ks_db *db, struct shim_db *shim, const char *path,
+                                  const ks_file_facts *facts)
+{
+    ks_buf key = {0}, value = {0};
+    char digits[3][14];
+    ks_status st = file_facts_key(path, &key);
+    if (st == KS_OK)
+        st = ks_buf_printf(&value, "%s %s %s %s", base36(facts->size, digits[0]),
+                           base36((uint64_t)facts->mtime, digits[1]),
+                           base36(facts->articles, digits[2]), path);
+    if (st != KS_OK)
+        ks_db_fail(db, st, "out of memory");
+    else if ((st = shim_db_set_metadata(shim, key.data, value.data)) != KS_OK)
+        ks_db_fail(db, st, "cannot record the facts of %s: %s", path, shim_db_error(shim));
+    ks_buf_free(&key);
+    ks_buf_free(&value);
+    return st;
+}
+
+static struct pending_file_facts *find_build_facts(ks_db *db, const char *path)
+{
+    for (size_t i = 0; i < db->build_fact_count; i++)
+        if (strcmp(db->build_facts[i].path, path) == 0)
+            return &db->build_facts[i];
+    return NULL;
+}
+
+static void drop_build_facts(ks_db *db)
+{
+    for (size_t i = 0; i < db->build_fact_count; i++)
+        free(db->build_facts[i].path);
+    free(db->build_facts);
+    db->build_facts = NULL;
+    db->build_fact_count = 0;
+}
+
+KS_API ks_status ks_db_set_file_facts(ks_db *db, const char *path, const ks_file_facts *facts)
+{
+    if (!db || !path || !*path || !facts)
+        return KS_ERR_INVALID_ARGUMENT;
+    if (!db->writable)
+        return ks_db_fail(db, KS_ERR_READ_ONLY, "%s is open for reading only", db->path);
+    if (!keeps_file_facts(db))
+        return KS_OK;
+    if (!db->building) {
+        uint64_t hash = ks_hash64(path, strlen(path));
+        for (size_t i = 0; i < COUNT_OF(db->forgotten_files); i++)
+            if (db->forgotten_files[i] == hash)
+                db->forgotten_files[i] = 0;
+        return write_file_facts(db, db->shim, path, facts);
+    }
+    struct pending_file_facts *held = find_build_facts(db, path);
+    if (!held) {
+        struct pending_file_facts *grown =
+            realloc(db->build_facts, (db->build_fact_count + 1) * sizeof *grown);
+        char *copy = grown ? strdup(path) : NULL;
+        if (grown)
+            db->build_facts = grown;
+        if (!copy)
+            return ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
+        held = &db->build_facts[db->build_fact_count++];
+        held->path = copy;
+    }
+    held->facts = *facts;
+    return KS_OK;
+}
+
+KS_API ks_status ks_db_file_facts(ks_db *db, const char *path, ks_file_facts *out)
+{
+    if (!db || !path || !out)
+        return KS_ERR_INVALID_ARGUMENT;
+    if (db->building) {
+        const struct pending_file_facts *held = find_build_facts(db, path);
+        if (held)
+            *out = held->facts;
+        return held ? KS_OK : KS_ERR_NOT_FOUND;
+    }
+    if (!keeps_file_facts(db))
+        return KS_ERR_NOT_FOUND;
+    ks_buf key = {0};
+    ks_status st = file_facts_key(path, &key);
+    if (st == KS_OK && (st = shim_db_get_metadata(db->shim, key.data, &db->scratch)) != KS_OK)
+        ks_db_fail_shim(db, st);
+    ks_buf_free(&key);
+    if (st != KS_OK)
+        return st;
+    /* The path is stored too: two paths may share a hash. */
+    const char *at = db->scratch.data ? db->scratch.data : "";
+    uint64_t size, mtime, articles;
+    if (!read_base36(&at, &size) || !read_base36(&at, &mtime) || !read_base36(&at, &articles) ||
+        strcmp(at, path) != 0)
+        return KS_ERR_NOT_FOUND;
+    *out = (ks_file_facts){.size = size, .mtime = (int64_t)mtime, .articles = articles};
+    return KS_OK;
+}
+
+/* Forgets the facts of the file at `path` (NULL or "": none) after a change
+ * to its articles; during a build, a NULL `path` forgets every file's, for
+ * a change whose file is not known. */
+static ks_status forget_file_facts(ks_db *db, const char *path)
+{
+    if (db->building) {
+        struct pending_file_facts *held = path ? find_build_facts(db, path) : NULL;
+        if (!path) {
+            drop_build_facts(db);
+        } else if (held) {
+            free(held->path);
+            *held = db->build_facts[--db->build_fact_count];
+        }
+        return KS_OK;
+    }
+    if (!path || !*path || !keeps_file_facts(db))
+        return KS_OK;
+    uint64_t hash = ks_hash64(path, strlen(path));
+    for (size_t i = 0; i < COUNT_OF(db->forgotten_files); i++)
+        if (db->forgotten_files[i] == hash)
+            return KS_OK;
+    ks_buf key = {0};
+    ks_status st = file_facts_key(path, &key);
+    if (st == KS_OK && (st = shim_db_set_metadata(db->shim, key.data, "")) != KS_OK)
+        ks_db_fail_shim(db, st);
+    else if (st != KS_OK)
+        ks_db_fail(db, st, "out of memory");
+    ks_buf_free(&key);
+    if (st == KS_OK) {
+        db->forgotten_files[db->forgotten_next] = hash;
+        db->forgotten_next = (db->forgotten_next + 1) % COUNT_OF(db->forgotten_files);
+    }
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Passage documents.                                                       */
 
 typedef struct term_target {
@@ -1084,7 +1259,18 @@ KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_chan
         return ks_db_fail(db, KS_ERR_READ_ONLY, "%s is open for reading only", db->path);
     if (db->building) {
         ks_status st = db->build ? KS_OK : ks_build_start(db, db->build_threads, &db->build);
-        return st == KS_OK ? ks_build_put(db->build, db, article, out_change, out_passages) : st;
+        ks_change change;
+        if (st == KS_OK)
+            st = ks_build_put(db->build, db, article, &change, out_passages);
+        if (st != KS_OK)
+            return st;
+        /* A repeated id: which file its earlier version came from is in a
+         * worker's part, so every file's facts go. */
+        forget_file_facts(db, change == KS_CHANGE_ADDED ? (article->origin ? article->origin : "")
+                                                        : NULL);
+        if (out_change)
+            *out_change = change;
+        return KS_OK;
     }
     focus_article(db, article->id);
     uint64_t hash = ks_article_hash(article);
@@ -1095,14 +1281,15 @@ KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_chan
     if (st == KS_ERR_NOT_FOUND)
         st = KS_OK;
     ks_change change = existed ? KS_CHANGE_UPDATED : KS_CHANGE_ADDED;
+    const char *origin = article->origin ? article->origin : "";
+    bool moved = existed && strcmp(old_origin ? old_origin : "", origin) != 0;
     size_t passages = 0;
     if (st == KS_OK && existed && old.content_hash == hash) {
         change = KS_CHANGE_UNCHANGED;
         passages = old.passages;
         /* Keep the cheap checks (and the origin, for --prune) current. */
-        const char *origin = article->origin ? article->origin : "";
         if (old.source_size != article->source_size || old.source_mtime != article->source_mtime ||
-            strcmp(old_origin ? old_origin : "", origin) != 0) {
+            moved) {
             ks_buf meta_key = {0};
             st = article_metadata_key(article->id, &meta_key);
             if (st == KS_OK)
@@ -1119,6 +1306,10 @@ KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_chan
             st = ks_db_store_article(db, article, hash, &db->passages, existed);
         passages = db->passages.count;
     }
+    if (st == KS_OK && (change != KS_CHANGE_UNCHANGED || moved))
+        st = forget_file_facts(db, origin);
+    if (st == KS_OK && moved)
+        st = forget_file_facts(db, old_origin);
     unfocus(db);
     free(old_origin);
     if (st == KS_OK) {
@@ -1147,7 +1338,9 @@ KS_API ks_status ks_db_remove_article(ks_db *db, const char *id)
         if (!part)
             return ks_build_status(db->build, db);
         st = ks_db_remove_article(part, id);
-        return st == KS_OK ? KS_OK : ks_db_fail(db, st, "%s", ks_db_error(part));
+        if (st != KS_OK)
+            return ks_db_fail(db, st, "%s", ks_db_error(part));
+        return forget_file_facts(db, NULL);
     }
     ks_buf key = {0}, term = {0}, meta_key = {0};
     st = article_key(id, &key);
@@ -1157,11 +1350,15 @@ KS_API ks_status ks_db_remove_article(ks_db *db, const char *id)
         st = article_metadata_key(id, &meta_key);
     if (st == KS_OK) {
         focus_article(db, id);
-        st = shim_db_delete_documents(db->shim, term.data);
-        if (st == KS_OK)
+        char *origin = NULL;
+        st = read_record(db, id, &record, &origin);
+        if (st == KS_OK && (st = shim_db_delete_documents(db->shim, term.data)) == KS_OK)
             st = shim_db_set_metadata(db->shim, meta_key.data, "");
         if (st != KS_OK)
             ks_db_fail_shim(db, st);
+        else
+            st = forget_file_facts(db, origin);
+        free(origin);
         unfocus(db);
     }
     ks_buf_free(&key);

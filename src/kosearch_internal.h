@@ -19,6 +19,9 @@ extern "C" {
 /* Xapian refuses terms longer than 245 bytes; leave room for a prefix. */
 #define KS_MAX_TERM_BYTES 240
 
+/* Elements in a fixed-size array. */
+#define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
+
 /* ------------------------------------------------------------------------ */
 /* Interface to code in util.c: growable buffers and small helpers.         */
 
@@ -175,6 +178,15 @@ struct ks_db {
     unsigned build_threads;
     size_t build_part_bytes; /* 0, or a fixed part size for tests (build.c) */
     struct ks_build *build;
+    /* File facts recorded during a build, written into the merged database
+     * when it completes (the parts hold articles only). */
+    struct pending_file_facts *build_facts;
+    size_t build_fact_count;
+    /* ks_hash64 of the paths whose facts were forgotten last (0: none), so
+     * that the articles of a file forget them once, also when they move
+     * from one file to another. */
+    uint64_t forgotten_files[4];
+    unsigned forgotten_next;
 };
 
 /* Records a failure on the handle and returns `status`. */

@@ -141,8 +141,6 @@ static const char *const dateline_words[] = {"기자", "특파원", "통신원",
  * sentence: 감사하다.” 그러면 ... */
 static const char *const closing_marks[] = {"”", "’", "\"", "'", ")", "」", "』"};
 
-#define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
-
 /* ------------------------------------------------------------------------ */
 /* Spans, whitespace and UTF-8.                                             */
 

@@ -237,6 +237,7 @@ typedef struct folder_id {
 
 typedef struct reader {
     const ks_reader_callbacks *callbacks;
+    size_t articles, problems; /* delivered and reported so far */
     folder_id *open_folders; /* the folders on the path being walked */
     size_t open_count, open_cap;
     ks_buf raw, text;        /* reused for every text file */
@@ -250,6 +251,7 @@ __attribute__((format(printf, 5, 6)))
 static void report(reader *rd, const char *origin, long line, long byte_offset,
                    const char *format, ...)
 {
+    rd->problems++;
     if (!rd->callbacks->on_problem)
         return;
     ks_buf message = {0};
@@ -356,9 +358,27 @@ static ks_status deliver_text(reader *rd, const char *path, const struct stat *i
         .origin = path,
         .line = 0,
     };
+    rd->articles++;
     st = rd->callbacks->on_article(rd->callbacks->context, &source);
     free(title);
     return st;
+}
+
+static ks_source_file source_file(const char *path, const struct stat *info, bool jsonl)
+{
+    return (ks_source_file){.path = path, .size = (uint64_t)info->st_size,
+                            .mtime = modification_time(info), .jsonl = jsonl};
+}
+
+/* An unchanged file need not be read again: the caller knows it. Pipes and
+ * devices have no size or time to compare, so they are always read. */
+static bool wanted(reader *rd, const char *path, const struct stat *info, bool jsonl)
+{
+    const ks_reader_callbacks *cb = rd->callbacks;
+    if (!cb->wants_file || !S_ISREG(info->st_mode))
+        return true;
+    ks_source_file file = source_file(path, info, jsonl);
+    return cb->wants_file(cb->context, &file);
 }
 
 static ks_status read_text_file(reader *rd, const char *path)
@@ -371,10 +391,7 @@ static ks_status read_text_file(reader *rd, const char *path)
     struct stat info;
     ks_status st = KS_OK;
     bool ok = fstat(fd, &info) == 0;
-    const ks_reader_callbacks *cb = rd->callbacks;
-    /* An unchanged file need not be read again. */
-    if (ok && cb->wants_file &&
-        !cb->wants_file(cb->context, path, (uint64_t)info.st_size, modification_time(&info))) {
+    if (ok && !wanted(rd, path, &info, false)) {
         close(fd);
         return KS_OK;
     }
@@ -500,6 +517,7 @@ static ks_status deliver_record(reader *rd, jsonl_input *in, json_t *record, siz
     article->source_size = line_len;
     article->source_mtime = in->mtime;
     article->origin = in->file;
+    rd->articles++;
     return rd->callbacks->on_article(rd->callbacks->context, &source);
 }
 
@@ -546,13 +564,14 @@ static void jsonl_end(jsonl_input *in)
     json_decref(in->seen_ids);
 }
 
-static ks_status read_jsonl_stream(reader *rd, FILE *file, const char *origin)
+/* `info` describes the open file; NULL when it could not be told. */
+static ks_status read_jsonl_stream(reader *rd, FILE *file, const char *origin,
+                                   const struct stat *info)
 {
-    struct stat info;
-    bool regular = fstat(fileno(file), &info) == 0 && S_ISREG(info.st_mode);
+    bool regular = info && S_ISREG(info->st_mode);
     jsonl_input in;
     ks_status st = jsonl_begin(&in, origin, strcmp(origin, "-") == 0 ? NULL : origin,
-                               regular ? modification_time(&info) : 0);
+                               regular ? modification_time(info) : 0);
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
@@ -587,8 +606,21 @@ static ks_status read_jsonl_file(reader *rd, const char *path)
         report(rd, path, 0, -1, "cannot read: %s", strerror(errno));
         return KS_OK;
     }
-    ks_status st = read_jsonl_stream(rd, file, path);
+    struct stat info;
+    bool known = fstat(fileno(file), &info) == 0;
+    if (known && !wanted(rd, path, &info, true)) {
+        fclose(file);
+        return KS_OK;
+    }
+    size_t articles_before = rd->articles, problems_before = rd->problems;
+    ks_status st = read_jsonl_stream(rd, file, path, known ? &info : NULL);
     fclose(file);
+    const ks_reader_callbacks *cb = rd->callbacks;
+    if (st == KS_OK && known && S_ISREG(info.st_mode) && cb->file_read) {
+        ks_source_file read = source_file(path, &info, true);
+        cb->file_read(cb->context, &read, rd->articles - articles_before,
+                      rd->problems - problems_before);
+    }
     return st;
 }
 
@@ -717,8 +749,10 @@ static ks_status walk_folder(reader *rd, const char *path, const struct stat *in
 
 static ks_status read_named_path(reader *rd, const char *path)
 {
-    if (strcmp(path, "-") == 0)
-        return read_jsonl_stream(rd, stdin, "-");
+    if (strcmp(path, "-") == 0) {
+        struct stat info;
+        return read_jsonl_stream(rd, stdin, "-", fstat(fileno(stdin), &info) == 0 ? &info : NULL);
+    }
     struct stat info;
     if (stat(path, &info) != 0) {
         int error = errno;

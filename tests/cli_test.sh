@@ -129,6 +129,45 @@ check "the same-size rewrite in the same second is reindexed" \
 check "it counts as updated" grep -q "0 added, 1 updated, 0 unchanged" "$work/err"
 check "the new text is found" run 0 search --db "$work/same-second.db" 둘째
 
+# An unchanged JSONL file is skipped whole, and --prune counts its articles
+# as seen; once an article from it changes or moves, the next run reads it.
+feeds="$work/feeds"
+mkdir "$feeds"
+printf '{"id": "feed-1", "body": "구로구 깔끔이봉사단 소식"}\n{"id": "feed-2", "body": "희망구매 추진"}\n' >"$feeds/a.jsonl"
+printf '{"id": "feed-3", "body": "어린이급식관리지원센터 개소"}\n' >"$feeds/b.jsonl"
+cp -p "$feeds/a.jsonl" "$work/a.jsonl.indexed"
+check "index JSONL files" run 0 index --db "$work/feeds.db" "$feeds"
+check "their articles are added" grep -q "3 added, 0 updated, 0 unchanged" "$work/err"
+check "reindex them with --prune" run 0 index --prune --db "$work/feeds.db" "$feeds"
+check "all unchanged, none removed" grep -q "0 added, 0 updated, 3 unchanged, 0 removed" "$work/err"
+# Other text at the same size and time is not read: like a text file, a
+# JSONL file is judged by its size and time.
+printf '{"id": "feed-1", "body": "구로구 깨끗이봉사단 소식"}\n{"id": "feed-2", "body": "희망구매 추진"}\n' >"$feeds/a.jsonl"
+touch -r "$work/a.jsonl.indexed" "$feeds/a.jsonl"
+check "reindex after a same-size rewrite" run 0 index --db "$work/feeds.db" "$feeds"
+check "the skipped file's text is the one indexed" run 0 search --db "$work/feeds.db" 깔끔이봉사단
+cp -p "$work/a.jsonl.indexed" "$feeds/a.jsonl"
+# feed-2 moves to b.jsonl, then leaves it: a.jsonl, unchanged on disk, must
+# be read again, or --prune would remove an article it still holds.
+printf '{"id": "feed-3", "body": "어린이급식관리지원센터 개소"}\n{"id": "feed-2", "body": "희망구매 추진 계획"}\n' >"$feeds/b.jsonl"
+check "an article moves to another file" run 0 index --prune --db "$work/feeds.db" "$feeds"
+check "it counts as updated there" grep -q "0 added, 1 updated, 3 unchanged, 0 removed" "$work/err"
+printf '{"id": "feed-3", "body": "어린이급식관리지원센터 개소"}\n' >"$feeds/b.jsonl"
+check "it leaves that file" run 0 index --prune --db "$work/feeds.db" "$feeds"
+check "the file still holding it is read again" grep -q "0 added, 1 updated, 2 unchanged, 0 removed" "$work/err"
+check "the article is kept, as that file has it" run 0 search --db "$work/feeds.db" --format json 희망구매
+check "with that file's text" grep -q '"text":"희망구매 추진"' "$work/out"
+# A rebuild remembers the files too; a file with a bad line is read every
+# time, so its problem is reported until it is fixed.
+check "rebuild from JSONL" run 0 index -q --rebuild --db "$work/feeds.db" "$feeds"
+printf '{"id": "feed-1", "body": "구로구 깨끗이봉사단 소식"}\n{"id": "feed-2", "body": "희망구매 추진"}\n' >"$feeds/a.jsonl"
+touch -r "$work/a.jsonl.indexed" "$feeds/a.jsonl"
+echo '{"id": "feed-4"}' >>"$feeds/b.jsonl"
+check "reindex after the rebuild skips the bad line" run 1 index --db "$work/feeds.db" "$feeds"
+check "the file rebuilt from is skipped" run 0 search --db "$work/feeds.db" 깔끔이봉사단
+check "the bad line is reported again" run 1 index --db "$work/feeds.db" "$feeds"
+check "naming its line" grep -q 'b.jsonl:2: missing "body"' "$work/err"
+
 # --prune removes only articles of the files it is given: one read from stdin
 # (no file behind it) stays.
 echo '{"id": "stdin-1", "body": "표준입력으로 들어온 보도자료"}' >"$work/stdin.jsonl"

@@ -32,7 +32,7 @@ static int setup_corpus(void **state)
     strcat(f->path, "/db");
     if (ks_db_open(&f->db, f->path, KS_OPEN_WRITE) != KS_OK)
         return -1;
-    ks_reader_callbacks callbacks = {put_article, count_problem, f->db, NULL};
+    ks_reader_callbacks callbacks = {.on_article = put_article, .on_problem = count_problem, .context = f->db};
     if (ks_read_path(test_source_path("corpus"), &callbacks) != KS_OK)
         return -1;
     if (ks_db_commit(f->db) != KS_OK)
@@ -304,6 +304,82 @@ static void test_origins_are_stored_once(void **state)
     }
 }
 
+static void put_from(ks_db *db, const char *id, const char *body, const char *origin)
+{
+    ks_article article = {.id = id, .body = body, .body_len = strlen(body), .origin = origin};
+    assert_int_equal(ks_db_put_article(db, &article, NULL, NULL), KS_OK);
+}
+
+static void put_text(ks_db *db, const char *id, const char *body)
+{
+    put_from(db, id, body, NULL);
+}
+
+static bool holds_facts(ks_db *db, const char *path, const ks_file_facts *expected)
+{
+    ks_file_facts held;
+    ks_status st = ks_db_file_facts(db, path, &held);
+    assert_true(st == KS_OK || st == KS_ERR_NOT_FOUND);
+    if (st == KS_OK && expected) {
+        assert_int_equal(held.size, expected->size);
+        assert_int_equal(held.mtime, expected->mtime);
+        assert_int_equal(held.articles, expected->articles);
+    }
+    return st == KS_OK;
+}
+
+/* A JSONL file may be skipped while its facts stand, so they must go with
+ * any change that rereading the file would undo. */
+static void test_file_facts_last_while_the_file_is_as_read(void **state)
+{
+    fixture *f = *state;
+    const char *feed = "/news/feed.jsonl", *other = "/news/other.jsonl";
+    const ks_file_facts facts = {.size = 120, .mtime = 1764233100123456789, .articles = 2};
+    put_from(f->db, "feed-1", "구로구 소식", feed);
+    put_from(f->db, "feed-2", "희망구매 추진", feed);
+    assert_int_equal(ks_db_set_file_facts(f->db, feed, &facts), KS_OK);
+    assert_true(holds_facts(f->db, feed, &facts));
+    assert_false(holds_facts(f->db, other, NULL));
+
+    /* Reading it again unchanged, or articles from nowhere, keep them;
+     * readers see them once committed. */
+    put_from(f->db, "feed-1", "구로구 소식", feed);
+    put_text(f->db, "typed-in", "서초구 소식");
+    assert_int_equal(ks_db_commit(f->db), KS_OK);
+    ks_db *reader = NULL;
+    assert_int_equal(ks_db_open(&reader, f->path, KS_OPEN_READ), KS_OK);
+    assert_true(holds_facts(reader, feed, &facts));
+    ks_db_close(reader);
+
+    /* A changed article from the file forgets them, and a second change
+     * after they are set again forgets them again. */
+    put_from(f->db, "feed-2", "희망구매 추진 계획", feed);
+    assert_false(holds_facts(f->db, feed, NULL));
+    assert_int_equal(ks_db_set_file_facts(f->db, feed, &facts), KS_OK);
+    put_from(f->db, "feed-2", "희망구매 추진", feed);
+    assert_false(holds_facts(f->db, feed, NULL));
+
+    /* An article that moves to another file, even unchanged, forgets both. */
+    assert_int_equal(ks_db_set_file_facts(f->db, feed, &facts), KS_OK);
+    assert_int_equal(ks_db_set_file_facts(f->db, other, &facts), KS_OK);
+    put_from(f->db, "feed-1", "구로구 소식", other);
+    assert_false(holds_facts(f->db, feed, NULL));
+    assert_false(holds_facts(f->db, other, NULL));
+
+    /* So do a new article from the file and a removed one. */
+    assert_int_equal(ks_db_set_file_facts(f->db, other, &facts), KS_OK);
+    put_from(f->db, "other-2", "강남구 소식", other);
+    assert_false(holds_facts(f->db, other, NULL));
+    assert_int_equal(ks_db_set_file_facts(f->db, other, &facts), KS_OK);
+    assert_int_equal(ks_db_remove_article(f->db, "feed-1"), KS_OK);
+    assert_false(holds_facts(f->db, other, NULL));
+
+    const char *ids[] = {"feed-2", "other-2", "typed-in"};
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(ks_db_remove_article(f->db, ids[i]), KS_OK);
+    assert_int_equal(ks_db_commit(f->db), KS_OK);
+}
+
 static void test_missing_database_says_so(void **state)
 {
     (void)state;
@@ -358,12 +434,6 @@ static size_t passages_in(const char *path)
     assert_int_equal(ks_db_stats_get(db, &stats), KS_OK);
     ks_db_close(db);
     return (size_t)stats.passages;
-}
-
-static void put_text(ks_db *db, const char *id, const char *body)
-{
-    ks_article article = {.id = id, .body = body, .body_len = strlen(body)};
-    assert_int_equal(ks_db_put_article(db, &article, NULL, NULL), KS_OK);
 }
 
 static void test_rebuild_replaces_only_when_complete(void **state)
@@ -435,7 +505,7 @@ static void build_with_threads(const char *path, unsigned threads, size_t part_b
     assert_int_equal(ks_db_open(&db, path, KS_OPEN_WRITE | KS_OPEN_REBUILD), KS_OK);
     assert_int_equal(ks_db_set_build_threads(db, threads), KS_OK);
     assert_int_equal(ks_db_set_build_part_bytes(db, part_bytes), KS_OK);
-    ks_reader_callbacks callbacks = {put_article, count_problem, db, NULL};
+    ks_reader_callbacks callbacks = {.on_article = put_article, .on_problem = count_problem, .context = db};
     assert_int_equal(ks_read_path(test_source_path("corpus"), &callbacks), KS_OK);
     char id[32], body[160];
     for (int i = 0; i < 60; i++) {
@@ -576,6 +646,69 @@ static void test_build_new_only_builds_what_is_new(void **state)
     ks_remove_tree(folder);
 }
 
+/* A build keeps the facts of the files it read until the merge, and a
+ * repeated id, whose earlier file only a worker knows, forgets them all. */
+static void test_build_keeps_file_facts(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-facts-XXXXXX";
+    assert_non_null(mkdtemp(folder));
+    const char *feed = "/news/feed.jsonl", *other = "/news/other.jsonl", *third = "/news/third.jsonl";
+    const ks_file_facts facts = {.size = 80, .mtime = 1764233100000000000, .articles = 1};
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE | KS_OPEN_BUILD_NEW), KS_OK);
+    assert_int_equal(ks_db_set_build_threads(db, 2), KS_OK);
+    put_from(db, "a", "구로구 소식", feed);
+    assert_int_equal(ks_db_set_file_facts(db, feed, &facts), KS_OK);
+    put_from(db, "b", "서초구 소식", other);
+    assert_int_equal(ks_db_set_file_facts(db, other, &facts), KS_OK);
+    assert_true(holds_facts(db, feed, &facts));
+    put_from(db, "c", "강남구 소식", other);
+    assert_false(holds_facts(db, other, NULL));
+    assert_true(holds_facts(db, feed, &facts));
+    assert_int_equal(ks_db_set_file_facts(db, other, &facts), KS_OK);
+    put_from(db, "a", "구로구 새 소식", third);
+    assert_false(holds_facts(db, feed, NULL));
+    assert_false(holds_facts(db, other, NULL));
+    assert_int_equal(ks_db_set_file_facts(db, third, &facts), KS_OK);
+    assert_int_equal(ks_db_close(db), KS_OK);
+
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_OK);
+    assert_true(holds_facts(db, third, &facts));
+    assert_false(holds_facts(db, feed, NULL));
+    assert_false(holds_facts(db, other, NULL));
+    ks_db_close(db);
+    ks_remove_tree(folder);
+}
+
+/* Format 7 differs only in holding no file facts: it is searched as it is,
+ * and a writer takes it over. */
+static void test_format_7_is_taken_over_in_place(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-format-XXXXXX";
+    assert_non_null(mkdtemp(folder));
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
+    put_text(db, "a", "구로구 소식");
+    assert_int_equal(shim_db_set_metadata(db->shim, "kosearch.format", "7"), KS_OK);
+    assert_int_equal(ks_db_close(db), KS_OK);
+    ks_db_stats stats;
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_OK);
+    assert_int_equal(ks_db_stats_get(db, &stats), KS_OK);
+    assert_int_equal(stats.index_format, 7);
+    assert_int_equal(stats.passages, 1);
+    ks_db_close(db);
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
+    assert_int_equal(ks_db_close(db), KS_OK);
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_OK);
+    assert_int_equal(ks_db_stats_get(db, &stats), KS_OK);
+    assert_int_equal(stats.index_format, ks_index_format_version());
+    assert_int_equal(stats.passages, 1);
+    ks_db_close(db);
+    ks_remove_tree(folder);
+}
+
 static void test_status_strings_are_distinct(void **state)
 {
     (void)state;
@@ -602,6 +735,7 @@ int main(void)
         cmocka_unit_test(test_text_with_nul_is_refused_whole),
         cmocka_unit_test(test_long_ids_and_origins_are_kept_whole),
         cmocka_unit_test(test_origins_are_stored_once),
+        cmocka_unit_test(test_file_facts_last_while_the_file_is_as_read),
         cmocka_unit_test(test_second_writer_is_locked),
     };
     const struct CMUnitTest standalone_tests[] = {
@@ -610,6 +744,8 @@ int main(void)
         cmocka_unit_test(test_rebuild_replaces_only_when_complete),
         cmocka_unit_test(test_build_on_threads_matches_one_writer),
         cmocka_unit_test(test_build_new_only_builds_what_is_new),
+        cmocka_unit_test(test_build_keeps_file_facts),
+        cmocka_unit_test(test_format_7_is_taken_over_in_place),
         cmocka_unit_test(test_status_strings_are_distinct),
     };
     int failed = cmocka_run_group_tests(corpus_tests, setup_corpus, teardown_corpus);

@@ -34,7 +34,7 @@ static int setup_corpus(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f || !fixture_open(f))
         return -1;
-    ks_reader_callbacks callbacks = {put_article, no_problem, f->db, NULL};
+    ks_reader_callbacks callbacks = {.on_article = put_article, .on_problem = no_problem, .context = f->db};
     if (ks_read_path(test_source_path("corpus"), &callbacks) != KS_OK ||
         ks_db_commit(f->db) != KS_OK)
         return -1;

@@ -39,7 +39,9 @@ typedef struct collector {
     size_t problem_count;
     size_t stop_after; /* answer KS_ERR_INTERRUPTED after this many; 0: never */
     const char *unchanged_id; /* the file filter says this one is known */
-    size_t filter_calls;
+    size_t filter_calls, jsonl_filter_calls;
+    /* JSONL files reported read to their end, with their counts */
+    size_t files_read, file_articles, file_problems;
 } collector;
 
 static char *copy_or_null(const char *s)
@@ -74,20 +76,39 @@ static void collect_problem(void *context, const char *origin, long line, long b
     };
 }
 
-static bool filter_file(void *context, const char *id, uint64_t size, int64_t mtime)
+static void assert_file_as_on_disk(const ks_source_file *file)
+{
+    struct stat info;
+    assert_int_equal(stat(file->path, &info), 0);
+    assert_int_equal(file->size, (uint64_t)info.st_size);
+    assert_int_equal(file->mtime, (int64_t)info.st_mtim.tv_sec * 1000000000 + info.st_mtim.tv_nsec);
+}
+
+static bool filter_file(void *context, const ks_source_file *file)
 {
     collector *c = context;
-    struct stat info;
-    assert_int_equal(stat(id, &info), 0);
-    assert_int_equal(size, (uint64_t)info.st_size);
-    assert_int_equal(mtime, (int64_t)info.st_mtim.tv_sec * 1000000000 + info.st_mtim.tv_nsec);
+    assert_file_as_on_disk(file);
     c->filter_calls++;
-    return !c->unchanged_id || strcmp(id, c->unchanged_id) != 0;
+    c->jsonl_filter_calls += file->jsonl;
+    return !c->unchanged_id || strcmp(file->path, c->unchanged_id) != 0;
+}
+
+static void collect_file_read(void *context, const ks_source_file *file, size_t articles,
+                              size_t problems)
+{
+    collector *c = context;
+    assert_file_as_on_disk(file);
+    assert_true(file->jsonl);
+    c->files_read++;
+    c->file_articles += articles;
+    c->file_problems += problems;
 }
 
 static ks_status read_into(const char *path, collector *c)
 {
-    ks_reader_callbacks callbacks = {collect_article, collect_problem, c, filter_file};
+    ks_reader_callbacks callbacks = {.on_article = collect_article, .on_problem = collect_problem,
+                                     .context = c, .wants_file = filter_file,
+                                     .file_read = collect_file_read};
     return ks_read_path(path, &callbacks);
 }
 
@@ -492,6 +513,34 @@ static void unchanged_files_are_not_read(void **state)
     collector_free(&c);
 }
 
+static void unchanged_jsonl_files_are_not_read(void **state)
+{
+    write_text(state, "a.jsonl", "{\"id\": 1, \"body\": \"하나\"}\n{\"id\": 2, \"body\": \"둘\"}\n");
+    write_text(state, "b.jsonl", "{\"id\": 3, \"body\": \"셋\"}\n");
+    collector c = {0};
+    char *unchanged = strdup(scratch_path(state, "b.jsonl"));
+    c.unchanged_id = unchanged;
+    assert_int_equal(read_into(*state, &c), KS_OK);
+    assert_int_equal(c.jsonl_filter_calls, 2);
+    assert_int_equal(c.article_count, 2);
+    assert_string_equal(c.articles[1].body, "둘");
+    /* only the file that was read is reported read, with all its lines */
+    assert_int_equal(c.files_read, 1);
+    assert_int_equal(c.file_articles, 2);
+    assert_int_equal(c.file_problems, 0);
+    free(unchanged);
+    collector_free(&c);
+}
+
+static void stopped_jsonl_file_is_not_reported_read(void **state)
+{
+    write_text(state, "a.jsonl", "{\"id\": 1, \"body\": \"하나\"}\n{\"id\": 2, \"body\": \"둘\"}\n");
+    collector c = {.stop_after = 1};
+    assert_int_equal(read_into(*state, &c), KS_ERR_INTERRUPTED);
+    assert_int_equal(c.files_read, 0);
+    collector_free(&c);
+}
+
 static void article_callback_can_stop_the_walk(void **state)
 {
     write_text(state, "a.txt", "하나\n");
@@ -524,7 +573,12 @@ static void jsonl_delivers_good_lines_and_reports_bad_ones(void **state)
     assert_int_equal(c.articles[0].line, 1);
     assert_string_equal(c.articles[0].origin, path);
     assert_string_equal(c.articles[0].article_origin, path);
-    assert_int_equal(c.filter_calls, 0); /* the filter is for text files */
+    assert_int_equal(c.jsonl_filter_calls, 1);
+    /* read to its end: its articles, and every problem on the way */
+    assert_int_equal(c.files_read, 1);
+    assert_int_equal(c.file_articles, 3);
+    assert_int_equal(c.file_problems, c.problem_count);
+    assert_true(c.problem_count > 0);
     assert_string_equal(c.articles[1].id, "a2");
     assert_null(c.articles[1].title);
     assert_string_equal(c.articles[1].date, "2015-01-09");
@@ -586,6 +640,9 @@ static void jsonl_from_stdin(void **state)
     assert_int_equal(c.problem_count, 1);
     assert_problem(&c, 0, 2, "duplicate id \"s1\" (first at line 1); skipped");
     assert_string_equal(c.problems[0].origin, "-");
+    /* stdin may be a file, but never one to skip or remember */
+    assert_int_equal(c.filter_calls, 0);
+    assert_int_equal(c.files_read, 0);
     collector_free(&c);
 }
 
@@ -613,6 +670,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(symlink_loop_is_reported_once, make_scratch,
                                         remove_scratch),
         cmocka_unit_test_setup_teardown(unchanged_files_are_not_read, make_scratch,
+                                        remove_scratch),
+        cmocka_unit_test_setup_teardown(unchanged_jsonl_files_are_not_read, make_scratch,
+                                        remove_scratch),
+        cmocka_unit_test_setup_teardown(stopped_jsonl_file_is_not_reported_read, make_scratch,
                                         remove_scratch),
         cmocka_unit_test_setup_teardown(article_callback_can_stop_the_walk, make_scratch,
                                         remove_scratch),

@@ -98,6 +98,11 @@ static void test_sharded_database_is_one_index(void **state)
     put(db, "korquad-0", "구로구 깔끔이봉사단은 청소를 했다.", KS_CHANGE_ADDED);
     put(db, "korquad-1", "구로구 희망일자리 사업.", KS_CHANGE_ADDED);
     put(db, "korquad-2", "서초구 도서관 개관.", KS_CHANGE_ADDED);
+    /* Shards commit one by one, so a file's facts could get ahead of its
+     * articles: none are kept, and every file is read. */
+    ks_file_facts facts = {.size = 10, .mtime = 20, .articles = 3};
+    assert_int_equal(ks_db_set_file_facts(db, "/news/feed.jsonl", &facts), KS_OK);
+    assert_int_equal(ks_db_file_facts(db, "/news/feed.jsonl", &facts), KS_ERR_NOT_FOUND);
     assert_int_equal(ks_db_close(db), KS_OK);
 
     /* Each article sits in its routed shard alone. */

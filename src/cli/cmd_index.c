@@ -59,6 +59,7 @@ typedef struct index_run {
     size_t added, updated, unchanged, skipped, removed, passages, since_commit;
     ks_status failure;
     json_t *seen;            /* ids read in this run (an object used as a set) */
+    json_t *skipped_files;   /* JSONL files skipped as unchanged (a set) */
     char **prune_roots;      /* paths whose vanished articles are removed */
     size_t prune_root_count;
     progress *progress;      /* NULL unless stderr is a terminal and not --quiet */
@@ -118,18 +119,47 @@ static void remember(index_run *run, const char *id)
         json_object_set_new(run->seen, id, json_true());
 }
 
-/* Skips a file unread when its size and time match what was indexed. */
-static bool wants_file(void *context, const char *id, uint64_t size, int64_t mtime)
+/* Skips a file unread when its size and time match what was indexed: a
+ * text file's article record, or the facts of a JSONL file, which the
+ * database keeps only while every article from it is as it was read. */
+static bool wants_file(void *context, const ks_source_file *file)
 {
     index_run *run = context;
-    ks_article_record record;
-    if (ks_db_article_record(run->db, id, &record) != KS_OK || record.source_size != size ||
-        record.source_mtime != mtime)
-        return true;
-    remember(run, id);
-    run->unchanged++;
+    if (file->jsonl) {
+        ks_file_facts facts;
+        if (ks_db_file_facts(run->db, file->path, &facts) != KS_OK ||
+            facts.size != file->size || facts.mtime != file->mtime)
+            return true;
+        /* --prune: every article from it was seen */
+        if (run->skipped_files)
+            json_object_set_new(run->skipped_files, file->path, json_true());
+        run->unchanged += facts.articles;
+    } else {
+        ks_article_record record;
+        if (ks_db_article_record(run->db, file->path, &record) != KS_OK ||
+            record.source_size != file->size || record.source_mtime != file->mtime)
+            return true;
+        remember(run, file->path);
+        run->unchanged++;
+    }
     show_progress(run);
     return false;
+}
+
+/* A JSONL file read whole, each line an article: while it stays unchanged,
+ * the next run may skip it. */
+static void file_read(void *context, const ks_source_file *file, size_t articles, size_t problems)
+{
+    index_run *run = context;
+    if (problems || run->failure != KS_OK)
+        return;
+    ks_file_facts facts = {.size = file->size, .mtime = file->mtime, .articles = articles};
+    ks_status st = ks_db_set_file_facts(run->db, file->path, &facts);
+    if (st != KS_OK) {
+        progress_clear(run->progress);
+        cli_error("%s: %s", file->path, ks_db_error(run->db));
+        run->failure = st;
+    }
 }
 
 static ks_status on_article(void *context, const ks_source_article *source)
@@ -196,7 +226,7 @@ static int collect_vanished(void *context, const char *id, const char *origin)
 {
     prune_list *list = context;
     index_run *run = list->run;
-    if (json_object_get(run->seen, id))
+    if (json_object_get(run->seen, id) || json_object_get(run->skipped_files, origin))
         return 0;
     bool under = false;
     for (size_t i = 0; i < run->prune_root_count && !under; i++)
@@ -219,7 +249,10 @@ static ks_status prune(index_run *run)
 {
     prune_list list = {run, NULL, 0, 0};
     int stopped = 0;
-    ks_status st = ks_db_each_article(run->db, collect_vanished, &list, &stopped);
+    /* Without the sets of what was read, everything would look vanished. */
+    ks_status st = run->seen && run->skipped_files ? KS_OK : KS_ERR_NOMEM;
+    if (st == KS_OK)
+        st = ks_db_each_article(run->db, collect_vanished, &list, &stopped);
     if (st == KS_OK && stopped)
         st = KS_ERR_NOMEM;
     for (size_t i = 0; i < list.count && st == KS_OK; i++) {
@@ -228,7 +261,8 @@ static ks_status prune(index_run *run)
     }
     if (st != KS_OK) {
         progress_clear(run->progress);
-        cli_error("cannot prune: %s", ks_db_error(run->db));
+        cli_error("cannot prune: %s",
+                  *ks_db_error(run->db) ? ks_db_error(run->db) : ks_status_string(st));
     }
     for (size_t i = 0; i < list.count; i++)
         free(list.ids[i]);
@@ -309,9 +343,12 @@ int cmd_index(int argc, char **argv)
 
     if (pruning) {
         run.seen = json_object();
+        run.skipped_files = json_object();
         run.prune_roots = calloc((size_t)(argc - optind), sizeof *run.prune_roots);
     }
-    ks_reader_callbacks callbacks = {on_article, on_problem, &run, wants_file};
+    ks_reader_callbacks callbacks = {.on_article = on_article, .on_problem = on_problem,
+                                     .context = &run, .wants_file = wants_file,
+                                     .file_read = file_read};
     ks_status st = KS_OK;
     for (int i = optind; i < argc && st == KS_OK; i++) {
         st = ks_read_path(argv[i], &callbacks);
@@ -358,6 +395,7 @@ int cmd_index(int argc, char **argv)
     if (closed != KS_OK && !give_up)
         cli_error("cannot finish writing the database: %s", ks_status_string(closed));
     json_decref(run.seen);
+    json_decref(run.skipped_files);
     free(run.prune_roots);
     if (!quiet || st != KS_OK)
         fprintf(stderr,

@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         t.lines += data[i] == '\n';
     if (size && data[size - 1] != '\n')
         t.lines++;
-    ks_reader_callbacks callbacks = {on_article, on_problem, &t, NULL};
+    ks_reader_callbacks callbacks = {.on_article = on_article, .on_problem = on_problem, .context = &t};
     FUZZ_CHECK(ks_read_jsonl_buffer((const char *)data, size, ORIGIN, &callbacks) == KS_OK);
     json_decref(t.ids);
     return 0;
