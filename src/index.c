@@ -1283,8 +1283,14 @@ KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_chan
     ks_change change = existed ? KS_CHANGE_UPDATED : KS_CHANGE_ADDED;
     const char *origin = article->origin ? article->origin : "";
     bool moved = existed && strcmp(old_origin ? old_origin : "", origin) != 0;
+    bool unchanged = existed && old.content_hash == hash;
+    /* First: a failure halfway must not leave them standing. */
+    if (st == KS_OK && (!unchanged || moved))
+        st = forget_file_facts(db, origin);
+    if (st == KS_OK && moved)
+        st = forget_file_facts(db, old_origin);
     size_t passages = 0;
-    if (st == KS_OK && existed && old.content_hash == hash) {
+    if (st == KS_OK && unchanged) {
         change = KS_CHANGE_UNCHANGED;
         passages = old.passages;
         /* Keep the cheap checks (and the origin, for --prune) current. */
@@ -1306,10 +1312,6 @@ KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_chan
             st = ks_db_store_article(db, article, hash, &db->passages, existed);
         passages = db->passages.count;
     }
-    if (st == KS_OK && (change != KS_CHANGE_UNCHANGED || moved))
-        st = forget_file_facts(db, origin);
-    if (st == KS_OK && moved)
-        st = forget_file_facts(db, old_origin);
     unfocus(db);
     free(old_origin);
     if (st == KS_OK) {
@@ -1352,12 +1354,12 @@ KS_API ks_status ks_db_remove_article(ks_db *db, const char *id)
         focus_article(db, id);
         char *origin = NULL;
         st = read_record(db, id, &record, &origin);
-        if (st == KS_OK && (st = shim_db_delete_documents(db->shim, term.data)) == KS_OK)
-            st = shim_db_set_metadata(db->shim, meta_key.data, "");
-        if (st != KS_OK)
-            ks_db_fail_shim(db, st);
-        else
+        /* First: a failure halfway must not leave them standing. */
+        if (st == KS_OK)
             st = forget_file_facts(db, origin);
+        if (st == KS_OK && ((st = shim_db_delete_documents(db->shim, term.data)) != KS_OK ||
+                            (st = shim_db_set_metadata(db->shim, meta_key.data, "")) != KS_OK))
+            ks_db_fail_shim(db, st);
         free(origin);
         unfocus(db);
     }
