@@ -276,4 +276,94 @@ if "$kosearch" stats --db "$db" | grep -qE "^articles: +$files$"; then pass; els
     fail "the database does not hold exactly the $files article files"
 fi
 
+# JSON Lines: the articles in 8 files. Each round changes a few titles,
+# drops a few articles, moves a few to another file and copies a few into a
+# second one; the files it leaves as they were keep their time, so the next
+# run skips them by their facts.
+# Whatever point a kill comes at, a final rerun must leave what a clean
+# build of the same files makes: an unchanged file is skipped only while
+# every article from it is as it was read.
+feeds=$work/feeds
+write_feeds() {
+    python3 - "$csv" "$feeds" "$1" <<'PY'
+import csv, json, os, sys
+source, folder, round_number = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.makedirs(folder, exist_ok=True)
+with open(source, encoding='utf-8', newline='') as f:
+    rows = list(csv.reader(f))[1:]
+lines = {}
+for i, (date, url, title, body) in enumerate(rows):
+    if round_number > 0 and i % 64 == round_number % 64:
+        continue
+    moved = round_number > 0 and i % 16 == round_number % 16
+    feed = (i + (round_number if moved else 0)) % 8
+    if round_number > 0 and i % 8 == (round_number + 3) % 8:
+        title = f'{title} ({round_number}차 수정)'
+    record = {'id': f'wikinews-{i}', 'title': title, 'date': date, 'url': url, 'body': body}
+    line = json.dumps(record, ensure_ascii=False) + '\n'
+    lines.setdefault(feed, []).append(line)
+    if round_number > 0 and i % 32 == round_number * 5 % 32:
+        lines.setdefault((feed + 4) % 8, []).append(line)
+for feed in range(8):
+    path = os.path.join(folder, f'{feed}.jsonl')
+    text = ''.join(lines.get(feed, []))
+    old = open(path, encoding='utf-8').read() if os.path.exists(path) else None
+    if text != old:
+        with open(path, 'w', encoding='utf-8') as out:
+            out.write(text)
+PY
+}
+feeds_db=$work/feeds.db
+write_feeds 0
+if "$kosearch" index -q --db "$feeds_db" "$feeds"; then pass; else fail "first JSONL index"; fi
+write_feeds 1
+{ time "$kosearch" index -q --prune --db "$feeds_db" "$feeds" 2>"$work/index.err"; } 2>"$work/cpu"
+if [ $? -eq 0 ]; then pass; else fail "first JSONL update: $(head -1 "$work/index.err")"; fi
+read -r user system <"$work/cpu"
+full_ticks=$(awk -v u="$user" -v s="$system" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { t = int((u + s) * hz); print t < 20 ? 20 : t }')
+for round in $(seq 2 9); do
+    write_feeds "$round"
+    at=$(percent 5 100)
+    "$kosearch" index -q --prune --db "$feeds_db" "$feeds" 2>"$work/index.err" &
+    pid=$!
+    stop_after "$at" KILL "$pid"
+    wait "$pid" 2>/dev/null
+    status=$?
+    echo "JSONL round $round: SIGKILL at ${at}% of a run: exit $status"
+    if [ "$status" -eq 0 ] || [ "$status" -eq 137 ]; then pass; else
+        fail "JSONL round $round: index exited $status: $(head -1 "$work/index.err")"
+    fi
+done
+if "$kosearch" index -q --prune --db "$feeds_db" "$feeds" 2>"$work/index.err"; then pass; else
+    fail "final JSONL rerun: $(head -1 "$work/index.err")"
+fi
+# An article copied into a second file, then taken out of it again, while
+# its first file stays as it was: that file must be read again, or --prune
+# would remove an article it holds.
+head -1 "$feeds/0.jsonl" >"$work/copied.jsonl"
+cp "$feeds/4.jsonl" "$work/4.jsonl"
+cat "$work/copied.jsonl" >>"$feeds/4.jsonl"
+if "$kosearch" index -q --prune --db "$feeds_db" "$feeds" 2>"$work/index.err"; then pass; else
+    fail "JSONL copy: $(head -1 "$work/index.err")"
+fi
+cp "$work/4.jsonl" "$feeds/4.jsonl"
+if "$kosearch" index -q --prune --db "$feeds_db" "$feeds" 2>"$work/index.err"; then pass; else
+    fail "JSONL copy taken out: $(head -1 "$work/index.err")"
+fi
+"$kosearch" index -q --db "$work/clean-feeds" "$feeds" 2>/dev/null
+"$kosearch" export --db "$feeds_db" | sort >"$work/feeds-rerun.jsonl"
+"$kosearch" export --db "$work/clean-feeds" | sort >"$work/feeds-clean.jsonl"
+if [ -s "$work/feeds-clean.jsonl" ] && cmp -s "$work/feeds-rerun.jsonl" "$work/feeds-clean.jsonl"; then
+    pass
+else
+    fail "JSONL: reindexed database differs from a clean build"
+fi
+# and, with nothing changed since, the next run skips every file
+"$kosearch" index --db "$feeds_db" "$feeds" 2>"$work/index.err"
+records=$(cat "$feeds"/*.jsonl | wc -l)
+if grep -q "0 added, 0 updated, $records unchanged" "$work/index.err"; then pass; else
+    fail "JSONL: an unchanged rerun said: $(tail -1 "$work/index.err")"
+fi
+
 finish
