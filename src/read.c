@@ -617,8 +617,8 @@ static ks_status read_jsonl_file(reader *rd, const char *path)
     fclose(file);
     const ks_reader_callbacks *cb = rd->callbacks;
     if (st == KS_OK && known && S_ISREG(info.st_mode) && cb->file_read) {
-        ks_source_file read = source_file(path, &info, true);
-        cb->file_read(cb->context, &read, rd->articles - articles_before,
+        ks_source_file whole = source_file(path, &info, true);
+        cb->file_read(cb->context, &whole, rd->articles - articles_before,
                       rd->problems - problems_before);
     }
     return st;
