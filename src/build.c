@@ -264,12 +264,9 @@ static ks_status remove_from_older_parts(build_worker *worker, const char *id, k
 {
     for (size_t i = 0; i + 1 < worker->part_count; i++) {
         ks_db *part = worker->parts[i];
-        ks_article_record record;
-        ks_status st = ks_db_article_record(part, id, &record);
+        ks_status st = ks_db_remove_article(part, id);
         if (st == KS_ERR_NOT_FOUND)
             continue;
-        if (st == KS_OK)
-            st = ks_db_remove_article(part, id);
         if (st == KS_OK)
             st = ks_db_commit(part);
         if (st != KS_OK)

@@ -731,6 +731,12 @@ static bool read_base36(const char **at, uint64_t *out)
 #define ORIGIN_REFERENCE 'r'
 #define ORIGIN_PATH 'p'
 
+/* A path's ks_hash64 in base 36: it names the path's origin: and F: entries. */
+static const char *path_reference(const char *path, char digits[14])
+{
+    return base36(ks_hash64(path, strlen(path)), digits);
+}
+
 /* The metadata key origin:<reference> of a base-36 path hash. */
 static ks_status origin_key(const char *reference, size_t len, ks_buf *out)
 {
@@ -744,7 +750,7 @@ static ks_status origin_field(ks_db *db, const char *origin, const char *id, ks_
     if (strcmp(origin, id) == 0)
         return ks_buf_append(out, (char[]){ORIGIN_IS_ID}, 1);
     char digits[14];
-    const char *reference = base36(ks_hash64(origin, strlen(origin)), digits);
+    const char *reference = path_reference(origin, digits);
     ks_buf key = {0}, held = {0};
     ks_status st = origin_key(reference, strlen(reference), &key);
     if (st == KS_OK && (st = shim_db_get_metadata(db->shim, key.data, &held)) != KS_OK)
@@ -917,7 +923,7 @@ static ks_status file_facts_key(const char *path, ks_buf *out)
 {
     char digits[14];
     ks_buf_clear(out);
-    return ks_buf_printf(out, META_FILE_PREFIX "%s", base36(ks_hash64(path, strlen(path)), digits));
+    return ks_buf_printf(out, META_FILE_PREFIX "%s", path_reference(path, digits));
 }
 
 static ks_status write_file_facts(ks_db *db, struct shim_db *shim, const char *path,
@@ -1323,37 +1329,49 @@ KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_chan
     return st;
 }
 
+static ks_status no_article(ks_db *db, const char *id)
+{
+    return ks_db_fail(db, KS_ERR_NOT_FOUND, "no article %s in %s", id, db->path);
+}
+
+/* During a build the article is in one of its worker's parts, and which
+ * file it came from is only there: every file's facts go. */
+static ks_status remove_during_build(ks_db *db, const char *id)
+{
+    ks_article_record record;
+    ks_status st = ks_db_article_record(db, id, &record);
+    if (st != KS_OK)
+        return st == KS_ERR_NOT_FOUND ? no_article(db, id) : st;
+    ks_db *part = ks_build_settled_part(db->build, id, 0);
+    if (!part)
+        return ks_build_status(db->build, db);
+    st = ks_db_remove_article(part, id);
+    if (st != KS_OK)
+        return ks_db_fail(db, st, "%s", ks_db_error(part));
+    return forget_file_facts(db, NULL);
+}
+
 KS_API ks_status ks_db_remove_article(ks_db *db, const char *id)
 {
     if (!db || !id)
         return KS_ERR_INVALID_ARGUMENT;
     if (!db->writable)
         return ks_db_fail(db, KS_ERR_READ_ONLY, "%s is open for reading only", db->path);
-    ks_article_record record;
-    ks_status st = ks_db_article_record(db, id, &record);
-    if (st == KS_ERR_NOT_FOUND)
-        return ks_db_fail(db, st, "no article %s in %s", id, db->path);
-    if (st != KS_OK)
-        return st;
-    if (db->build) {
-        ks_db *part = ks_build_settled_part(db->build, id, 0);
-        if (!part)
-            return ks_build_status(db->build, db);
-        st = ks_db_remove_article(part, id);
-        if (st != KS_OK)
-            return ks_db_fail(db, st, "%s", ks_db_error(part));
-        return forget_file_facts(db, NULL);
-    }
+    if (db->build)
+        return remove_during_build(db, id);
     ks_buf key = {0}, term = {0}, meta_key = {0};
-    st = article_key(id, &key);
+    ks_status st = article_key(id, &key);
     if (st == KS_OK)
         st = ks_buf_printf(&term, KS_PREFIX_ARTICLE "%s", key.data);
     if (st == KS_OK)
         st = article_metadata_key(id, &meta_key);
     if (st == KS_OK) {
         focus_article(db, id);
+        ks_article_record record;
         char *origin = NULL;
         st = read_record(db, id, &record, &origin);
+        if (st == KS_ERR_NOT_FOUND)
+            no_article(db, id);
         /* First: a failure halfway must not leave them standing. */
         if (st == KS_OK)
             st = forget_file_facts(db, origin);

@@ -501,8 +501,7 @@ static void unchanged_files_are_not_read(void **state)
     write_text(state, "a.txt", "바뀐 기사\n");
     write_text(state, "b.txt", "그대로인 기사\n");
     collector c = {0};
-    c.unchanged_id = scratch_path(state, "b.txt");
-    char *unchanged = strdup(c.unchanged_id);
+    char *unchanged = strdup(scratch_path(state, "b.txt"));
     c.unchanged_id = unchanged;
     assert_int_equal(read_into(*state, &c), KS_OK);
     assert_int_equal(c.filter_calls, 2);
