@@ -1,10 +1,15 @@
 /* kosearch: Korean full-text search over passages of news articles.
  *
  * The whole public C API. Conventions:
- *  - every function returns a ks_status; KS_OK is 0;
- *  - results come back through out-parameters named `out`; whatever a
- *    function hands back through `**out` belongs to the caller and is released
- *    with the matching `_free`;
+ *  - every function that can fail returns a ks_status (KS_OK is 0); the
+ *    others are getters, counts and `_free` functions, which cannot;
+ *  - results come back through out-parameters named `out` (or `out_...`):
+ *    a function that creates a handle takes `out` first (ks_db_open,
+ *    ks_analyze); an operation on an existing handle takes the handle first
+ *    and its outputs last (ks_search, ks_db_complete);
+ *  - whatever a function hands back through `**out` belongs to the caller and
+ *    is released with the matching `_free` of this library, never with the
+ *    caller's free();
  *  - getters return borrowed data, valid until the owning handle is changed
  *    or freed;
  *  - after a failure, ks_db_error() describes it in words until the next call
@@ -27,7 +32,19 @@ extern "C" {
 #define KS_API
 #endif
 
-#define KS_VERSION_STRING "0.1.0"
+/* The version of this header. KS_VERSION_MAJOR is the shared library's
+ * soname (libkosearch.so.MAJOR) and changes whenever the ABI does; ks_version()
+ * gives the version of the library loaded at run time. */
+#define KS_VERSION_MAJOR 1
+#define KS_VERSION_MINOR 0
+#define KS_VERSION_PATCH 0
+#define KS_VERSION_STRING "1.0.0"
+/* True when this header is at least version major.minor.patch. */
+#define KS_CHECK_VERSION(major, minor, patch)                                        \
+    (KS_VERSION_MAJOR > (major) ||                                                \
+     (KS_VERSION_MAJOR == (major) && KS_VERSION_MINOR > (minor)) ||               \
+     (KS_VERSION_MAJOR == (major) && KS_VERSION_MINOR == (minor) &&              \
+      KS_VERSION_PATCH >= (patch)))
 
 typedef enum ks_status {
     KS_OK = 0,
@@ -45,7 +62,8 @@ typedef enum ks_status {
     KS_ERR_INTERRUPTED,      /* stopped on request (signal) */
     KS_ERR_BACKEND,          /* any other error reported by Xapian */
     KS_ERR_UNAVAILABLE,      /* a remote shard cannot be reached */
-    KS_ERR_INTERNAL          /* a bug: please report it */
+    KS_ERR_INTERNAL,         /* a bug: please report it */
+    KS_STATUS_LAST           /* not a status: one past the last, for tables and range checks */
 } ks_status;
 
 /* A short English phrase for a status ("database is locked"); static. */
@@ -383,8 +401,10 @@ KS_API const ks_completion *ks_completions_get(const ks_completions *completions
 KS_API void ks_completions_free(ks_completions *completions);
 
 /* How kosearch reads a query, as text ("(구로구 OR ...)"); for --explain.
- * The string is the caller's: free() it. */
+ * The string is the caller's: release it with ks_string_free(). */
 KS_API ks_status ks_explain(ks_db *db, const char *query, char **out);
+/* Frees a string this library handed to the caller; NULL is ignored. */
+KS_API void ks_string_free(char *string);
 
 #ifdef __cplusplus
 }

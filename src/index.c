@@ -149,6 +149,7 @@ KS_API const char *ks_status_string(ks_status status)
     case KS_ERR_BACKEND: return "Xapian error";
     case KS_ERR_UNAVAILABLE: return "shard unavailable";
     case KS_ERR_INTERNAL: return "internal error";
+    case KS_STATUS_LAST: break;
     }
     return "unknown status";
 }

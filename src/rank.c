@@ -348,3 +348,8 @@ KS_API ks_status ks_explain(ks_db *db, const char *query, char **out)
     ks_match_terms_free(&match);
     return st;
 }
+
+KS_API void ks_string_free(char *string)
+{
+    free(string);
+}

@@ -253,7 +253,7 @@ static void test_synonyms_without_reindexing(void **state)
     char *explained = NULL;
     assert_int_equal(ks_explain(f->db, "청결봉사", &explained), KS_OK);
     assert_non_null(strstr(explained, "깔끔이봉사단"));
-    free(explained);
+    ks_string_free(explained);
     /* A word in two groups has the others of both; a new set replaces the
      * old, before it is committed too. */
     const char *two[] = {"청결봉사 깔끔이봉사단", "청결봉사 청소봉사"};

@@ -41,7 +41,7 @@ static void report_corrections(ks_db *db, const ks_results *results, bool explai
         char *description = NULL;
         if (explain && ks_explain(db, corrected, &description) == KS_OK)
             fprintf(stderr, "kosearch: query became: %s\n", description);
-        free(description);
+        ks_string_free(description);
     }
     if (suggestion)
         fprintf(stderr, "kosearch: did you mean: %s\n", suggestion);
@@ -109,7 +109,7 @@ int cmd_search(int argc, char **argv)
         char *description = NULL;
         if (ks_explain(db, query, &description) == KS_OK)
             fprintf(stderr, "kosearch: query: %s\n", description);
-        free(description);
+        ks_string_free(description);
     }
     ks_results *results = NULL;
     size_t warned = strlen(ks_db_warnings(db));
