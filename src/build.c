@@ -220,7 +220,7 @@ static ks_status start_part(build_worker *worker, ks_buf *message)
         return KS_ERR_NOMEM;
     }
     ks_db *part = NULL;
-    ks_status st = ks_db_open(&part, path.data, KS_OPEN_WRITE | KS_OPEN_BUILD_PART);
+    ks_status st = ks_db_open_build_part(&part, path.data);
     if (st != KS_OK) {
         ks_buf_printf(message, "cannot create %s: %s", path.data,
                       part ? ks_db_error(part) : ks_status_string(st));

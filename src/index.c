@@ -71,6 +71,7 @@
 #include "kosearch_internal.h"
 #include "xapian_shim.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,11 @@
 #define META_ORIGIN_PREFIX "origin:"
 #define META_FILE_PREFIX "F:"
 
+/* Every flag of ks_open_flags: anything else is refused rather than ignored,
+ * since an unknown bit may mean something to a newer kosearch. */
+#define KS_OPEN_PUBLIC_FLAGS                                                              \
+    (KS_OPEN_WRITE | KS_OPEN_WAIT | KS_OPEN_REBUILD | KS_OPEN_ALLOW_PARTIAL | KS_OPEN_BUILD_NEW)
+
 /* File facts recorded during a build (ks_db.build_facts). */
 struct pending_file_facts {
     char *path;
@@ -116,18 +122,25 @@ KS_API unsigned ks_index_format_version(void)
     return KS_INDEX_FORMAT_VERSION;
 }
 
+static char backend_versions[96];
+
+static void describe_backend_versions(void)
+{
+    /* The ICU loaded at run time, not the headers built against. */
+    UVersionInfo icu;
+    char icu_text[U_MAX_VERSION_STRING_LENGTH];
+    u_getVersion(icu);
+    u_versionToString(icu, icu_text);
+    snprintf(backend_versions, sizeof backend_versions, "ICU %s, %s", icu_text,
+             shim_xapian_version());
+}
+
 KS_API const char *ks_backend_versions(void)
 {
-    static char versions[96];
-    if (!versions[0]) {
-        /* The ICU loaded at run time, not the headers built against. */
-        UVersionInfo icu;
-        char icu_text[U_MAX_VERSION_STRING_LENGTH];
-        u_getVersion(icu);
-        u_versionToString(icu, icu_text);
-        snprintf(versions, sizeof versions, "ICU %s, %s", icu_text, shim_xapian_version());
-    }
-    return versions;
+    /* Written once, whichever thread asks first. */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, describe_backend_versions);
+    return backend_versions;
 }
 
 KS_API const char *ks_status_string(ks_status status)
@@ -492,6 +505,8 @@ KS_API ks_status ks_db_open_shards(ks_db **out, const char *path, unsigned flags
     if (!out)
         return KS_ERR_INVALID_ARGUMENT;
     *out = NULL;
+    if (flags & ~(unsigned)KS_OPEN_PUBLIC_FLAGS)
+        return KS_ERR_INVALID_ARGUMENT;
     if (!path || !*path)
         return KS_ERR_INVALID_ARGUMENT;
     unsigned existing = 0;
@@ -528,11 +543,28 @@ KS_API const char *ks_db_warnings(const ks_db *db)
     return db && db->shim ? shim_db_warnings(db->shim) : "";
 }
 
+static ks_status open_with_flags(ks_db **out, const char *path, unsigned flags);
+
 KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags)
 {
     if (!out)
         return KS_ERR_INVALID_ARGUMENT;
     *out = NULL;
+    if (flags & ~(unsigned)KS_OPEN_PUBLIC_FLAGS)
+        return KS_ERR_INVALID_ARGUMENT;
+    return open_with_flags(out, path, flags);
+}
+
+ks_status ks_db_open_build_part(ks_db **out, const char *path)
+{
+    if (!out)
+        return KS_ERR_INVALID_ARGUMENT;
+    *out = NULL;
+    return open_with_flags(out, path, KS_OPEN_WRITE | KS_OPEN_BUILD_PART);
+}
+
+static ks_status open_with_flags(ks_db **out, const char *path, unsigned flags)
+{
     if (!path || !*path)
         return KS_ERR_INVALID_ARGUMENT;
     ks_db *db = calloc(1, sizeof *db);

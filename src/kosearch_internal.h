@@ -225,9 +225,11 @@ ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t has
  * are merged into one compacted database. */
 typedef struct ks_build ks_build;
 
-/* ks_db_open() flag for a build's parts: created afresh, and their commits
- * skip waiting for the disk (a crash throws a build away anyway). */
+/* Opens a build's part: created afresh, and its commits skip waiting for
+ * the disk (a crash throws a build away anyway). Not a public flag:
+ * ks_db_open() refuses every bit outside ks_open_flags. */
 #define KS_OPEN_BUILD_PART (1u << 30)
+ks_status ks_db_open_build_part(ks_db **out, const char *path);
 
 ks_status ks_build_start(ks_db *db, unsigned threads, ks_build **out);
 /* Splits the article into passages here and queues it for its part's

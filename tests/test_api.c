@@ -717,6 +717,27 @@ static void test_status_strings_are_distinct(void **state)
             assert_string_not_equal(ks_status_string(a), ks_status_string(b));
 }
 
+/* A flag kosearch does not define is refused, and the database it named is
+ * left as it was (an internal build flag once emptied it). */
+static void test_unknown_open_flags_are_refused(void **state)
+{
+    fixture *f = *state;
+    ks_db_stats before, after;
+    assert_int_equal(ks_db_stats_get(f->db, &before), KS_OK);
+    ks_db *other = NULL;
+    for (unsigned bit = 5; bit < 32; bit++) {
+        assert_int_equal(ks_db_open(&other, f->path, KS_OPEN_WRITE | (1u << bit)),
+                         KS_ERR_INVALID_ARGUMENT);
+        assert_null(other);
+        assert_int_equal(ks_db_open_shards(&other, f->path, KS_OPEN_WRITE | (1u << bit), 0),
+                         KS_ERR_INVALID_ARGUMENT);
+        assert_null(other);
+    }
+    assert_int_equal(ks_db_stats_get(f->db, &after), KS_OK);
+    assert_true(after.passages > 0);
+    assert_int_equal(after.passages, before.passages);
+}
+
 int main(void)
 {
     const struct CMUnitTest corpus_tests[] = {
@@ -737,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_origins_are_stored_once),
         cmocka_unit_test(test_file_facts_last_while_the_file_is_as_read),
         cmocka_unit_test(test_second_writer_is_locked),
+        cmocka_unit_test(test_unknown_open_flags_are_refused),
     };
     const struct CMUnitTest standalone_tests[] = {
         cmocka_unit_test(test_missing_database_says_so),
