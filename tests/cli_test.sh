@@ -48,7 +48,13 @@ check "hit shows id#passage" grep -q "corpus/000_7c3d8639bd71687d.txt#" "$work/o
 check "no colour when not asked" bash -c "! grep -q $'\033' '$work/out'"
 check "--color=always highlights the whole word" run 0 search --color=always 깔끔이봉사단
 check "highlight escape around the compound" grep -q $'\033\[1;31m깔끔이봉사단\033\[0m' "$work/out"
-check "NO_COLOR wins over auto" env NO_COLOR=1 "$kosearch" search 깔끔이봉사단 >/dev/null
+# On a terminal (script(1) gives one) auto colours, unless NO_COLOR is set.
+on_terminal() { script -qec "$*" /dev/null </dev/null >"$work/out" 2>&1; }
+check "auto colours on a terminal" on_terminal "'$kosearch' search 깔끔이봉사단"
+check "auto's colour is there" grep -q $'\033\[1;31m' "$work/out"
+check "NO_COLOR wins over auto on a terminal" on_terminal "NO_COLOR=1 '$kosearch' search 깔끔이봉사단"
+check "NO_COLOR's output has the hit" grep -q "깔끔이봉사단" "$work/out"
+check "NO_COLOR's output has no colour" bash -c "! grep -q $'\033\[' '$work/out'"
 
 check "no hits is exit 1" run 1 search 존재하지않는낱말입니다
 check "unbalanced quote is exit 2" run 2 search '"희망일자리 만들기'

@@ -127,7 +127,7 @@ check "id of the wrong type named" has 'kosearch: articles.jsonl:8: "id" must be
 check "blank body named" has 'kosearch: articles.jsonl:9: "body" is empty'
 check "summary: 2 added, 7 skipped" has "kosearch: 2 added, 0 updated, 0 unchanged, 0 removed, 7 skipped"
 check "the first of duplicate ids is kept" finds jdb 원본 j1
-check "the duplicate's body is not indexed" bash -c "! '$kosearch' search --db jdb 버려진다 >/dev/null 2>&1"
+check "the duplicate's body is not indexed (no hits, exit 1)" run 1 search --db jdb 버려진다
 check "integer id indexed" finds jdb 정수 7
 printf '{"id": "s1", "body": "표준입력 \xff 본문"}\n{"id": "s2", "body": "표준입력 둘째"}\n' >stdin.jsonl
 check "invalid UTF-8 on stdin: exit 1" bash -c "'$kosearch' index --db jdb - <stdin.jsonl 2>err; [ \$? -eq 1 ]"
