@@ -22,7 +22,7 @@ static const char usage[] =
     "Options:\n"
     "  --db PATH         the database (default: $KOSEARCH_DB, else\n"
     "                    $XDG_DATA_HOME/kosearch/default.db)\n"
-    "  -n, --limit N     hits per query (default 10)\n"
+    "  -n, --limit N     hits per query (default 10, at most 1000000)\n"
     "  --format FORMAT   tsv (default: qid rank score id#passage title section snippet),\n"
     "                    jsonl (search's JSON with a \"qid\" field), or\n"
     "                    trec (qid Q0 id#passage rank score kosearch)\n"
@@ -228,8 +228,9 @@ int cmd_batch(int argc, char **argv)
         switch (c) {
         case 'd': db_option = optarg; break;
         case 'n':
-            if (!cli_parse_size(optarg, &run.search.limit) || run.search.limit == 0)
-                return cli_usage_error("batch", "--limit needs a whole number above 0, not '%s'", optarg);
+            if (!cli_parse_size(optarg, &run.search.limit) || run.search.limit == 0 || run.search.limit > CLI_MAX_HITS)
+                return cli_usage_error("batch", "--limit needs a whole number from 1 to %d, not '%s'",
+                                       CLI_MAX_HITS, optarg);
             break;
         case 'f':
             if (!output_parse_format(optarg, &run.style.format) || run.style.format == OUTPUT_TEXT)
