@@ -206,6 +206,45 @@ check "escapes: one TREC row of 6 fields, spaces in qid and id as _" \
     bash -c "[ \$(wc -l <out) -eq 1 ] && grep -qE '^q_1 Q0 tab_new_line_id#1 1 [0-9.]+ kosearch$' out"
 
 # ------------------------------------------------------------------------
+# serve from a script: a taken port is exit 2 with a message, and SIGINT or
+# SIGTERM (a background job has SIGINT ignored) ends it and its server.
+if ! command -v xapian-tcpsrv >/dev/null; then
+    skip "serve: xapian-tcpsrv not found (install xapian-tools)"
+else
+    free_port() {
+        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    }
+    port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+    port=$(free_port)
+    python3 -c "
+import socket, sys, time
+s = socket.socket(); s.bind(('127.0.0.1', $port)); s.listen(); print('ready', flush=True); time.sleep(30)
+" >holder.ready &
+holder=$!
+for _ in $(seq 50); do [ -s holder.ready ] && break; sleep 0.1; done
+check "serve on a taken port: exit 2" run 2 serve --db db --port "$port"
+check "serve on a taken port: said so" has "kosearch: cannot listen on 127.0.0.1 port $port: the port is taken"
+kill "$holder"
+wait "$holder" 2>/dev/null
+for signal in INT TERM; do
+    port=$(free_port)
+    "$kosearch" serve --db db --port "$port" >serve.out 2>&1 &
+    server=$!
+    for _ in $(seq 100); do port_open "$port" && break; sleep 0.1; done
+    check "serve listens (before SIG$signal)" port_open "$port"
+    kill -s "$signal" "$server"
+    for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+    check "SIG$signal ends serve" bash -c "! kill -0 $server 2>/dev/null"
+    wait "$server"
+    check "serve stopped by SIG$signal exits 0" [ $? -eq 0 ]
+    sleep 0.2
+    check "SIG$signal ends the server too: port $port closed" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
+    check "SIG$signal: no xapian-tcpsrv left on port $port" bash -c "! pgrep -f '[x]apian-tcpsrv --port $port ' >/dev/null"
+    kill -9 "$server" 2>/dev/null
+done
+fi
+
+# ------------------------------------------------------------------------
 # Databases that cannot be used.
 check "missing database: exit 2" run 2 search --db "$work/nowhere" 구로구
 check "missing database named" has "kosearch: no database at $work/nowhere"
