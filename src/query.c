@@ -605,6 +605,7 @@ static shim_query *initials_query(builder *b, const char *initials)
     if (!spend_terms(b, MAX_INITIALS_EXPANSION))
         return NULL;
     size_t counted = b->term_count;
+    b->term_count -= MAX_INITIALS_EXPANSION; /* the words found fill the reservation */
     ks_buf words = {0};
     if (b->db && ks_words_with_initials(b->db, initials, MAX_INITIALS_EXPANSION, &words) != KS_OK)
         ks_buf_clear(&words); /* a failed lookup finds nothing, as below */
