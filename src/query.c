@@ -11,6 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The cost cap. Xapian's matcher slows down more than linearly with the
+ * number of terms (a 40,000-syllable word, 40,000 bigrams, took a minute
+ * and 1 GB), and 초성 and prefix* words each stand for many indexed words.
+ * A query is refused when its text or the terms it expands to pass these
+ * caps, before any expansion is looked up; a long pasted sentence stays
+ * well inside both. */
+#define MAX_QUERY_BYTES 8192
+#define MAX_QUERY_TERMS 1000
+/* The most frequent words a prefix* or initials stand for. */
+#define MAX_PREFIX_EXPANSION 100
+#define MAX_INITIALS_EXPANSION 50
+
 /* ------------------------------------------------------------------------ */
 /* Parsing.                                                                 */
 
@@ -129,6 +141,12 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
 {
     *out = NULL;
     parser p = {query, strlen(query), 0, error};
+    if (p.len > MAX_QUERY_BYTES) {
+        ks_buf_clear(error);
+        ks_buf_printf(error, "the query is too long: %zu bytes (at most %d)", p.len,
+                      MAX_QUERY_BYTES);
+        return KS_ERR_BAD_QUERY;
+    }
     ks_query_node *root = node_new(KS_QUERY_AND, NULL, 0);
     if (!root)
         return KS_ERR_NOMEM;
@@ -196,9 +214,6 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
 #define WEIGHT_LOOSE_BIGRAMS 1.0
 /* Above this many words a proximity bonus costs more than it tells. */
 #define MAX_PROXIMITY_WORDS 16
-/* Xapian's matcher slows down more than linearly with the number of
- * subqueries (10,000 words take most of a minute); nobody types this many. */
-#define MAX_QUERY_WORDS 1000
 /* Two words count as close within this many word positions. */
 #define PROXIMITY_WINDOW 3
 /* A pair earns the bonus only when one of its words is in at most this
@@ -275,7 +290,7 @@ typedef struct builder {
     ks_buf *error;
     ks_status status;
     bool drop_question_words; /* the query has other words to go by */
-    size_t word_count;        /* analyzed words so far, for MAX_QUERY_WORDS */
+    size_t term_count;        /* terms so far, for MAX_QUERY_TERMS */
     clause_list loose;        /* loose bigram matches: they rank, never select */
     struct shim_db *db;       /* for initials and synonyms; NULL: none */
     /* Passages holding each proximity word (UINT64_MAX: unknown). */
@@ -350,8 +365,28 @@ static size_t group_words(const ks_term *terms, size_t count, query_word *words,
     return word_count;
 }
 
+/* Counts `count` more terms into the query; false (and the query refused)
+ * past MAX_QUERY_TERMS. */
+static bool spend_terms(builder *b, size_t count)
+{
+    if (b->status != KS_OK)
+        return false;
+    b->term_count += count;
+    if (b->term_count <= MAX_QUERY_TERMS)
+        return true;
+    ks_buf_clear(b->error);
+    ks_buf_printf(b->error,
+                  "the query is too long: it expands to more than %d terms (a word of n "
+                  "syllables takes about 2n, a 초성 word %d, a prefix* %d)",
+                  MAX_QUERY_TERMS, MAX_INITIALS_EXPANSION, MAX_PREFIX_EXPANSION);
+    b->status = KS_ERR_BAD_QUERY;
+    return false;
+}
+
 static shim_query *term_query(builder *b, const char *prefix, const char *text, uint32_t pos)
 {
+    if (!spend_terms(b, 1))
+        return NULL;
     char term[KS_MAX_TERM_BYTES + 8];
     size_t need = strlen(prefix) + strlen(text);
     if (need >= sizeof term)
@@ -429,7 +464,8 @@ static shim_query *fragment_query(builder *b, const query_word *w)
     for (size_t i = 0; i < w->bigram_count; i++)
         parts[i] = term_query(b, KS_PREFIX_BIGRAM, w->bigrams[i]->text, 0);
     shim_query *q = shim_query_combine(SHIM_OP_AND, parts, w->bigram_count, 0);
-    if (w->bigram_count > 1) {
+    /* The loose match repeats every bigram: it counts again. */
+    if (w->bigram_count > 1 && spend_terms(b, w->bigram_count)) {
         shim_query *any = shim_query_combine(SHIM_OP_OR, parts, w->bigram_count, 0);
         clause_list_push(b, &b->loose,
                          any ? shim_query_scale(any, WEIGHT_LOOSE_BIGRAMS / (double)w->bigram_count)
@@ -480,15 +516,7 @@ static size_t analyze_words(builder *b, const char *text, query_word **out_words
         b->status = KS_ERR_NOMEM;
         return 0;
     }
-    size_t word_count = group_words(terms, count, *out_words, *out_slots);
-    b->word_count += word_count;
-    if (b->word_count > MAX_QUERY_WORDS) {
-        ks_buf_clear(b->error);
-        ks_buf_printf(b->error, "the query is too long: more than %d words", MAX_QUERY_WORDS);
-        b->status = KS_ERR_BAD_QUERY;
-        return 0;
-    }
-    return word_count;
+    return group_words(terms, count, *out_words, *out_slots);
 }
 
 
@@ -567,14 +595,17 @@ static shim_query *build_phrase(builder *b, const char *text)
 
 /* A synonym ranks a little below the word typed. */
 #define WEIGHT_SYNONYM 0.8
-/* The most frequent words a prefix* or initials stand for. */
-#define MAX_PREFIX_EXPANSION 100
-#define MAX_INITIALS_EXPANSION 50
 
 /* The indexed words with these initials, as one synonym group: it weighs
  * like a single word and highlights the words found. */
 static shim_query *initials_query(builder *b, const char *initials)
 {
+    /* Counted as the most words it may stand for, whatever the lookup (a
+     * walk over the index's words) finds, and refused before it. */
+    if (!spend_terms(b, MAX_INITIALS_EXPANSION))
+        return NULL;
+    size_t counted = b->term_count;
+    b->term_count -= MAX_INITIALS_EXPANSION; /* the words found fill the reservation */
     ks_buf words = {0};
     if (b->db && ks_words_with_initials(b->db, initials, MAX_INITIALS_EXPANSION, &words) != KS_OK)
         ks_buf_clear(&words); /* a failed lookup finds nothing, as below */
@@ -582,7 +613,9 @@ static shim_query *initials_query(builder *b, const char *initials)
      * instead of being refused as having no words. */
     if (!words.len) {
         ks_buf_free(&words);
-        return term_query(b, "", initials, 0);
+        shim_query *q = term_query(b, "", initials, 0);
+        b->term_count = counted;
+        return q;
     }
     clause_list terms = {0};
     for (size_t at = 0; at < words.len && b->status == KS_OK; at += strlen(words.data + at) + 1) {
@@ -593,6 +626,7 @@ static shim_query *initials_query(builder *b, const char *initials)
     shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, terms.items, terms.count, 0);
     clause_list_free(&terms);
     ks_buf_free(&words);
+    b->term_count = counted;
     return q;
 }
 
@@ -620,6 +654,10 @@ static bool build_input_form(builder *b, const char *text, clause_list *out)
         replaced = true;
         break;
     case KS_INPUT_PREFIX: {
+        if (!spend_terms(b, MAX_PREFIX_EXPANSION)) {
+            replaced = true;
+            break;
+        }
         shim_query *q = shim_query_wildcard(form.data, MAX_PREFIX_EXPANSION);
         if (!q)
             b->status = KS_ERR_NOMEM;

@@ -32,6 +32,19 @@ check "unknown command is a usage error" run 2 frobnicate
 check "usage errors go to stderr" grep -q "^kosearch: unknown command 'frobnicate'" "$work/err"
 check "search --help exits 0" run 0 search --help
 check "bad option is exit 2" run 2 search --limit zero 구로구
+# Xapian counts hits in 32 bits: 2^32 would wrap to 0 and 2^32+1 to 1.
+for value in 4294967296 4294967297 18446744073709551617 1000001 -1 +5 ' 5' 5x 0; do
+    check "--limit '$value' is a usage error" run 2 search --limit "$value" 구로구
+    check "--limit '$value': the range named" \
+        grep -qF -- "--limit needs a whole number from 1 to 1000000, not '$value'" "$work/err"
+done
+for value in 4294967296 -1 1000001; do
+    check "--offset '$value' is a usage error" run 2 search --offset "$value" 구로구
+    check "--offset '$value': the range named" \
+        grep -qF -- "--offset needs a whole number from 0 to 1000000, not '$value'" "$work/err"
+done
+check "batch --limit 4294967297 is a usage error" run 2 batch --limit 4294967297 /dev/null
+check "batch --limit: the range named" grep -qF -- "--limit needs a whole number from 1 to 1000000" "$work/err"
 
 check "searching a missing database is an error" run 2 search 구로구
 check "missing database message names the path" grep -q "no database at $work/db" "$work/err"
@@ -115,6 +128,11 @@ printf '청결봉사 깔끔이봉사단\n외톨이\n# comment\n\n' >"$work/synon
 check "synonyms skips a malformed line with exit 1" run 1 synonyms "$work/synonyms.txt"
 check "synonyms names the malformed line" grep -q "synonyms.txt:2: a synonym group needs two words" "$work/err"
 check "a synonym finds the other words" run 0 search 청결봉사
+python3 -c "print('청결봉사 ' + '가' * 81); print('청결봉사 깔끔이봉사단')" >"$work/long_synonym.txt"
+check "a synonym over 240 bytes: the line is skipped, exit 1" run 1 synonyms "$work/long_synonym.txt"
+check "a synonym over 240 bytes: FILE:LINE named" \
+    grep -qx "kosearch: $work/long_synonym.txt:1: a synonym is longer than 240 bytes" "$work/err"
+check "a synonym over 240 bytes: the other lines are loaded" grep -qx "1 synonym group loaded" "$work/out"
 check "synonym explained" run 0 search --explain 청결봉사
 check "synonym in the explanation" grep -q "0.8.*깔끔이봉사단" "$work/err"
 check "a rebuild keeps the synonyms" run 0 index -q --rebuild "$root/corpus"

@@ -159,6 +159,92 @@ check "an excluded phrase as its own argument" run 0 search --db db 구로구 '-
 check "the excluded phrase's article is left out" bash -c "grep -q 'in/good.txt' out && ! grep -q 'in/cp949.txt' out"
 
 # ------------------------------------------------------------------------
+# Queries that would cost a minute and a gigabyte: refused by the cost cap,
+# with the cap named, before anything is expanded or matched.
+python3 -c "print('가나다라마바사' * 6000)" >long_word        # 42,000 syllables
+check "a 42,000-syllable word: exit 2" run 2 search --db db "$(cat long_word)"
+check "a 42,000-syllable word: the byte cap named" has "the query is too long: 126000 bytes (at most 8192)"
+check "a 1,000-syllable word: exit 2" run 2 search --db db "$(head -c 3000 long_word)"
+check "a 1,000-syllable word: the term cap named" has "it expands to more than 1000 terms"
+python3 -c "print(' '.join(['ㄱㅊ'] * 999))" >initials_query
+check "999 초성 words: exit 2" run 2 search --db db "$(cat initials_query)"
+check "999 초성 words: the term cap named" has "it expands to more than 1000 terms"
+python3 -c "print(' '.join(['청*'] * 999))" >prefix_query
+check "999 prefixes: exit 2" run 2 search --db db "$(cat prefix_query)"
+check "999 prefixes: the term cap named" has "it expands to more than 1000 terms"
+check "a few 초성 words and prefixes still run" run 0 search --db db ㄱㄹㄱ 청*
+{ printf 'first\t청소\n'; printf 'huge\t'; head -c 1048576 /dev/zero | tr '\0' '가'; printf '\nlast\t구로구\n'; } >huge_line.tsv
+check "a 1 MB batch line: exit 1 (a line skipped)" run 1 batch --db db huge_line.tsv
+check "a 1 MB batch line: named and skipped" has "kosearch: huge_line.tsv:2: the query is too long: 1048576 bytes (at most 8192); skipped"
+check "the lines around it still run" bash -c "cut -f1 out | sort -u | tr '\n' ' ' | grep -qx 'first last '"
+
+# ------------------------------------------------------------------------
+# Terminal escapes and row breakers in indexed text and ids: text, TSV and
+# TREC output carry no control character (U+FFFD in its place, tabs and
+# line breaks as spaces, TREC spaces as _); JSON keeps them escaped.
+python3 - <<'PY'
+import json
+esc, c1 = "\x1b]0;owned\x07\x1b[2J", "\u009b31m"
+with open("escapes.jsonl", "w") as out:
+    out.write(json.dumps({"id": "tab\tnew\nline id", "title": f"탈출{esc}제목\x7f",
+                          "section": f"절{c1}", "body": f"탈출문자 본문 {esc}{c1} 끝\t탭\r\n줄"}) + "\n")
+PY
+"$kosearch" index -q --db edb escapes.jsonl
+no_controls() { ! LC_ALL=C grep -qP '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$1"; }
+check "escapes: text search finds the article" run 0 search --db edb --color=never 탈출문자
+check "escapes: no control character reaches the terminal" no_controls out
+check "escapes: U+FFFD shows where they were" contains out "탈출�]0;owned��[2J제목�"
+check "escapes: the id's tab and line break are spaces" contains out "tab new line id#1"
+check "escapes: JSON keeps the text exact" bash -c "
+    '$kosearch' search --db edb --format json 탈출문자 | jq -e '.id == \"tab\\tnew\\nline id\" and (.text | contains(\"\\u001b[2J\"))' >/dev/null"
+printf 'q 1\t탈출문자\n' >escapes.tsv
+check "escapes: TSV batch runs" run 0 batch --db edb escapes.tsv
+check "escapes: one TSV row of 7 fields" bash -c "[ \$(wc -l <out) -eq 1 ] && awk -F'\t' 'NF != 7 {exit 1}' out"
+check "escapes: no control character in TSV but the field tabs" bash -c "tr -d '\t' <out >out.notabs" && no_controls out.notabs
+check "escapes: TREC batch runs" run 0 batch --db edb --format trec escapes.tsv
+check "escapes: one TREC row of 6 fields, spaces in qid and id as _" \
+    bash -c "[ \$(wc -l <out) -eq 1 ] && grep -qE '^q_1 Q0 tab_new_line_id#1 1 [0-9.]+ kosearch$' out"
+
+# ------------------------------------------------------------------------
+# serve from a script: a taken port is exit 2 with a message, and SIGINT or
+# SIGTERM (a background job has SIGINT ignored) ends it and its server.
+if ! command -v xapian-tcpsrv >/dev/null; then
+    skip "serve: xapian-tcpsrv not found (install xapian-tools)"
+else
+    free_port() {
+        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    }
+    port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+    port=$(free_port)
+    python3 -c "
+import socket, sys, time
+s = socket.socket(); s.bind(('127.0.0.1', $port)); s.listen(); print('ready', flush=True); time.sleep(30)
+" >holder.ready &
+holder=$!
+for _ in $(seq 50); do [ -s holder.ready ] && break; sleep 0.1; done
+check "serve on a taken port: exit 2" run 2 serve --db db --port "$port"
+check "serve on a taken port: said so" has "kosearch: cannot listen on 127.0.0.1 port $port: the port is taken"
+kill "$holder"
+wait "$holder" 2>/dev/null
+for signal in INT TERM; do
+    port=$(free_port)
+    "$kosearch" serve --db db --port "$port" >serve.out 2>&1 &
+    server=$!
+    for _ in $(seq 100); do port_open "$port" && break; sleep 0.1; done
+    check "serve listens (before SIG$signal)" port_open "$port"
+    kill -s "$signal" "$server"
+    for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+    check "SIG$signal ends serve" bash -c "! kill -0 $server 2>/dev/null"
+    kill -9 "$server" 2>/dev/null # one that ignored the signal must not hang the test
+    wait "$server"
+    check "serve stopped by SIG$signal exits 0" [ $? -eq 0 ]
+    sleep 0.2
+    check "SIG$signal ends the server too: port $port closed" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
+    check "SIG$signal: no xapian-tcpsrv left on port $port" bash -c "! pgrep -f '[x]apian-tcpsrv --port $port ' >/dev/null"
+done
+fi
+
+# ------------------------------------------------------------------------
 # Databases that cannot be used.
 check "missing database: exit 2" run 2 search --db "$work/nowhere" 구로구
 check "missing database named" has "kosearch: no database at $work/nowhere"

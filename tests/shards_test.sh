@@ -134,6 +134,25 @@ check "batch --allow-partial warns" grep -q "warning: .*127.0.0.1:${ports[1]}" "
 "$kosearch" batch --format trec --db "$work/cluster.stub" "$work/questions.tsv" >/dev/null 2>"$work/err"
 check "batch fails when a shard is down" test $? -eq 2
 
+# A shard that dies during a batch stops it: exit 2, the dead shard named,
+# not one "skipped" line per query left.
+"$kosearch" serve --port "${ports[1]}" --db "$work/sharded.db/shard-1" >"$work/server-1b.log" 2>&1 &
+servers[1]=$!
+check "the shard's server starts again" wait_for_port "${ports[1]}"
+for _ in $(seq 40); do cat "$work/questions.tsv"; done >"$work/many.tsv"
+"$kosearch" batch --format trec --db "$work/cluster.stub" "$work/many.tsv" >"$work/dying.run" 2>"$work/err" &
+batch=$!
+for _ in $(seq 300); do [ -s "$work/dying.run" ] && break; sleep 0.05; done
+kill "${servers[1]}"
+wait "${servers[1]}" 2>/dev/null
+wait "$batch"
+check "a shard dying during batch: exit 2" test $? -eq 2
+check "the shard that died is named ($(head -c 300 "$work/err"))" \
+    grep -q "a shard stopped answering: 'remote 127.0.0.1:${ports[1]}' (.*cluster.stub line 2)" "$work/err"
+check "no other shard is named" bash -c "! grep -qE '127.0.0.1:(${ports[0]}|${ports[2]})' '$work/err'"
+check "the batch says where it stopped" grep -qE "the batch stopped: [0-9]+ of [0-9]+ queries answered" "$work/err"
+check "the rest is not reported line by line" test "$(grep -c skipped "$work/err")" -lt 5
+
 # --prune finds vanished articles in every shard.
 stop_servers
 servers=()

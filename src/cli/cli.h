@@ -47,8 +47,13 @@ int cli_bad_option(const char *command, char **argv);
 int cli_parse_db_options(int argc, char **argv, const char *command, const char *usage,
                          const char **out_db_option);
 
-/* Parses a whole non-negative number; false on junk. */
+/* Parses a whole non-negative number, digits only; false on junk, a sign,
+ * or a number too large for size_t. */
 bool cli_parse_size(const char *text, size_t *out);
+
+/* The largest --limit and --offset: Xapian counts hits in 32 bits, and a
+ * million hits is more than any reader or evaluation asks for. */
+#define CLI_MAX_HITS 1000000
 
 /* Whether to colour output: --color=auto|always|never, NO_COLOR, a terminal. */
 typedef enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;

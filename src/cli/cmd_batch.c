@@ -22,7 +22,7 @@ static const char usage[] =
     "Options:\n"
     "  --db PATH         the database (default: $KOSEARCH_DB, else\n"
     "                    $XDG_DATA_HOME/kosearch/default.db)\n"
-    "  -n, --limit N     hits per query (default 10)\n"
+    "  -n, --limit N     hits per query (default 10, at most 1000000)\n"
     "  --format FORMAT   tsv (default: qid rank score id#passage title section snippet),\n"
     "                    jsonl (search's JSON with a \"qid\" field), or\n"
     "                    trec (qid Q0 id#passage rank score kosearch)\n"
@@ -31,8 +31,10 @@ static const char usage[] =
     "                    the others, instead of failing\n"
     "  -h, --help        show this help\n"
     "\n"
-    "A bad line is reported on stderr with its line number and skipped.\n"
-    "Exit status: 0 every line ran, 1 some lines were skipped, 2 error.\n";
+    "A bad line is reported on stderr with its line number and skipped. A\n"
+    "database or shard that fails stops the batch, naming the shard.\n"
+    "Exit status: 0 every line ran, 1 some lines were skipped, 2 error (the\n"
+    "database could not be opened or stopped answering).\n";
 
 typedef struct batch_query {
     char *qid;
@@ -42,6 +44,7 @@ typedef struct batch_query {
     size_t output_len;
     char *error;        /* why the line was skipped, or NULL */
     bool done;
+    bool unanswered;    /* the database failed this search: the run stops */
 } batch_query;
 
 typedef struct batch_run {
@@ -55,8 +58,10 @@ typedef struct batch_run {
     pthread_cond_t finished;
     unsigned open_flags; /* KS_OPEN_READ, maybe KS_OPEN_ALLOW_PARTIAL */
     atomic_bool warned;  /* skipped shards were reported (by the first thread) */
-    bool failed;        /* a database could not be opened */
+    bool failed;        /* a database could not be opened, or failed a search */
     char *failure;
+    long failed_line;   /* the line whose search failed, or 0 */
+    ks_status failed_status;
 } batch_run;
 
 /* Splits "qid<TAB>query" lines; trailing CR and LF are removed. */
@@ -102,11 +107,32 @@ static bool read_queries(FILE *in, const char *name, batch_run *run, size_t *cap
     return true;
 }
 
+/* Stops the run: no thread takes another query, and the output ends at the
+ * first query not answered. Keeps the first reason. */
+static void fail_run(batch_run *run, const char *reason, long line, ks_status status)
+{
+    pthread_mutex_lock(&run->lock);
+    if (!run->failed) {
+        run->failure = strdup(reason);
+        run->failed_line = line;
+        run->failed_status = status;
+    }
+    run->failed = true;
+    pthread_cond_broadcast(&run->finished);
+    pthread_mutex_unlock(&run->lock);
+}
+
 static void render(batch_run *run, ks_db *db, batch_query *q)
 {
     ks_results *results = NULL;
-    if (ks_search(db, q->text, &run->search, &results) != KS_OK) {
+    ks_status st = ks_search(db, q->text, &run->search, &results);
+    if (st == KS_ERR_BAD_QUERY) { /* this line's fault: skip it */
         q->error = strdup(ks_db_error(db));
+        return;
+    }
+    if (st != KS_OK) { /* the database's fault: every line after would fail too */
+        q->unanswered = true;
+        fail_run(run, ks_db_error(db), q->line, st);
         return;
     }
     FILE *out = open_memstream(&q->output, &q->output_len);
@@ -126,18 +152,19 @@ static void *worker(void *context)
 {
     batch_run *run = context;
     ks_db *db = NULL;
-    if (ks_db_open(&db, run->db_path, run->open_flags) != KS_OK) {
-        pthread_mutex_lock(&run->lock);
-        if (!run->failed)
-            run->failure = strdup(db ? ks_db_error(db) : "cannot open the database");
-        run->failed = true;
-        pthread_cond_broadcast(&run->finished);
-        pthread_mutex_unlock(&run->lock);
+    ks_status opened = ks_db_open(&db, run->db_path, run->open_flags);
+    if (opened != KS_OK) {
+        fail_run(run, db ? ks_db_error(db) : "cannot open the database", 0, opened);
         ks_db_close(db);
         return NULL;
     }
     size_t i;
     while ((i = atomic_fetch_add(&run->next, 1)) < run->count) {
+        pthread_mutex_lock(&run->lock);
+        bool stop = run->failed;
+        pthread_mutex_unlock(&run->lock);
+        if (stop)
+            break;
         render(run, db, &run->queries[i]);
         pthread_mutex_lock(&run->lock);
         run->queries[i].done = true;
@@ -151,19 +178,22 @@ static void *worker(void *context)
     return NULL;
 }
 
-/* Prints results in input order as they complete; returns skipped lines. */
-static size_t print_in_order(batch_run *run, const char *name)
+/* Prints results in input order as they complete; returns skipped lines.
+ * *answered counts the queries printed before a failure stopped the run. */
+static size_t print_in_order(batch_run *run, const char *name, size_t *answered)
 {
     size_t skipped = 0;
+    *answered = 0;
     for (size_t i = 0; i < run->count; i++) {
         batch_query *q = &run->queries[i];
         pthread_mutex_lock(&run->lock);
         while (!q->done && !run->failed)
             pthread_cond_wait(&run->finished, &run->lock);
-        bool failed = run->failed && !q->done;
+        bool failed = (run->failed && !q->done) || q->unanswered;
         pthread_mutex_unlock(&run->lock);
         if (failed)
             break;
+        ++*answered;
         if (q->error) {
             fprintf(stderr, "kosearch: %s:%ld: %s; skipped\n", name, q->line, q->error);
             skipped++;
@@ -187,6 +217,35 @@ static void free_queries(batch_run *run)
     free(run->queries);
 }
 
+/* A shard that stops answering fails the search with Xapian's message,
+ * which may name another shard or none: open the database again, skipping
+ * what does not answer, to learn which shards failed. */
+static void report_failed_search(batch_run *run, const char *name, size_t answered)
+{
+    ks_db *probe = NULL;
+    const char *warnings = "";
+    if (run->failed_status == KS_ERR_UNAVAILABLE &&
+        ks_db_open(&probe, run->db_path, KS_OPEN_READ | KS_OPEN_ALLOW_PARTIAL) == KS_OK)
+        warnings = ks_db_warnings(probe);
+    if (*warnings) {
+        for (const char *line = warnings; *line;) {
+            size_t len = strcspn(line, "\n");
+            static const char skipped[] = "skipped shard ";
+            size_t skip = strncmp(line, skipped, sizeof skipped - 1) == 0 ? sizeof skipped - 1 : 0;
+            cli_error("%s:%ld: a shard stopped answering: %.*s", name, run->failed_line,
+                      (int)(len - skip), line + skip);
+            line += len + (line[len] == '\n');
+        }
+    } else {
+        cli_error("%s:%ld: %s", name, run->failed_line, run->failure ? run->failure : "search failed");
+    }
+    cli_error("the batch stopped: %zu of %zu queries answered%s", answered, run->count,
+              run->failed_status == KS_ERR_UNAVAILABLE
+                  ? "; --allow-partial searches the shards that answer"
+                  : "");
+    ks_db_close(probe);
+}
+
 static int run_batch(batch_run *run, size_t jobs, const char *name)
 {
     pthread_t threads[MAX_JOBS];
@@ -198,11 +257,16 @@ static int run_batch(batch_run *run, size_t jobs, const char *name)
         cli_error("cannot start a thread");
         return EXIT_TROUBLE;
     }
-    size_t skipped = print_in_order(run, name);
+    size_t answered;
+    size_t skipped = print_in_order(run, name, &answered);
     for (size_t i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
-    if (run->failed) {
+    if (run->failed && !run->failed_line) {
         cli_error("%s", run->failure ? run->failure : "cannot open the database");
+        return EXIT_TROUBLE;
+    }
+    if (run->failed) {
+        report_failed_search(run, name, answered);
         return EXIT_TROUBLE;
     }
     if (fflush(stdout) != 0)
@@ -228,8 +292,9 @@ int cmd_batch(int argc, char **argv)
         switch (c) {
         case 'd': db_option = optarg; break;
         case 'n':
-            if (!cli_parse_size(optarg, &run.search.limit) || run.search.limit == 0)
-                return cli_usage_error("batch", "--limit needs a whole number above 0, not '%s'", optarg);
+            if (!cli_parse_size(optarg, &run.search.limit) || run.search.limit == 0 || run.search.limit > CLI_MAX_HITS)
+                return cli_usage_error("batch", "--limit needs a whole number from 1 to %d, not '%s'",
+                                       CLI_MAX_HITS, optarg);
             break;
         case 'f':
             if (!output_parse_format(optarg, &run.style.format) || run.style.format == OUTPUT_TEXT)

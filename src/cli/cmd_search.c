@@ -17,8 +17,8 @@ static const char usage[] =
     "Options:\n"
     "  --db PATH            the database (default: $KOSEARCH_DB, else\n"
     "                       $XDG_DATA_HOME/kosearch/default.db)\n"
-    "  -n, --limit N        at most N hits (default 10)\n"
-    "  --offset N           skip the first N hits\n"
+    "  -n, --limit N        at most N hits (default 10, at most 1000000)\n"
+    "  --offset N           skip the first N hits (at most 1000000)\n"
     "  --format FORMAT      text (default) or json (JSON Lines, one hit per line)\n"
     "  --color WHEN         auto (default), always or never; NO_COLOR disables auto\n"
     "  --explain            print how the query was read, then search\n"
@@ -71,12 +71,14 @@ int cmd_search(int argc, char **argv)
         switch (c) {
         case 'd': db_option = optarg; break;
         case 'n':
-            if (!cli_parse_size(optarg, &search.limit) || search.limit == 0)
-                return cli_usage_error("search", "--limit needs a whole number above 0, not '%s'", optarg);
+            if (!cli_parse_size(optarg, &search.limit) || search.limit == 0 || search.limit > CLI_MAX_HITS)
+                return cli_usage_error("search", "--limit needs a whole number from 1 to %d, not '%s'",
+                                       CLI_MAX_HITS, optarg);
             break;
         case 'o':
-            if (!cli_parse_size(optarg, &search.offset))
-                return cli_usage_error("search", "--offset needs a whole number, not '%s'", optarg);
+            if (!cli_parse_size(optarg, &search.offset) || search.offset > CLI_MAX_HITS)
+                return cli_usage_error("search", "--offset needs a whole number from 0 to %d, not '%s'",
+                                       CLI_MAX_HITS, optarg);
             break;
         case 'f':
             if (!output_parse_format(optarg, &format) || format == OUTPUT_TSV || format == OUTPUT_TREC)

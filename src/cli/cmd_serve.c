@@ -4,16 +4,22 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+/* xapian-tcpsrv's exit status when it cannot listen (EX_UNAVAILABLE). */
+#define TCPSRV_CANNOT_LISTEN 69
 
 static const char usage[] =
     "Usage: kosearch serve --port PORT [OPTIONS]\n"
     "\n"
     "Serve the database read-only to 'remote HOST:PORT' lines of a cluster stub\n"
-    "file, by running xapian-tcpsrv (from xapian-tools) in its place. Stop it with\n"
-    "a signal (Ctrl-C). Updates come from 'kosearch index' on this machine.\n"
+    "file, by running xapian-tcpsrv (from xapian-tools). Stop it with Ctrl-C,\n"
+    "SIGINT or SIGTERM: the server goes with it. Updates come from 'kosearch\n"
+    "index' on this machine.\n"
     "\n"
     "Options:\n"
     "  --db PATH       the database or shard (default: $KOSEARCH_DB, else\n"
@@ -22,7 +28,71 @@ static const char usage[] =
     "  --host ADDRESS  the address to listen on (default 127.0.0.1; 0.0.0.0 for all)\n"
     "  -h, --help      show this help\n"
     "\n"
-    "Exit status: 2 when the database cannot be opened or the server not started.\n";
+    "Exit status: 0 when stopped by a signal; 2 when the database cannot be\n"
+    "opened, the port is taken, or the server cannot be started or dies.\n";
+
+/* The running server, for the signal handler; 0 until it is started. */
+static volatile sig_atomic_t server_pid;
+static volatile sig_atomic_t stop_requested;
+
+/* Passes the stop on to the server; the server then ends its own
+ * connection children. */
+static void stop_server(int signal_number)
+{
+    (void)signal_number;
+    stop_requested = 1;
+    if (server_pid > 0)
+        kill((pid_t)server_pid, SIGTERM);
+}
+
+/* Runs xapian-tcpsrv as a child and waits for it. A shell starts background
+ * jobs with SIGINT ignored, and xapian-tcpsrv keeps that: handled here, a
+ * script can stop the server, and its exit status is mapped to kosearch's. */
+static int run_server(char **server_argv, const char *host, const char *port)
+{
+    struct sigaction stop = {0};
+    stop.sa_handler = stop_server;
+    sigemptyset(&stop.sa_mask);
+    sigaction(SIGINT, &stop, NULL);
+    sigaction(SIGTERM, &stop, NULL);
+    sigaction(SIGHUP, &stop, NULL);
+    fflush(stdout);
+    pid_t child = fork();
+    if (child < 0) {
+        cli_error("cannot start xapian-tcpsrv: %s", strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    if (child == 0) {
+        /* xapian-tcpsrv ends its connection children by signalling its whole
+         * process group when it is stopped: give it a group of its own. */
+        setpgid(0, 0);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        execvp(server_argv[0], server_argv);
+        cli_error("cannot run xapian-tcpsrv (install xapian-tools): %s", strerror(errno));
+        _exit(127);
+    }
+    server_pid = child;
+    if (stop_requested) /* a signal came before the child was known */
+        kill(child, SIGTERM);
+    int status;
+    while (waitpid(child, &status, 0) < 0)
+        if (errno != EINTR) {
+            cli_error("cannot wait for xapian-tcpsrv: %s", strerror(errno));
+            return EXIT_TROUBLE;
+        }
+    if (stop_requested)
+        return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == TCPSRV_CANNOT_LISTEN)
+        cli_error("cannot listen on %s port %s: the port is taken or the address is not this "
+                  "machine's", host, port);
+    else if (WIFEXITED(status) && WEXITSTATUS(status) != 127)
+        cli_error("xapian-tcpsrv stopped with exit status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        cli_error("xapian-tcpsrv was stopped by signal %d", WTERMSIG(status));
+    return EXIT_TROUBLE;
+}
 
 int cmd_serve(int argc, char **argv)
 {
@@ -61,16 +131,9 @@ int cmd_serve(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     ks_db_close(db);
-    fflush(stdout);
-    /* xapian-tcpsrv ends its connection children by signalling its whole
-     * process group when it is stopped: give it a group of its own, so a
-     * script that started it in the background is not stopped with it. */
-    if (getpgrp() != getpid())
-        setpgid(0, 0);
     char *server_argv[] = {"xapian-tcpsrv", "--port", (char *)port, "--interface", (char *)host,
                            path, NULL};
-    execvp(server_argv[0], server_argv);
-    cli_error("cannot run xapian-tcpsrv (install xapian-tools): %s", strerror(errno));
+    int status = run_server(server_argv, host, port);
     free(path);
-    return EXIT_TROUBLE;
+    return status;
 }

@@ -36,6 +36,10 @@ static void group_list_free(group_list *groups)
     free(groups->lines);
 }
 
+/* The longest word the index keeps as a term (KS_MAX_TERM_BYTES): the
+ * library refuses a longer synonym, and with it the whole load. */
+#define MAX_SYNONYM_BYTES 240
+
 /* Why a line is not a synonym group, or NULL when it is one. */
 static const char *group_problem(const char *line)
 {
@@ -48,11 +52,14 @@ static const char *group_problem(const char *line)
         if (*p == '-' || *p == '"')
             return "a synonym cannot start with - or \"";
         words++;
+        const char *start = p;
         while (*p && *p != ' ' && *p != '\t') {
             if (*p == '"' || *p == '*')
                 return "a synonym cannot hold \" or *";
             p++;
         }
+        if ((size_t)(p - start) > MAX_SYNONYM_BYTES)
+            return "a synonym is longer than 240 bytes";
     }
     return words < 2 ? "a synonym group needs two words or more" : NULL;
 }

@@ -110,7 +110,7 @@ ks_db *cli_open_sharded_database(const char *path, unsigned flags, unsigned shar
 
 bool cli_parse_size(const char *text, size_t *out)
 {
-    if (!text || !*text || *text == '-')
+    if (!text || *text < '0' || *text > '9') /* strtoull would take " 1", "+1" and "-1" */
         return false;
     char *end;
     errno = 0;

@@ -26,6 +26,38 @@ bool output_parse_format(const char *text, output_format *out)
     return false;
 }
 
+/* Indexed text may hold terminal escapes (ESC, the C1 CSI, ...): written
+ * raw they would recolour, retitle or rewrite the reader's terminal. Control
+ * characters (C0, DEL, C1) become U+FFFD; tabs and line breaks become
+ * `blank`, so a TSV or TREC row stays one row. JSON escapes them itself. */
+#define REPLACEMENT_CHARACTER "\xEF\xBF\xBD"
+
+static void write_printable(FILE *out, const char *text, size_t len, char blank)
+{
+    const unsigned char *bytes = (const unsigned char *)text;
+    size_t clean_from = 0;
+    for (size_t i = 0; i < len; i++) {
+        bool c1 = bytes[i] == 0xC2 && i + 1 < len && bytes[i + 1] >= 0x80 && bytes[i + 1] <= 0x9F;
+        bool whitespace = bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r';
+        if (!c1 && !whitespace && bytes[i] >= 0x20 && bytes[i] != 0x7F &&
+            !(blank != ' ' && bytes[i] == ' '))
+            continue;
+        fwrite(text + clean_from, 1, i - clean_from, out);
+        if (whitespace || bytes[i] == ' ')
+            fputc(blank, out);
+        else
+            fputs(REPLACEMENT_CHARACTER, out);
+        i += c1;
+        clean_from = i + 1;
+    }
+    fwrite(text + clean_from, 1, len - clean_from, out);
+}
+
+static void write_printable_str(FILE *out, const char *text, char blank)
+{
+    write_printable(out, text, strlen(text), blank);
+}
+
 /* Writes text, wrapping highlighted byte ranges in colour when asked. */
 static void write_highlighted(FILE *out, const char *text, size_t len, const ks_span *spans,
                               size_t count, bool color)
@@ -34,22 +66,28 @@ static void write_highlighted(FILE *out, const char *text, size_t len, const ks_
     for (size_t i = 0; i < count && color; i++) {
         if (spans[i].start < at || spans[i].end > len)
             continue;
-        fwrite(text + at, 1, spans[i].start - at, out);
+        write_printable(out, text + at, spans[i].start - at, ' ');
         fputs(COLOR_MATCH, out);
-        fwrite(text + spans[i].start, 1, spans[i].end - spans[i].start, out);
+        write_printable(out, text + spans[i].start, spans[i].end - spans[i].start, ' ');
         fputs(COLOR_RESET, out);
         at = spans[i].end;
     }
-    fwrite(text + at, 1, len - at, out);
+    write_printable(out, text + at, len - at, ' ');
 }
 
 static void write_text(FILE *out, const output_style *style, const ks_hit *hit)
 {
     const char *on = style->color ? COLOR_TITLE : "", *off = style->color ? COLOR_RESET : "";
-    fprintf(out, "%zu. %.3f  %s%s%s", hit->rank, hit->score, on, hit->title, off);
-    if (*hit->section)
-        fprintf(out, " › %s", hit->section);
-    fprintf(out, "  %s%s#%u%s\n   ", style->color ? COLOR_ID : "", hit->id, hit->passage, off);
+    fprintf(out, "%zu. %.3f  %s", hit->rank, hit->score, on);
+    write_printable_str(out, hit->title, ' ');
+    fputs(off, out);
+    if (*hit->section) {
+        fputs(" › ", out);
+        write_printable_str(out, hit->section, ' ');
+    }
+    fprintf(out, "  %s", style->color ? COLOR_ID : "");
+    write_printable_str(out, hit->id, ' ');
+    fprintf(out, "#%u%s\n   ", hit->passage, off);
     write_highlighted(out, hit->snippet, hit->snippet_len, hit->snippet_highlights,
                       hit->snippet_highlight_count, style->color);
     fputs("\n\n", out);
@@ -87,32 +125,29 @@ static void write_json(FILE *out, const output_style *style, const ks_hit *hit)
     json_decref(line);
 }
 
-/* Tabs and newlines would break a TSV row; the snippet is already one line. */
-static void write_tsv_field(FILE *out, const char *text)
-{
-    for (; *text; text++)
-        fputc(*text == '\t' || *text == '\n' ? ' ' : *text, out);
-}
-
 static void write_tsv(FILE *out, const output_style *style, const ks_hit *hit)
 {
-    if (style->query_id)
-        fprintf(out, "%s\t", style->query_id);
-    fprintf(out, "%zu\t%.4f\t%s#%u\t", hit->rank, hit->score, hit->id, hit->passage);
-    write_tsv_field(out, hit->title);
+    if (style->query_id) {
+        write_printable_str(out, style->query_id, ' ');
+        fputc('\t', out);
+    }
+    fprintf(out, "%zu\t%.4f\t", hit->rank, hit->score);
+    write_printable_str(out, hit->id, ' ');
+    fprintf(out, "#%u\t", hit->passage);
+    write_printable_str(out, hit->title, ' ');
     fputc('\t', out);
-    write_tsv_field(out, hit->section);
+    write_printable_str(out, hit->section, ' ');
     fputc('\t', out);
-    write_tsv_field(out, hit->snippet);
+    write_printable(out, hit->snippet, hit->snippet_len, ' ');
     fputc('\n', out);
 }
 
-/* TREC ids may not contain spaces; ids with spaces are written with '_'. */
+/* TREC fields are separated by spaces: spaces in qids and ids become '_'. */
 static void write_trec(FILE *out, const output_style *style, const ks_hit *hit)
 {
-    fprintf(out, "%s Q0 ", style->query_id ? style->query_id : "1");
-    for (const char *c = hit->id; *c; c++)
-        fputc(*c == ' ' || *c == '\t' ? '_' : *c, out);
+    write_printable_str(out, style->query_id ? style->query_id : "1", '_');
+    fputs(" Q0 ", out);
+    write_printable_str(out, hit->id, '_');
     fprintf(out, "#%u %zu %.6f kosearch\n", hit->passage, hit->rank, hit->score);
 }
 
