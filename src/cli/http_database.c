@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct http_handle {
     ks_db *db;
@@ -82,6 +83,8 @@ static uint64_t database_fingerprint(const char *path)
     snprintf(pattern, sizeof pattern, "%s/iamglass", path);
     hash = mix_file(hash, pattern);
     snprintf(pattern, sizeof pattern, "%s/XAPIANDB", path);
+    if (access(pattern, F_OK) != 0)
+        return hash;
     hash = mix_file(hash, pattern);
     snprintf(pattern, sizeof pattern, "%s/shard-*/iamglass", path);
     glob_t shards;
