@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The search page of `kosearch http` in headless Chromium: type a query,
-submit, see the passage with the words highlighted, follow "did you mean".
+submit, see the passage with the words highlighted, follow "did you mean"
+and the next page, and search again with scripts turned off.
 Drives Debian's chromium through chromedriver's WebDriver protocol (plain
 HTTP, no client library) and keeps a screenshot in the build folder.
 
@@ -53,7 +54,10 @@ def free_port():
 def wait_for(what, probe, seconds=20):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        value = probe()
+        try:
+            value = probe()
+        except RuntimeError:  # asked while the browser loads the next page
+            value = None
         if value:
             return value
         time.sleep(0.1)
@@ -100,12 +104,16 @@ class WebDriver:
         with open(path, "wb") as out:
             out.write(base64.b64decode(self.call("GET", self.session + "/screenshot")))
 
+    def text(self, element):
+        return self.call("GET", f"{self.session}/element/{element}/text")
+
     def stop(self):
         if self.session:
             try:
                 self.call("DELETE", self.session)
             except Exception:
                 pass
+            self.session = None
 
 
 HITS_SCRIPT = """
@@ -168,9 +176,9 @@ try:
 
     # "Did you mean": a near miss offers the indexed word as a link.
     driver.go(base + "/?q=%EA%B5%AC%EB%A1%9C%EA%B3%A0")
-    notice = wait_for("the suggestion", lambda: driver.find("#notices a"))
+    notice = wait_for("the suggestion", lambda: driver.find("#suggestion a"))
     check("a near miss offers 구로구", driver.script(
-        "return document.querySelector('#notices a').textContent") == "구로구")
+        "return document.querySelector('#suggestion a').textContent") == "구로구")
     driver.click(notice[0])
     wait_for("the suggested search", lambda: driver.script(
         "return document.getElementById('q').value") == "구로구")
@@ -184,6 +192,19 @@ try:
     wait_for("the second page", lambda: "11" in driver.script(
         "return document.getElementById('status').textContent"))
     check("the next page is the second", "offset=10" in driver.script("return location.search"))
+
+    # Without JavaScript the server's page is the whole search.
+    driver.stop()
+    driver.start(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--blink-settings=scriptEnabled=false", f"--user-data-dir={work}/profile2"])
+    driver.go(base + "/")
+    driver.type(wait_for("the search box", lambda: driver.find("input[name=q]"))[0], "깔끔이봉사단")
+    driver.click(driver.find("button[type=submit]")[0])
+    marks = wait_for("hits without scripts", lambda: driver.find("article.hit mark"))
+    check("without JavaScript the search still finds and highlights",
+          driver.text(marks[0]) == "깔끔이봉사단")
+    # The page's script leaves empty filters out of the address: here they are in.
+    check("scripts were really off", "since=&" in driver.call("GET", driver.session + "/url"))
 except RuntimeError as error:
     failed += 1
     print(f"FAIL: {error}", file=sys.stderr)

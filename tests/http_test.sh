@@ -67,6 +67,9 @@ check "no database: exit 2" [ $? -eq 2 ]
 check "no database: the message names it" contains "$work/nodb.err" "no database at $work/db"
 
 "$kosearch" index corpus/ tests/data/articles.jsonl >/dev/null 2>&1
+# An article whose fields would run as script if the page did not escape them.
+echo '{"id":"x<b>1</b>","title":"<script>alert(1)</script> 위험한제목","url":"javascript:alert(1)","body":"위험한제목 <img src=x onerror=alert(1)> 본문"}' \
+    | "$kosearch" index - >/dev/null 2>&1
 check "the server starts on a loopback port" start_server main
 main_pid=$pid
 
@@ -111,6 +114,35 @@ check "/ is the search page" status_is page 200
 check "the page is HTML in UTF-8" header_has page 'Content-Type: text/html; charset=utf-8'
 check "the page has a search form" contains "$work/page" '<input type="search" name="q"'
 check "the page may only talk to this server" header_has page "connect-src 'self'"
+get page_search '/?q=%EA%B9%94%EB%81%94%EC%9D%B4%EB%B4%89%EC%82%AC%EB%8B%A8'
+check "the page searches on the server (no script needed)" \
+    contains "$work/page_search" '<mark>깔끔이봉사단</mark>'
+check "a hit reads title › section" \
+    contains "$work/page_search" '구로구, 서울시 8개 부문 최우수상 수상 <span class="section">› 청소 분야 10년째 1위</span>'
+check "the search box keeps the query" contains "$work/page_search" 'value="깔끔이봉사단"'
+check "the page title names the query" contains "$work/page_search" '<title>깔끔이봉사단 - kosearch'
+get page_hostile '/?q=%EC%9C%84%ED%97%98%ED%95%9C%EC%A0%9C%EB%AA%A9'
+check "titles are escaped" contains "$work/page_hostile" '&lt;script&gt;alert(1)&lt;/script&gt;'
+check "snippets are escaped" contains "$work/page_hostile" '&lt;img src=x onerror=alert(1)&gt;'
+check "ids are escaped" contains "$work/page_hostile" 'x&lt;b&gt;1&lt;/b&gt;'
+check "no markup from an article gets through" lacks "$work/page_hostile" '<script>alert'
+check "a javascript: url is not made a link" lacks "$work/page_hostile" 'href="javascript:'
+get page_corrected '/?q=rnfhrn&sort=date'
+check "the page links to the query it searched instead" contains "$work/page_corrected" \
+    '다음 검색 결과 표시: <a href="/?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC&amp;sort=date">구로구</a>'
+get page_suggested '/?q=%EA%B5%AC%EB%A1%9C%EA%B3%A0'
+check "the page offers 'did you mean' as a link" contains "$work/page_suggested" \
+    '이것을 찾으셨나요? <a href="/?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC">구로구</a>'
+get page_paged '/?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC&offset=10&since=2015&fuzzy=1'
+check "the page links to the next page with the same filters" contains "$work/page_paged" \
+    'href="/?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC&amp;since=2015&amp;fuzzy=1&amp;offset=20"'
+check "the page links back to the first page" contains "$work/page_paged" \
+    '<a href="/?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC&amp;since=2015&amp;fuzzy=1">‹ 이전</a>'
+check "the page counts from the offset" contains "$work/page_paged" '중 11–'
+check "the filters keep their values" sh -c "grep -qF 'value=\"2015\"' '$work/page_paged' && grep -qF 'value=\"1\" checked' '$work/page_paged'"
+get page_bad '/?q=a&limit=0'
+check "a refused search shows its reason on the page, with its status" \
+    sh -c "[ \"\$(cat '$work/page_bad.status')\" = 400 ] && grep -q '검색하지 못했습니다: limit must be' '$work/page_bad'"
 get head / --head
 check "HEAD / is 200" status_is head 200
 check "HEAD / answers without a body" lacks "$work/head" "<form"

@@ -209,9 +209,7 @@ static enum MHD_Result send_json(const http_reply *reply, unsigned status, json_
     json_decref(body);
     if (!text)
         return MHD_NO;
-    size_t len = strlen(text);
-    text[len] = '\0';
-    return send_response(reply, status, "application/json; charset=utf-8", text, len,
+    return send_response(reply, status, "application/json; charset=utf-8", text, strlen(text),
                          MHD_RESPMEM_MUST_FREE, allow);
 }
 
@@ -323,30 +321,42 @@ static unsigned status_for_failure(ks_status status)
     }
 }
 
-static enum MHD_Result answer_search(const http_reply *reply, http_databases *databases)
+/* Runs a checked search on the thread's handle, opening it again once if
+ * it fails in a way a fresh handle may not. Returns 0 with *out set, or the
+ * HTTP status with the reason in `error`. */
+static unsigned run_search(http_databases *databases, const http_search_request *search,
+                           ks_results **out, char *error, size_t error_size)
 {
-    http_search_request search;
-    char error[512];
-    unsigned bad = http_parse_search(lookup_param, reply->connection, &search, error, sizeof error);
-    if (bad)
-        return send_error(reply, bad, "%s", error);
-    ks_search_options options = search_options(&search);
-    ks_results *results = NULL;
+    ks_search_options options = search_options(search);
     ks_status status = KS_ERR_UNAVAILABLE;
     for (int attempt = 0; attempt < 2; attempt++) {
-        ks_db *db = http_database_for_thread(databases, error, sizeof error);
-        if (!db)
-            return send_error(reply, 503, "database unavailable: %s", error);
-        status = ks_search(db, search.query, &options, &results);
+        char reason[400];
+        ks_db *db = http_database_for_thread(databases, reason, sizeof reason);
+        if (!db) {
+            snprintf(error, error_size, "database unavailable: %s", reason);
+            return 503;
+        }
+        status = ks_search(db, search->query, &options, out);
         if (status == KS_OK)
-            break;
-        snprintf(error, sizeof error, "%s", ks_db_error(db));
+            return 0;
+        snprintf(error, error_size, "%s", ks_db_error(db));
         if (!worth_reopening(status))
             break;
         http_database_forget(databases);
     }
-    if (status != KS_OK)
-        return send_error(reply, status_for_failure(status), "%s", error);
+    return status_for_failure(status);
+}
+
+static enum MHD_Result answer_search(const http_reply *reply, http_databases *databases)
+{
+    http_search_request search;
+    char error[512];
+    unsigned failed = http_parse_search(lookup_param, reply->connection, &search, error, sizeof error);
+    ks_results *results = NULL;
+    if (!failed)
+        failed = run_search(databases, &search, &results, error, sizeof error);
+    if (failed)
+        return send_error(reply, failed, "%s", error);
     json_t *body = results_json(search.query, results);
     ks_results_free(results);
     return send_json(reply, 200, body, NULL);
@@ -416,10 +426,28 @@ static enum MHD_Result answer_stats(const http_reply *reply, http_databases *dat
     return send_json(reply, 200, stats_json(&stats), NULL);
 }
 
-static enum MHD_Result answer_page(const http_reply *reply)
+/* The page, with the results of its query when it has one. A refused
+ * query is shown on the page, with the status the API would answer. */
+static enum MHD_Result answer_page(const http_reply *reply, http_databases *databases)
 {
-    return send_response(reply, 200, "text/html; charset=utf-8", (void *)search_page_html,
-                         search_page_html_len, MHD_RESPMEM_PERSISTENT, NULL);
+    http_search_request search;
+    char error[512];
+    http_param query = lookup_param(reply->connection, "q");
+    bool asked = query.value && strspn(query.value, " \t\r\n") < query.len;
+    unsigned status = asked ? http_parse_search(lookup_param, reply->connection, &search, error,
+                                                sizeof error)
+                            : 0;
+    ks_results *results = NULL;
+    if (asked && !status)
+        status = run_search(databases, &search, &results, error, sizeof error);
+    http_page_view view = {asked ? &search : NULL, results, status ? error : NULL};
+    size_t len = 0;
+    char *page = http_page_render(&view, &len);
+    ks_results_free(results);
+    if (!page)
+        return MHD_NO;
+    return send_response(reply, status ? status : 200, "text/html; charset=utf-8", page, len,
+                         MHD_RESPMEM_MUST_FREE, NULL);
 }
 
 /* ---- routing ------------------------------------------------------------ */
@@ -444,6 +472,8 @@ static enum MHD_Result answer_preflight(const http_reply *reply)
     MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, "Origin");
     enum MHD_Result queued = MHD_queue_response(reply->connection, 204, response);
     MHD_destroy_response(response);
+    if (reply->request)
+        reply->request->answered = true;
     log_request(reply->server, reply->connection, reply->request, reply->method, 204, 0);
     return queued;
 }
@@ -490,7 +520,7 @@ static enum MHD_Result handle_request(void *context, struct MHD_Connection *conn
     if (strcmp(path, "/health") == 0)
         return answer_stats(&reply, server->databases, true);
     if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0)
-        return answer_page(&reply);
+        return answer_page(&reply, server->databases);
     if (!http_valid_text(path, strlen(path)))
         return send_error(&reply, 404, "no such path");
     return send_error(&reply, 404, "no such path: %.200s (try /search?q=WORDS)", path);
@@ -534,7 +564,7 @@ static int serve(http_server *server, const struct addrinfo *address, const char
     sigset_t blocked = stop;
     sigaddset(&blocked, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &blocked, NULL);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
                      (address->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
     struct MHD_Daemon *daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, handle_request, server,

@@ -1,6 +1,6 @@
 /* kosearch http: the pieces of the HTTP server (cmd_http.c) that stand on
- * their own: request parameters (http_params.c) and the database handle
- * each server thread keeps (http_database.c). */
+ * their own: request parameters (http_params.c), the database handle each
+ * server thread keeps (http_database.c) and the search page (http_page.c). */
 #ifndef KOSEARCH_CLI_HTTP_H
 #define KOSEARCH_CLI_HTTP_H
 
@@ -14,7 +14,9 @@
 
 /* The longest query or prefix accepted, in bytes; longer ones are 414. */
 #define HTTP_MAX_QUERY_BYTES 4096
-/* The most hits one page may ask for, and the deepest page. */
+/* Hits per page when the request does not say; the most one may ask for,
+ * and the deepest page. */
+#define HTTP_DEFAULT_LIMIT 10
 #define HTTP_MAX_LIMIT 100
 #define HTTP_MAX_OFFSET 10000
 
@@ -66,6 +68,19 @@ ks_db *http_database_for_thread(http_databases *set, char *error, size_t error_s
 /* Drops the calling thread's handle after a failure that may come from a
  * stale snapshot, so the next request opens the database afresh. */
 void http_database_forget(http_databases *set);
+
+/* ---- http_page.c: the search page -------------------------------------- */
+
+/* What the page shows: the form as filled in, and the results or why there
+ * are none. search is NULL (or its query NULL) before anything is asked. */
+typedef struct http_page_view {
+    const http_search_request *search;
+    const ks_results *results;
+    const char *error;
+} http_page_view;
+
+/* The page as malloc'd HTML (its length in *out_len); NULL when out of memory. */
+char *http_page_render(const http_page_view *view, size_t *out_len);
 
 /* ---- search_page.c (generated from search_page.html) ------------------- */
 

@@ -105,7 +105,7 @@ unsigned http_parse_search(http_param_lookup lookup, void *context, http_search_
                            char *error, size_t error_size)
 {
     memset(out, 0, sizeof *out);
-    out->options.limit = 10;
+    out->options.limit = HTTP_DEFAULT_LIMIT;
     unsigned status = parse_query(lookup(context, "q"), &out->query, error, error_size);
     if (status)
         return status;
