@@ -187,6 +187,8 @@ get body '/search?q=a' -X GET --data 'q=a'
 check "a GET with a body is 413" error_is body 413 "no body"
 get long_query "/search?q=$(head -c 5000 /dev/zero | tr '\0' a)"
 check "a 5 kB query is 414" error_is long_query 414 "at most 4096"
+get longest_query "/search?q=$(for _ in $(seq 1365); do printf '%%EA%%B0%%80'; done)"
+check "a 4095-byte Korean query, percent-encoded, is searched" status_is longest_query 200
 # A 1 MB query does not fit in the request line limit: refused before it is read whole.
 printf 'GET /search?q=' >"$work/huge.request"
 head -c 1048576 /dev/zero | tr '\0' a >>"$work/huge.request"

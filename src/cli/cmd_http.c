@@ -19,9 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The request line and headers must fit here; a longer request line is
- * refused by libmicrohttpd itself with 414. */
-#define CONNECTION_MEMORY (64 * 1024)
+/* The request line and headers must fit here (a query of HTTP_MAX_QUERY_BYTES
+ * of Korean is three times as long percent-encoded); a longer request line
+ * is refused by libmicrohttpd itself with 414. */
+#define CONNECTION_MEMORY (32 * 1024)
 #define IDLE_TIMEOUT_SECONDS 30
 #define MAX_CONNECTIONS 1024
 #define MAX_THREADS 256
