@@ -72,6 +72,9 @@ echo '{"id":"x<b>1</b>","title":"<script>alert(1)</script> 위험한제목","url
     | "$kosearch" index - >/dev/null 2>&1
 check "the server starts on a loopback port" start_server main
 main_pid=$pid
+"$kosearch" http --host 127.0.0.1 --port "${base##*:}" 2>"$work/busy.err"
+check "a port in use: exit 2" [ $? -eq 2 ]
+check "a port in use: the message names it" contains "$work/busy.err" "cannot listen on 127.0.0.1 port ${base##*:}"
 
 get health /health
 check "/health is 200" status_is health 200

@@ -556,7 +556,7 @@ static struct addrinfo *resolve_listen_address(const char *host, const char *por
 /* Serves until SIGINT or SIGTERM; the signals are blocked in every thread
  * and taken here, so the server stops between requests. */
 static int serve(http_server *server, const struct addrinfo *address, const char *host,
-                 unsigned threads)
+                 const char *port, unsigned threads)
 {
     sigset_t stop;
     sigemptyset(&stop);
@@ -579,7 +579,7 @@ static int serve(http_server *server, const struct addrinfo *address, const char
         MHD_OPTION_NOTIFY_COMPLETED, end_request, server,
         MHD_OPTION_END);
     if (!daemon) {
-        cli_error("cannot start the HTTP server on %s", host);
+        cli_error("cannot listen on %s port %s (the reason is above)", host, port);
         return EXIT_TROUBLE;
     }
     const union MHD_DaemonInfo *bound = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -648,7 +648,7 @@ int cmd_http(int argc, char **argv)
         if (!is_loopback(address->ai_addr))
             fprintf(stderr, "kosearch: warning: listening on %s: anyone who can reach this "
                             "machine can search the database\n", host);
-        status = serve(&server, address, host, (unsigned)threads);
+        status = serve(&server, address, host, port, (unsigned)threads);
     }
     http_databases_free(server.databases);
     if (address)
