@@ -240,9 +240,7 @@ static http_param lookup_param(void *context, const char *name)
     http_param param = {NULL, 0};
     if (MHD_lookup_connection_value_n(context, MHD_GET_ARGUMENT_KIND, name, strlen(name),
                                       &param.value, &param.len) != MHD_YES)
-        param.value = NULL;
-    if (param.value && !param.len)
-        param.value = ""; /* "q" with no "=" */
+        param.value = NULL; /* "q" without "=" has no value either */
     return param;
 }
 
