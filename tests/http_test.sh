@@ -243,6 +243,19 @@ kill -TERM "$main_pid"
 wait "$main_pid"
 check "SIGTERM stops the server with status 0" [ $? -eq 0 ]
 
+# A sharded database: commits land in each shard's own files.
+"$kosearch" index --db "$work/sharded" --shards 2 corpus/ >/dev/null 2>&1
+check "a server of a sharded database starts" start_server sharded --quiet --db "$work/sharded"
+sharded_pid=$pid
+get sharded_before '/search?q=%EC%83%88%EC%86%8C%EC%8B%9D%EB%B3%B4%EB%8F%84'
+for i in 1 2 3 4 5 6; do echo "{\"id\":\"s$i\",\"body\":\"새소식보도 $i\"}"; done \
+    | "$kosearch" index --db "$work/sharded" - >/dev/null 2>&1
+for i in 1 2 3 4; do get "sharded$i" '/search?q=%EC%83%88%EC%86%8C%EC%8B%9D%EB%B3%B4%EB%8F%84'; done
+check "a commit to the shards is seen by every thread" sh -c "jq -e '.total == 0' '$work/sharded_before' >/dev/null &&
+    for i in 1 2 3 4; do jq -e '.total == 6' '$work/sharded'\$i >/dev/null || exit 1; done"
+kill "$sharded_pid"
+wait "$sharded_pid"
+
 check "a quiet server with CORS starts" start_server cors --quiet --cors https://news.example
 cors_pid=$pid
 get cors /health -H 'Origin: https://news.example'
