@@ -33,7 +33,7 @@ start_server() {
     "$kosearch" http --host 127.0.0.1 --port 0 --threads 4 "$@" 2>"$work/$name.log" &
     pid=$!
     servers+=("$pid")
-    for _ in $(seq 100); do
+    for _ in $(seq 300); do # 30 s: slow under the sanitizers on a busy machine
         grep -q "listening on" "$work/$name.log" && break
         sleep 0.1
     done
