@@ -16,6 +16,7 @@ Run as a program, this module is the FTS5 baseline as a separate process
 
 import gzip
 import json
+import math
 import os
 import re
 import shutil
@@ -181,6 +182,11 @@ def failure_message(command, returncode, stderr):
 
 def unique_in_order(items):
     return list(dict.fromkeys(items))
+
+
+def percentile(values, p):
+    """Nearest-rank percentile of a sorted list."""
+    return values[max(0, math.ceil(p / 100 * len(values)) - 1)]
 
 
 def plural(count, noun):

@@ -79,5 +79,6 @@ int cmd_export(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_synonyms(int argc, char **argv);
 int cmd_suggest(int argc, char **argv);
+int cmd_http(int argc, char **argv);
 
 #endif /* KOSEARCH_CLI_H */

@@ -21,6 +21,7 @@ static const char usage[] =
     "  synonyms FILE     load synonym groups (one per line) into the database\n"
     "  suggest PREFIX    indexed words starting with PREFIX, most frequent first\n"
     "  serve --port P    serve the database to remote searches (xapian-tcpsrv)\n"
+    "  http              a search page and a JSON API over HTTP\n"
     "\n"
     "Options common to commands that use a database:\n"
     "  --db PATH         the database (default: $KOSEARCH_DB, else\n"
@@ -46,6 +47,7 @@ static const subcommand subcommands[] = {
     {"index", cmd_index},     {"search", cmd_search}, {"batch", cmd_batch},
     {"analyze", cmd_analyze}, {"stats", cmd_stats},   {"export", cmd_export},
     {"serve", cmd_serve},     {"synonyms", cmd_synonyms}, {"suggest", cmd_suggest},
+    {"http", cmd_http},
 };
 
 int main(int argc, char **argv)

@@ -102,11 +102,11 @@ static json_t *span_array(const ks_span *spans, size_t count)
     return array;
 }
 
-static void write_json(FILE *out, const output_style *style, const ks_hit *hit)
+json_t *output_hit_json(const ks_hit *hit, const char *query_id)
 {
     json_t *line = json_object();
-    if (style->query_id)
-        json_object_set_new(line, "qid", json_string(style->query_id));
+    if (query_id)
+        json_object_set_new(line, "qid", json_string(query_id));
     json_object_set_new(line, "rank", json_integer((json_int_t)hit->rank));
     json_object_set_new(line, "score", json_real(hit->score));
     json_object_set_new(line, "id", json_string(hit->id));
@@ -120,6 +120,12 @@ static void write_json(FILE *out, const output_style *style, const ks_hit *hit)
     json_object_set_new(line, "snippet", json_stringn(hit->snippet, hit->snippet_len));
     json_object_set_new(line, "snippet_highlights",
                         span_array(hit->snippet_highlights, hit->snippet_highlight_count));
+    return line;
+}
+
+static void write_json(FILE *out, const output_style *style, const ks_hit *hit)
+{
+    json_t *line = output_hit_json(hit, style->query_id);
     json_dumpf(line, out, JSON_COMPACT);
     fputc('\n', out);
     json_decref(line);

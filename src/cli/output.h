@@ -5,6 +5,7 @@
 
 #include "kosearch.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -23,5 +24,8 @@ typedef struct output_style {
 
 bool output_parse_format(const char *text, output_format *out);
 void output_hit(FILE *out, const output_style *style, const ks_hit *hit);
+/* A hit as the JSON object `search --format json` writes (with "qid" when
+ * query_id is not NULL); the caller owns the reference. */
+json_t *output_hit_json(const ks_hit *hit, const char *query_id);
 
 #endif /* KOSEARCH_CLI_OUTPUT_H */

@@ -29,7 +29,7 @@ _kosearch()
     fi
 
     if ((COMP_CWORD == 1)); then
-        _kosearch_reply -W "index search batch analyze stats export synonyms suggest serve -h --help -V --version" -- "$cur"
+        _kosearch_reply -W "index search batch analyze stats export synonyms suggest serve http -h --help -V --version" -- "$cur"
         return 0
     fi
 
@@ -50,7 +50,7 @@ _kosearch()
             _kosearch_reply -W "auto always never" -- "$cur"
             return 0
             ;;
-        -n | --limit | --offset | -j | --jobs | --shards | --port | --host)
+        -n | --limit | --offset | -j | --jobs | --shards | --port | --host | --cors | --threads)
             return 0
             ;;
     esac
@@ -61,6 +61,7 @@ _kosearch()
         search) options="--db -n --limit --offset --format --color --colour --explain --fuzzy --allow-partial -h --help" ;;
         batch) options="--db -n --limit --format -j --jobs --allow-partial -h --help" ;;
         serve) options="--db --port --host -h --help" ;;
+        http) options="--db --host --port --cors --threads --quiet -h --help" ;;
         analyze) options="--format -h --help" ;;
         stats | export | synonyms) options="--db -h --help" ;;
         suggest) options="--db -n --limit -h --help" ;;
