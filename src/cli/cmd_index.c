@@ -315,13 +315,6 @@ int cmd_index(int argc, char **argv)
         free(path);
         return EXIT_TROUBLE;
     }
-    /* Xapian opens a database in a read-only folder for writing and fails
-     * only at the first commit, after all the reading. */
-    if (access(path, F_OK) == 0 && access(path, W_OK) != 0) {
-        cli_error("cannot write to %s: %s", path, strerror(errno));
-        free(path);
-        return EXIT_TROUBLE;
-    }
     /* A new database is built like a rebuild, on every core, and appears
      * when complete; unlike an asked-for rebuild, an interruption keeps the
      * articles completed so far. */
