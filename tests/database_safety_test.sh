@@ -105,7 +105,7 @@ wait "$holder"
 # 10, 11. Stubs: no program runs, no loop crashes.
 "$kosearch" index -q --db plain in
 mkdir evil
-printf 'auto ../plain\nremote /bin/sh -c "touch %s/ran"\n' "$work" >evil/XAPIANDB
+printf 'auto ../plain\nremote /usr/bin/touch %s/ran\n' "$work" >evil/XAPIANDB
 for command in "stats" "search 청소" "export"; do
     # shellcheck disable=SC2086
     check "remote PROGRAM stub: $command exits 2" run 2 $command --db evil
