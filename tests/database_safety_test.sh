@@ -59,14 +59,19 @@ check "a killed first index is not damage: the next one creates the database" \
 
 # ------------------------------------------------------------------------
 # 2. The write lock survives deleting Xapian's lock file.
-mkfifo slow_input
-"$kosearch" index --db ldb - <slow_input >holder.out 2>&1 &
-holder=$!
-exec 3>slow_input
-echo '{"id": "held", "body": "잠금을 쥔 기사"}' >&3
-for _ in $(seq 50); do [ -e ldb/flintlock ] && break; sleep 0.1; done
-sleep 0.3
-rm -f ldb/flintlock
+# hold_lock DB: starts an indexer that holds DB's lock until fd 3 closes
+# (its pid in $holder), then deletes Xapian's lock files.
+hold_lock() {
+    rm -f slow_input
+    mkfifo slow_input
+    "$kosearch" index --db "$1" - <slow_input >/dev/null 2>&1 &
+    holder=$!
+    exec 3>slow_input
+    echo '{"id": "held", "body": "잠금을 쥔 기사"}' >&3
+    sleep 1
+    rm -f "$1"/flintlock "$1"/shard-*/flintlock
+}
+hold_lock ldb
 check "lock file deleted: a second writer is still refused" run 2 index --db ldb in/good.txt
 check "lock file deleted: the second writer is told why" \
     has "kosearch: ldb: database is locked by another kosearch index"
@@ -89,13 +94,7 @@ check "the waiting writer's article is in the rebuilt database" finds ldb 청소
 check "one database, undamaged" bash -c "xapian-check ldb >/dev/null"
 
 "$kosearch" index -q --shards 2 --db sdb in
-mkfifo slow_shards
-"$kosearch" index --db sdb - <slow_shards >/dev/null 2>&1 &
-holder=$!
-exec 3>slow_shards
-echo '{"id": "held", "body": "잠금을 쥔 기사"}' >&3
-sleep 1
-rm -f sdb/shard-*/flintlock
+hold_lock sdb
 check "shards, lock files deleted: a second writer is refused" run 2 index --db sdb new.txt
 check "shards: told why" has "database is locked by another kosearch index"
 exec 3>&-
