@@ -558,7 +558,6 @@ static ks_db *new_handle(ks_db **out, const char *path)
     return db;
 }
 
-
 KS_API ks_status ks_db_open_shards(ks_db **out, const char *path, unsigned flags,
                                    unsigned shards)
 {
