@@ -63,6 +63,10 @@
  * the id's bytes), so reindexing finds it again; N is fixed at creation.
  * Each shard commits atomically on its own.
  *
+ * Beside the tables (folder.c): while a new database is created, the empty
+ * file kosearch.creating, so that a creation cut short is told apart from a
+ * damaged database; writers hold flock() on the folder itself.
+ *
  * Atomicity: nothing is visible before a commit, and Xapian commits are
  * atomic, so an article's passages appear and disappear together as long as
  * commits happen only between articles. */
