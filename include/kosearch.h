@@ -121,9 +121,11 @@ typedef enum ks_open_flags {
     KS_OPEN_ALLOW_PARTIAL = 1 << 3, /* reading a sharded or stub database: skip
                                        shards that cannot be reached (each named
                                        in ks_db_warnings()) and search the rest */
-    KS_OPEN_BUILD_NEW = 1 << 4 /* with WRITE: when there is no database yet (no
-                                  folder, or an empty one), build it as
-                                  KS_OPEN_REBUILD does, on every core */
+    KS_OPEN_BUILD_NEW = 1 << 4, /* with WRITE: when there is no database yet (no
+                                   folder, or an empty one), build it as
+                                   KS_OPEN_REBUILD does, on every core */
+    KS_OPEN_EXISTING = 1 << 5 /* with WRITE: never create a database; no
+                                 database at the path is KS_ERR_NOT_FOUND */
 } ks_open_flags;
 
 /* Opens the database at `path`. On failure *out is still set when a handle

@@ -63,6 +63,10 @@
  * the id's bytes), so reindexing finds it again; N is fixed at creation.
  * Each shard commits atomically on its own.
  *
+ * Beside the tables (folder.c): while a new database is created, the empty
+ * file kosearch.creating, so that a creation cut short is told apart from a
+ * damaged database; writers hold flock() on the folder itself.
+ *
  * Atomicity: nothing is visible before a commit, and Xapian commits are
  * atomic, so an article's passages appear and disappear together as long as
  * commits happen only between articles. */
@@ -82,6 +86,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
 
 #define KS_INDEX_FORMAT_VERSION 8
 /* Format 7 is format 8 without file facts. A writer of this version takes
@@ -101,7 +106,8 @@
 /* Every flag of ks_open_flags: anything else is refused rather than ignored,
  * since an unknown bit may mean something to a newer kosearch. */
 #define KS_OPEN_PUBLIC_FLAGS                                                              \
-    (KS_OPEN_WRITE | KS_OPEN_WAIT | KS_OPEN_REBUILD | KS_OPEN_ALLOW_PARTIAL | KS_OPEN_BUILD_NEW)
+    (KS_OPEN_WRITE | KS_OPEN_WAIT | KS_OPEN_REBUILD | KS_OPEN_ALLOW_PARTIAL | KS_OPEN_BUILD_NEW | \
+     KS_OPEN_EXISTING)
 
 /* File facts recorded during a build (ks_db.build_facts). */
 struct pending_file_facts {
@@ -268,23 +274,10 @@ static shim_open_mode open_mode_of(unsigned flags)
     return (flags & KS_OPEN_WAIT) ? SHIM_WRITE_WAIT : SHIM_WRITE;
 }
 
-static bool folder_has(const char *folder, const char *name)
+static ks_status no_database(ks_db *db)
 {
-    ks_buf file = {0};
-    struct stat info;
-    bool found = ks_buf_printf(&file, "%s/%s", folder, name) == KS_OK &&
-                 stat(file.data, &info) == 0;
-    ks_buf_free(&file);
-    return found;
-}
-
-/* A kill during the very first 'kosearch index' can leave Xapian's tables
- * without the version file "iamglass", which glass writes last and every
- * commit replaces atomically: nothing was ever committed there. Xapian
- * neither opens such a folder nor creates a database over it. */
-static bool is_unfinished_creation(const char *path)
-{
-    return !folder_has(path, "iamglass") && folder_has(path, "postlist.glass");
+    return ks_db_fail(db, KS_ERR_NOT_FOUND, "no database at %s (create it with 'kosearch index')",
+                      db->path);
 }
 
 /* Xapian reports a reader opening a folder that is not there as a generic
@@ -295,35 +288,43 @@ static ks_status explain_missing_database(ks_db *db, ks_status st)
     if (st == KS_ERR_NOT_FOUND && strcmp(db->path, SHIM_MEMORY_PATH) != 0 &&
         (stat(db->path, &info) != 0 ||
          /* a stub names its missing shard itself */
-         (S_ISDIR(info.st_mode) && !folder_has(db->path, "iamglass") &&
-          !folder_has(db->path, "XAPIANDB"))))
-        return ks_db_fail(db, KS_ERR_NOT_FOUND,
-                          "no database at %s (create it with 'kosearch index')", db->path);
+         (S_ISDIR(info.st_mode) && !ks_folder_has(db->path, "iamglass") &&
+          !ks_folder_has(db->path, "XAPIANDB")) ||
+         ks_folder_has(db->path, KS_FOLDER_CREATING)))
+        return no_database(db);
     return st;
 }
 
-/* Where a rebuild of `path` is written (its parts beside it, build.c). */
-static ks_status rebuild_path_of(const char *path, ks_buf *out)
+/* A folder with some of a database's tables but not all is a damaged
+ * database, never a new one: Xapian would create a database over it (and
+ * without position.glass would answer phrases as plain AND queries). */
+static ks_status refuse_damaged(ks_db *db, const char *folder, bool has_documents)
 {
-    return ks_buf_printf(out, "%s.rebuild", path);
+    const char *missing = ks_folder_missing_table(folder, has_documents);
+    if (!missing)
+        return KS_OK;
+    ks_buf message = {0};
+    ks_status st = ks_folder_damaged(db->path, missing, &message);
+    ks_db_fail(db, st, "%s", message.data ? message.data : ks_status_string(st));
+    ks_buf_free(&message);
+    return st;
 }
 
-/* A rebuild keeps the old database whole (and locked against other
- * writers) until the new one is complete, so an interrupted rebuild loses
- * nothing and readers never see a half-built index. */
-static ks_status open_rebuild(ks_db *db, unsigned flags)
+/* The same, once open: a database with documents needs their tables too. */
+static ks_status refuse_damaged_open(ks_db *db, const char *folder)
 {
-    shim_open_mode lock_mode = (flags & KS_OPEN_WAIT) ? SHIM_WRITE_WAIT : SHIM_WRITE;
-    ks_status st = shim_db_open(&db->rebuild_lock, db->path, lock_mode, &db->error);
+    uint64_t docs = 0;
+    ks_status st = shim_db_doc_count(db->shim, &docs);
     if (st != KS_OK)
-        return st;
-    ks_buf build = {0};
-    if ((st = rebuild_path_of(db->path, &build)) != KS_OK)
-        return ks_db_fail(db, st, "out of memory");
-    db->rebuild_path = build.data;
-    ks_build_remove_leftovers(db->rebuild_path);
-    st = shim_db_open(&db->shim, db->rebuild_path, SHIM_OVERWRITE, &db->error);
-    return st == KS_OK ? write_versions(db) : st;
+        return ks_db_fail_shim(db, st);
+    return refuse_damaged(db, folder, docs > 0);
+}
+
+/* Where a rebuild of the database folder `folder` is written (its parts
+ * beside it, build.c). */
+static ks_status rebuild_path_of(const char *folder, ks_buf *out)
+{
+    return ks_buf_printf(out, "%s.rebuild", folder);
 }
 
 /* No folder at `path`, or an empty one: nothing there to keep. */
@@ -340,11 +341,57 @@ static bool is_new_folder(const char *path)
     return empty;
 }
 
-/* A rebuild needs a database to hold the lock of and to swap with: for a
- * new one, an empty database (all a reader sees until the build ends). */
+/* Takes the writer's lock on the folder, creating the folder when missing
+ * (only `kosearch index` creates databases: not with KS_OPEN_EXISTING). */
+static ks_status lock_folder(ks_db *db, unsigned flags)
+{
+    if ((flags & KS_OPEN_EXISTING) && is_new_folder(db->folder))
+        return no_database(db);
+    if (mkdir(db->folder, 0777) != 0 && errno != EEXIST)
+        return ks_db_fail(db, errno == EACCES || errno == EROFS ? KS_ERR_READ_ONLY : KS_ERR_IO,
+                          "cannot create the database folder %s: %s", db->path, strerror(errno));
+    ks_buf message = {0};
+    ks_status st = ks_folder_lock(db->folder, db->path, flags & KS_OPEN_WAIT, &db->lock_fd,
+                                  &message);
+    if (st == KS_OK)
+        st = ks_folder_check_writable(db->folder, db->path, &message);
+    if (st != KS_OK)
+        ks_db_fail(db, st, "%s", message.data ? message.data : ks_status_string(st));
+    ks_buf_free(&message);
+    return st;
+}
+
+/* A rebuild keeps the old database whole (and locked against other
+ * writers) until the new one is complete, so an interrupted rebuild loses
+ * nothing and readers never see a half-built index. */
+static ks_status open_rebuild(ks_db *db, unsigned flags)
+{
+    shim_open_mode lock_mode = (flags & KS_OPEN_WAIT) ? SHIM_WRITE_WAIT : SHIM_WRITE;
+    ks_status st = shim_db_open(&db->rebuild_lock, db->path, lock_mode, &db->error);
+    if (st != KS_OK)
+        return st;
+    ks_buf build = {0};
+    if ((st = rebuild_path_of(db->folder, &build)) != KS_OK)
+        return ks_db_fail(db, st, "out of memory");
+    db->rebuild_path = build.data;
+    ks_build_remove_leftovers(db->rebuild_path);
+    st = shim_db_open(&db->shim, db->rebuild_path, SHIM_OVERWRITE, &db->error);
+    return st == KS_OK ? write_versions(db) : st;
+}
+
+/* An empty database, committed, in the (locked) folder: what a reader sees
+ * until the first articles are committed, and what a rebuild swaps with.
+ * The marker kept meanwhile tells a creation cut short from damage. */
 static ks_status create_empty_database(ks_db *db)
 {
-    ks_status st = shim_db_open(&db->shim, db->path, SHIM_WRITE, &db->error);
+    ks_buf message = {0};
+    ks_status st = ks_folder_mark_creation(db->folder, true, &message);
+    if (st != KS_OK) {
+        ks_db_fail(db, st, "%s", message.data ? message.data : ks_status_string(st));
+        ks_buf_free(&message);
+        return st;
+    }
+    st = shim_db_open(&db->shim, db->path, SHIM_OVERWRITE, &db->error);
     if (st != KS_OK)
         return st;
     st = write_versions(db);
@@ -354,6 +401,9 @@ static ks_status create_empty_database(ks_db *db)
     shim_db_close(db->shim, &ignored);
     ks_buf_free(&ignored);
     db->shim = NULL;
+    if (st == KS_OK && (st = ks_folder_mark_creation(db->folder, false, &message)) != KS_OK)
+        ks_db_fail(db, st, "%s", message.data ? message.data : ks_status_string(st));
+    ks_buf_free(&message);
     return st;
 }
 
@@ -361,7 +411,7 @@ static ks_status create_empty_database(ks_db *db)
  * exchange, then removes the old one. */
 static ks_status finish_rebuild(ks_db *db)
 {
-    if (renameat2(AT_FDCWD, db->rebuild_path, AT_FDCWD, db->path, RENAME_EXCHANGE) != 0)
+    if (renameat2(AT_FDCWD, db->rebuild_path, AT_FDCWD, db->folder, RENAME_EXCHANGE) != 0)
         return ks_db_fail(db, KS_ERR_IO, "cannot put the rebuilt %s in place of %s: %s",
                           db->rebuild_path, db->path, strerror(errno));
     return KS_OK;
@@ -451,13 +501,38 @@ static ks_status check_shard(ks_db *db, unsigned shard)
     return st;
 }
 
+/* Refuses a shard of the kosearch layout that misses a table: before
+ * opening (Xapian would create a writer's shard afresh), and once open,
+ * counting documents. --rebuild overwrites a damaged shard like any other. */
+static ks_status refuse_damaged_shards(ks_db *db, unsigned flags, bool open)
+{
+    ks_status st = KS_OK;
+    ks_buf shard = {0};
+    for (unsigned i = 0; i < db->shards && st == KS_OK && !(flags & KS_OPEN_REBUILD); i++) {
+        uint64_t docs = 0;
+        st = ks_shard_path(db->path, i, &shard);
+        if (st == KS_OK && open) {
+            shim_db_focus(db->shim, (int)i);
+            if ((st = shim_db_doc_count(db->shim, &docs)) != KS_OK)
+                ks_db_fail_shim(db, st);
+            shim_db_focus(db->shim, -1);
+        }
+        if (st == KS_OK)
+            st = refuse_damaged(db, shard.data, docs > 0);
+    }
+    ks_buf_free(&shard);
+    return st;
+}
+
 /* A sharded folder: one writer per shard, since Xapian 1.4 cannot write
  * through a stub, or one reader over the stub. --rebuild overwrites each
  * shard in place (no side-by-side swap as for one database). */
 static ks_status open_sharded(ks_db *db, unsigned flags, unsigned shards)
 {
     db->shards = shards;
-    ks_status st = KS_OK;
+    ks_status st = refuse_damaged_shards(db, flags, false);
+    if (st != KS_OK)
+        return st;
     if (db->writable) {
         ks_buf *paths = calloc(shards, sizeof *paths);
         const char **names = calloc(shards, sizeof *names);
@@ -486,16 +561,19 @@ static ks_status open_sharded(ks_db *db, unsigned flags, unsigned shards)
     }
     for (unsigned i = 0; i < shards && st == KS_OK; i++)
         st = check_shard(db, i);
-    return st;
+    return st == KS_OK ? refuse_damaged_shards(db, flags, true) : st;
 }
 
-/* A handle that only carries a message, for refusals before opening. */
-static ks_db *refusal_handle(ks_db **out, const char *path)
+/* A new handle for `path`, trimmed of trailing slashes. */
+static ks_db *new_handle(ks_db **out, const char *path)
 {
     ks_db *db = calloc(1, sizeof *db);
     *out = db;
-    if (db)
-        db->path = ks_strndup(path, strlen(path));
+    if (!db)
+        return NULL;
+    db->lock_fd = -1;
+    db->path = ks_folder_path_trimmed(path);
+    db->folder = db->path ? ks_folder_resolve(db->path) : NULL;
     return db;
 }
 
@@ -513,15 +591,15 @@ KS_API ks_status ks_db_open_shards(ks_db **out, const char *path, unsigned flags
     ks_status layout = ks_shard_layout_read(path, &existing);
     ks_db *refused;
     if (layout == KS_OK && shards && shards != existing) {
-        if (!(refused = refusal_handle(out, path)))
+        if (!(refused = new_handle(out, path)))
             return KS_ERR_NOMEM;
         return ks_db_fail(refused, KS_ERR_INVALID_ARGUMENT,
                           "%s has %u shards, not %u; to change the number of shards, index "
                           "into a new --db", path, existing, shards);
     }
     if (layout != KS_OK && shards > 1 && (flags & KS_OPEN_WRITE)) {
-        if (folder_has(path, "iamglass") || layout == KS_ERR_BAD_INPUT) {
-            if (!(refused = refusal_handle(out, path)))
+        if (ks_folder_has(path, "iamglass") || layout == KS_ERR_BAD_INPUT) {
+            if (!(refused = new_handle(out, path)))
                 return KS_ERR_NOMEM;
             return ks_db_fail(refused, KS_ERR_INVALID_ARGUMENT,
                               "%s is a database without kosearch shards and cannot be split "
@@ -529,7 +607,7 @@ KS_API ks_status ks_db_open_shards(ks_db **out, const char *path, unsigned flags
         }
         ks_buf error = {0};
         ks_status st = ks_shard_layout_create(path, shards, &error);
-        if (st != KS_OK && (refused = refusal_handle(out, path)))
+        if (st != KS_OK && (refused = new_handle(out, path)))
             ks_db_fail(refused, st, "%s", error.data ? error.data : ks_status_string(st));
         ks_buf_free(&error);
         if (st != KS_OK)
@@ -541,6 +619,46 @@ KS_API ks_status ks_db_open_shards(ks_db **out, const char *path, unsigned flags
 KS_API const char *ks_db_warnings(const ks_db *db)
 {
     return db && db->shim ? shim_db_warnings(db->shim) : "";
+}
+
+/* Opens a database folder of one's own (not sharded, not in memory) for
+ * writing: under kosearch's lock, refusing damage, creating it when new. */
+static ks_status open_folder_writer(ks_db *db, unsigned flags)
+{
+    ks_status st = lock_folder(db, flags);
+    if (st != KS_OK)
+        return st;
+    bool fresh = is_new_folder(db->folder) || ks_folder_has(db->folder, KS_FOLDER_CREATING);
+    if (fresh && (st = create_empty_database(db)) != KS_OK)
+        return st;
+    if (fresh && (flags & KS_OPEN_BUILD_NEW))
+        flags |= KS_OPEN_REBUILD;
+    bool rebuild = flags & KS_OPEN_REBUILD;
+    const char *missing = ks_folder_missing_table(db->folder, false);
+    if (missing && !rebuild)
+        return refuse_damaged(db, db->folder, false);
+    if (rebuild && !missing) {
+        st = open_rebuild(db, flags);
+        db->building = st == KS_OK;
+        /* A damaged database cannot be opened to hold its lock, and has
+         * nothing worth keeping until the new one is complete: build over it. */
+        if (st != KS_ERR_CORRUPT || db->rebuild_lock)
+            return st;
+    }
+    st = shim_db_open(&db->shim, db->path, open_mode_of(flags), &db->error);
+    if (st != KS_OK)
+        return st;
+    if (!rebuild && (st = refuse_damaged_open(db, db->folder)) != KS_OK)
+        return st;
+    /* Holding the lock, this writer knows no rebuild is running. */
+    ks_buf leftover = {0};
+    if (rebuild_path_of(db->folder, &leftover) == KS_OK)
+        ks_build_remove_leftovers(leftover.data);
+    ks_buf_free(&leftover);
+    st = check_every_part(db);
+    if (st == KS_OK && rebuild)
+        st = write_versions(db);
+    return st;
 }
 
 static ks_status open_with_flags(ks_db **out, const char *path, unsigned flags);
@@ -567,48 +685,34 @@ static ks_status open_with_flags(ks_db **out, const char *path, unsigned flags)
 {
     if (!path || !*path)
         return KS_ERR_INVALID_ARGUMENT;
-    ks_db *db = calloc(1, sizeof *db);
+    ks_db *db = new_handle(out, path);
     if (!db)
         return KS_ERR_NOMEM;
-    *out = db;
-    db->path = ks_strndup(path, strlen(path));
     db->writable = (flags & KS_OPEN_WRITE) != 0;
-    if (!db->path)
+    if (!db->path || !db->folder)
         return KS_ERR_NOMEM;
     ks_status st = ks_analyzer_new(&db->analyzer);
     if (st != KS_OK)
         return ks_db_fail(db, st, "cannot start the analyzer: %s", ks_status_string(st));
     unsigned shards;
-    if (ks_shard_layout_read(path, &shards) == KS_OK)
-        return open_sharded(db, flags, shards);
-    bool fresh = db->writable && strcmp(path, SHIM_MEMORY_PATH) != 0 && is_new_folder(path);
-    if (fresh && (flags & KS_OPEN_BUILD_NEW))
-        flags |= KS_OPEN_REBUILD;
-    bool rebuild = db->writable && (flags & KS_OPEN_REBUILD);
-    if (rebuild && fresh && (st = create_empty_database(db)) != KS_OK)
-        return st;
-    if (rebuild && folder_has(path, "iamglass")) {
-        st = open_rebuild(db, flags);
-        db->building = st == KS_OK;
-        /* A damaged database cannot be opened to hold its lock, and has
-         * nothing worth keeping until the new one is complete: build over it. */
-        if (st != KS_ERR_CORRUPT || db->rebuild_lock)
+    if (ks_shard_layout_read(db->path, &shards) == KS_OK) {
+        if (db->writable && (st = lock_folder(db, flags)) != KS_OK)
             return st;
+        return open_sharded(db, flags, shards);
     }
-    shim_open_mode mode = open_mode_of(flags);
-    if (mode != SHIM_READ && is_unfinished_creation(path))
-        mode = SHIM_OVERWRITE; /* finish the creation: there is nothing to keep */
-    st = shim_db_open(&db->shim, path, mode, &db->error);
+    /* A build's own parts are fresh folders of its own. */
+    bool own_folder = strcmp(db->path, SHIM_MEMORY_PATH) != 0 && !(flags & KS_OPEN_BUILD_PART);
+    if (db->writable && own_folder)
+        return open_folder_writer(db, flags);
+    if (own_folder && !ks_folder_has(db->folder, "XAPIANDB") &&
+        (st = refuse_damaged(db, db->folder, false)) != KS_OK)
+        return st;
+    st = shim_db_open(&db->shim, db->path, open_mode_of(flags), &db->error);
     if (st != KS_OK)
         return explain_missing_database(db, st);
-    /* Holding the lock, this writer knows no rebuild is running. A build's
-     * own parts are fresh folders with nothing beside them. */
-    if (db->writable && mode != SHIM_SCRATCH && strcmp(path, SHIM_MEMORY_PATH) != 0) {
-        ks_buf leftover = {0};
-        if (rebuild_path_of(path, &leftover) == KS_OK)
-            ks_build_remove_leftovers(leftover.data);
-        ks_buf_free(&leftover);
-    }
+    if (own_folder && !ks_folder_has(db->folder, "XAPIANDB") && shim_db_part_count(db->shim) == 1 &&
+        (st = refuse_damaged_open(db, db->folder)) != KS_OK)
+        return st;
     st = check_every_part(db);
     if (st == KS_OK && db->writable && (flags & KS_OPEN_REBUILD))
         st = write_versions(db);
@@ -633,7 +737,10 @@ static ks_status close_handle(ks_db *db, bool keep_rebuild)
     ks_buf_free(&db->passage_record);
     ks_buf_free(&db->error);
     drop_build_facts(db);
+    if (db->lock_fd >= 0)
+        close(db->lock_fd); /* after Xapian's lock, released above */
     free(db->rebuild_path);
+    free(db->folder);
     free(db->path);
     free(db);
     return st;

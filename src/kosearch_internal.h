@@ -169,6 +169,10 @@ struct ks_db {
      * when it completes, holding the old one's lock meanwhile; NULL else. */
     char *rebuild_path;
     struct shim_db *rebuild_lock;
+    /* The folder itself (a symbolic link at `path` resolved), and the
+     * flock() a writer holds on it (ks_folder_lock); -1 when none. */
+    char *folder;
+    int lock_fd;
     /* Shards articles are routed to (PATH/shard-K); 0 when the database is
      * one folder, or a stub whose shards are not kosearch's layout. */
     unsigned shards;
@@ -214,6 +218,40 @@ uint64_t ks_article_hash(const ks_article *article);
  * `replace`, the passages of the version indexed before go first. */
 ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t hash,
                               const ks_passage_list *passages, bool replace);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in folder.c: the database folder beneath Xapian.       */
+
+/* Present in a folder while its database is being created, so that a
+ * creation cut short is told apart from a damaged database. */
+#define KS_FOLDER_CREATING "kosearch.creating"
+
+/* Whether folder/name exists. */
+bool ks_folder_has(const char *folder, const char *name);
+/* `path` without trailing slashes ("/" stays); the caller frees it. */
+char *ks_folder_path_trimmed(const char *path);
+/* The folder a symbolic link at `path` leads to, else `path`: what a
+ * rebuild exchanges, leaving the link in place; the caller frees it. */
+char *ks_folder_resolve(const char *path);
+/* Takes kosearch's write lock: flock() on the folder itself, which no one
+ * can delete from under it the way Xapian's lock file can be. Waits when
+ * `wait`, else fails at once with KS_ERR_LOCKED; messages name `path`. On
+ * success *out_fd holds the lock until closed. */
+ks_status ks_folder_lock(const char *folder, const char *path, bool wait, int *out_fd,
+                         ks_buf *error);
+/* KS_ERR_READ_ONLY, naming `path` and why, when the folder cannot be
+ * written to. */
+ks_status ks_folder_check_writable(const char *folder, const char *path, ks_buf *error);
+/* Whether the folder holds any of Xapian glass's table files. */
+bool ks_folder_holds_tables(const char *folder);
+/* The table file missing from a folder that holds others (a database with
+ * documents needs more of them); NULL when none is missing, or when the
+ * folder holds no tables or an unfinished creation. */
+const char *ks_folder_missing_table(const char *folder, bool has_documents);
+/* KS_ERR_CORRUPT, with the message for a database missing `missing`. */
+ks_status ks_folder_damaged(const char *path, const char *missing, ks_buf *error);
+/* Writes (creating) or removes the KS_FOLDER_CREATING marker, durably. */
+ks_status ks_folder_mark_creation(const char *folder, bool creating, ks_buf *error);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in build.c: a rebuild on several threads.              */

@@ -57,6 +57,15 @@ struct shim_mset {
     std::vector<std::string> data;
 };
 
+/* A stub kosearch will not read (a refused line, a loop): never skipped as
+ * an unreachable shard, since the stub itself is wrong. `located` once the
+ * message names the stub file and line. */
+struct stub_refusal : Xapian::DatabaseOpeningError {
+    bool located;
+    stub_refusal(const std::string &message, bool located_)
+        : Xapian::DatabaseOpeningError(message), located(located_) {}
+};
+
 /* Maps the exception being handled to a status and a message. Must be called
  * from inside a catch block. */
 static ks_status shim_status_of_current_exception(std::string &message)
@@ -81,6 +90,9 @@ static ks_status shim_status_of_current_exception(std::string &message)
             return KS_ERR_IO;
         message += std::string(" (") + e.get_error_string() + ")";
         return KS_ERR_IO;
+    } catch (const stub_refusal &e) {
+        message = e.get_msg();
+        return KS_ERR_BAD_INPUT;
     } catch (const Xapian::DatabaseOpeningError &e) {
         message = "cannot open database: " + e.get_msg();
         if (e.get_error_string() && *e.get_error_string())
@@ -157,31 +169,61 @@ static std::string stub_file_of(const std::string &path)
     return "";
 }
 
-/* Opens one line of a stub ("auto PATH", "glass PATH", "remote HOST:PORT" or
- * "remote PROGRAM ARGS"), with local paths relative to the stub's folder, as
- * Xapian does. Returns false for a line kosearch leaves to Xapian. */
-static bool open_stub_line(const std::string &folder, const std::string &type,
-                           const std::string &argument, Xapian::Database &out)
+static void open_stub(shim_db *db, const std::string &stub_file, std::vector<std::string> &chain);
+
+/* The stub files being opened, outermost first, as a message names a loop. */
+static std::string describe_chain(const std::vector<std::string> &chain, const std::string &again)
 {
-    if (type == "auto" || type == "glass" || type == "chert") {
-        out = Xapian::Database(argument[0] == '/' ? argument : folder + "/" + argument);
-        return true;
+    std::string text;
+    for (const auto &file : chain)
+        text += file + " includes ";
+    return text + again;
+}
+
+/* Whether two paths name the same file. */
+static bool same_file(const std::string &a, const std::string &b)
+{
+    struct stat first, second;
+    return stat(a.c_str(), &first) == 0 && stat(b.c_str(), &second) == 0 &&
+           first.st_dev == second.st_dev && first.st_ino == second.st_ino;
+}
+
+/* Opens one line of a stub: "auto PATH" (or "glass PATH", "chert PATH"),
+ * with PATH relative to the stub's folder as Xapian reads it, or "remote
+ * HOST:PORT". Xapian also reads "remote PROGRAM ARGS", which runs PROGRAM:
+ * a database folder someone hands over must never run anything, so that
+ * line and every other is refused. A PATH that is itself a stub is read
+ * here too, line by line, refusing one that includes itself. Appends the
+ * parts opened to db. */
+static void open_stub_line(shim_db *db, const std::string &folder, const std::string &type,
+                           const std::string &argument, const std::string &name,
+                           std::vector<std::string> &chain)
+{
+    if ((type == "auto" || type == "glass" || type == "chert") && !argument.empty()) {
+        std::string path = argument[0] == '/' ? argument : folder + "/" + argument;
+        std::string nested = stub_file_of(path);
+        if (!nested.empty()) {
+            for (const auto &open : chain)
+                if (same_file(open, nested))
+                    throw stub_refusal("stub loop: " + describe_chain(chain, nested), false);
+            open_stub(db, nested, chain);
+            return;
+        }
+        db->parts.push_back(Xapian::Database(path));
+        db->part_names.push_back(name);
+        return;
     }
-    if (type != "remote")
-        return false;
     std::string::size_type colon = argument.rfind(':');
-    if (argument.find(' ') == std::string::npos && colon != std::string::npos && colon > 0) {
-        std::string port = argument.substr(colon + 1);
-        if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
-            port.size() > 5)
-            throw Xapian::DatabaseOpeningError("bad port '" + port + "'");
-        out = Xapian::Remote::open(argument.substr(0, colon), (unsigned)std::stoul(port));
-        return true;
-    }
-    std::string::size_type space = argument.find(' ');
-    out = Xapian::Remote::open(argument.substr(0, space),
-                               space == std::string::npos ? "" : argument.substr(space + 1));
-    return true;
+    if (type != "remote" || argument.find_first_of(" \t") != std::string::npos ||
+        colon == std::string::npos || colon == 0)
+        throw stub_refusal("unsupported stub line: kosearch reads only 'auto PATH' and "
+                           "'remote HOST:PORT'", false);
+    std::string port = argument.substr(colon + 1);
+    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
+        port.size() > 5)
+        throw Xapian::DatabaseOpeningError("bad port '" + port + "'");
+    db->parts.push_back(Xapian::Remote::open(argument.substr(0, colon), (unsigned)std::stoul(port)));
+    db->part_names.push_back(name);
 }
 
 static void combine_parts(shim_db *db)
@@ -196,14 +238,16 @@ static void combine_parts(shim_db *db)
 /* Opens every line of a stub file as its own part, so each shard can be
  * named in messages, skipped when unreachable (allow_partial), and asked for
  * its own metadata. */
-static void open_stub(shim_db *db, const std::string &stub_file)
+static void open_stub(shim_db *db, const std::string &stub_file, std::vector<std::string> &chain)
 {
     std::ifstream in(stub_file);
     if (!in)
         throw Xapian::DatabaseOpeningError("cannot read stub file " + stub_file);
+    chain.push_back(stub_file);
     std::string::size_type slash = stub_file.rfind('/');
     std::string folder = slash == std::string::npos ? "." : stub_file.substr(0, slash);
     std::string line, failures;
+    size_t parts_before = db->parts.size();
     for (int number = 1; std::getline(in, line); number++) {
         std::string::size_type first = line.find_first_not_of(" \t\r");
         if (first == std::string::npos || line[first] == '#')
@@ -213,25 +257,24 @@ static void open_stub(shim_db *db, const std::string &stub_file)
         std::string type = line.substr(0, space);
         std::string argument =
             space == std::string::npos ? "" : line.substr(line.find_first_not_of(" \t", space));
-        std::string name = "'" + line + "' (" + stub_file + " line " + std::to_string(number) + ")";
-        Xapian::Database part;
+        std::string where = stub_file + " line " + std::to_string(number);
+        std::string name = "'" + line + "' (" + where + ")";
         try {
-            if (!open_stub_line(folder, type, argument, part)) {
-                /* A line kosearch does not read itself: Xapian opens the whole stub. */
-                db->parts.assign(1, Xapian::Database(stub_file));
-                db->part_names.assign(1, stub_file);
-                db->warnings.clear();
-                return;
-            }
+            open_stub_line(db, folder, type, argument, name, chain);
+        } catch (const stub_refusal &e) {
+            if (e.located)
+                throw;
+            throw stub_refusal(where + ": " + e.get_msg(), true);
         } catch (const Xapian::Error &e) {
             std::string reason = e.get_msg();
             if (e.get_error_string() && *e.get_error_string())
                 reason += std::string(" (") + e.get_error_string() + ")";
+            bool unreachable = std::string(e.get_type()) == "NetworkError" ||
+                               std::string(e.get_type()) == "NetworkTimeoutError";
             if (!db->allow_partial) {
                 /* Name the stub line; NetworkError is rethrown as such so it
                  * keeps its status. */
-                if (std::string(e.get_type()) == "NetworkError" ||
-                    std::string(e.get_type()) == "NetworkTimeoutError")
+                if (unreachable)
                     throw Xapian::NetworkError(reason, name);
                 throw Xapian::DatabaseOpeningError("shard " + name + ": " + reason);
             }
@@ -239,10 +282,9 @@ static void open_stub(shim_db *db, const std::string &stub_file)
             failures += (failures.empty() ? "" : "; ") + name + ": " + reason;
             continue;
         }
-        db->parts.push_back(part);
-        db->part_names.push_back(name);
     }
-    if (db->parts.empty())
+    chain.pop_back();
+    if (db->parts.size() == parts_before)
         throw Xapian::NetworkError(failures.empty() ? stub_file + " lists no database"
                                                     : "no shard is available: " + failures,
                                    stub_file);
@@ -285,7 +327,8 @@ ks_status shim_db_open(shim_db **out, const char *path, shim_open_mode mode, ks_
             db->allow_partial = mode == SHIM_READ_PARTIAL;
             std::string stub = memory ? "" : stub_file_of(path);
             if (!stub.empty()) {
-                open_stub(db, stub);
+                std::vector<std::string> chain;
+                open_stub(db, stub, chain);
                 combine_parts(db);
             } else {
                 db->reader = memory ? new Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY)

@@ -409,6 +409,34 @@ static void test_second_writer_is_locked(void **state)
     ks_db_close(second);
 }
 
+/* Xapian's lock file can be deleted; kosearch's lock on the folder holds. */
+static void test_second_writer_is_locked_without_the_lock_file(void **state)
+{
+    fixture *f = *state;
+    char lock_file[sizeof f->path + 16];
+    snprintf(lock_file, sizeof lock_file, "%s/flintlock", f->path);
+    assert_int_equal(unlink(lock_file), 0);
+    ks_db *second = NULL;
+    assert_int_equal(ks_db_open(&second, f->path, KS_OPEN_WRITE), KS_ERR_LOCKED);
+    assert_non_null(strstr(ks_db_error(second), "locked by another kosearch index"));
+    ks_db_close(second);
+}
+
+static void test_existing_flag_never_creates(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-api-XXXXXX";
+    assert_non_null(mkdtemp(folder));
+    char path[sizeof folder + 8];
+    snprintf(path, sizeof path, "%s/typo", folder);
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, path, KS_OPEN_WRITE | KS_OPEN_EXISTING), KS_ERR_NOT_FOUND);
+    assert_non_null(strstr(ks_db_error(db), "no database at"));
+    ks_db_close(db);
+    assert_int_equal(access(path, F_OK), -1);
+    ks_remove_tree(folder);
+}
+
 static void test_other_analyzer_version_asks_for_rebuild(void **state)
 {
     (void)state;
@@ -725,7 +753,11 @@ static void test_unknown_open_flags_are_refused(void **state)
     ks_db_stats before, after;
     assert_int_equal(ks_db_stats_get(f->db, &before), KS_OK);
     ks_db *other = NULL;
-    for (unsigned bit = 5; bit < 32; bit++) {
+    const unsigned defined = KS_OPEN_WRITE | KS_OPEN_WAIT | KS_OPEN_REBUILD |
+                             KS_OPEN_ALLOW_PARTIAL | KS_OPEN_BUILD_NEW | KS_OPEN_EXISTING;
+    for (unsigned bit = 0; bit < 32; bit++) {
+        if (defined & (1u << bit))
+            continue;
         assert_int_equal(ks_db_open(&other, f->path, KS_OPEN_WRITE | (1u << bit)),
                          KS_ERR_INVALID_ARGUMENT);
         assert_null(other);
@@ -759,6 +791,8 @@ int main(void)
         cmocka_unit_test(test_file_facts_last_while_the_file_is_as_read),
         cmocka_unit_test(test_second_writer_is_locked),
         cmocka_unit_test(test_unknown_open_flags_are_refused),
+        cmocka_unit_test(test_second_writer_is_locked_without_the_lock_file),
+        cmocka_unit_test(test_existing_flag_never_creates),
     };
     const struct CMUnitTest standalone_tests[] = {
         cmocka_unit_test(test_missing_database_says_so),

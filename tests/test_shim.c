@@ -197,6 +197,55 @@ static void test_overlong_term_is_an_error_not_a_crash(void **state)
     ks_remove_tree(path);
 }
 
+/* Writes `text` to folder/name. */
+static void write_file(const char *folder, const char *name, const char *text)
+{
+    char file[512];
+    snprintf(file, sizeof file, "%s/%s", folder, name);
+    FILE *out = fopen(file, "w");
+    assert_non_null(out);
+    fputs(text, out);
+    fclose(out);
+}
+
+/* Xapian runs the program of a "remote PROGRAM ARGS" stub line. */
+static void test_stub_program_line_is_refused_not_run(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-shim-XXXXXX";
+    assert_non_null(mkdtemp(folder));
+    char stub_text[600], ran[512], stub[512];
+    snprintf(ran, sizeof ran, "%s/ran", folder);
+    snprintf(stub_text, sizeof stub_text, "# a cluster\nremote /usr/bin/touch %s\n", ran);
+    write_file(folder, "evil.stub", stub_text);
+    snprintf(stub, sizeof stub, "%s/evil.stub", folder);
+    shim_db *db = NULL;
+    ks_buf error = {0};
+    assert_int_equal(shim_db_open(&db, stub, SHIM_READ_PARTIAL, &error), KS_ERR_BAD_INPUT);
+    assert_non_null(strstr(error.data, "evil.stub line 2: unsupported stub line"));
+    assert_int_equal(access(ran, F_OK), -1);
+    ks_buf_free(&error);
+    ks_remove_tree(folder);
+}
+
+static void test_stub_loop_is_refused_not_a_crash(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-shim-XXXXXX";
+    assert_non_null(mkdtemp(folder));
+    write_file(folder, "a.stub", "auto b.stub\n");
+    write_file(folder, "b.stub", "auto a.stub\n");
+    char stub[512];
+    snprintf(stub, sizeof stub, "%s/a.stub", folder);
+    shim_db *db = NULL;
+    ks_buf error = {0};
+    assert_int_equal(shim_db_open(&db, stub, SHIM_READ, &error), KS_ERR_BAD_INPUT);
+    assert_non_null(strstr(error.data, "b.stub line 1: stub loop: "));
+    assert_non_null(strstr(error.data, "a.stub includes "));
+    ks_buf_free(&error);
+    ks_remove_tree(folder);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +256,8 @@ int main(void)
         cmocka_unit_test(test_damaged_database_is_reported),
         cmocka_unit_test(test_read_only_handle_refuses_writes),
         cmocka_unit_test(test_overlong_term_is_an_error_not_a_crash),
+        cmocka_unit_test(test_stub_program_line_is_refused_not_run),
+        cmocka_unit_test(test_stub_loop_is_refused_not_a_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,12 +57,16 @@ static void on_interrupt(int signal_number)
 typedef struct index_run {
     ks_db *db;
     size_t added, updated, unchanged, skipped, removed, passages, since_commit;
+    /* The counts as of the last commit that succeeded: what a failed final
+     * commit leaves in the database. */
+    size_t saved_added, saved_updated, saved_removed, saved_passages;
     ks_status failure;
     json_t *seen;            /* ids read in this run (an object used as a set) */
     json_t *skipped_files;   /* JSONL files skipped as unchanged (a set) */
     char **prune_roots;      /* paths whose vanished articles are removed */
     size_t prune_root_count;
     progress *progress;      /* NULL unless stderr is a terminal and not --quiet */
+    bool built_new;          /* a new database: nothing is saved until it closes */
 } index_run;
 
 static ks_status commit(index_run *run)
@@ -71,6 +75,11 @@ static ks_status commit(index_run *run)
     if (st != KS_OK) {
         progress_clear(run->progress);
         cli_error("cannot commit to %s: %s", ks_db_path(run->db), ks_db_error(run->db));
+    } else {
+        run->saved_added = run->added;
+        run->saved_updated = run->updated;
+        run->saved_removed = run->removed;
+        run->saved_passages = run->passages;
     }
     run->since_commit = 0;
     return st;
@@ -311,14 +320,8 @@ int cmd_index(int argc, char **argv)
         return cli_usage_error("index", "no PATH to index");
 
     char *path = cli_database_path(db_option);
+    bool built_new = path && access(path, F_OK) != 0;
     if (!path || !cli_make_parent_folders(path)) {
-        free(path);
-        return EXIT_TROUBLE;
-    }
-    /* Xapian opens a database in a read-only folder for writing and fails
-     * only at the first commit, after all the reading. */
-    if (access(path, F_OK) == 0 && access(path, W_OK) != 0) {
-        cli_error("cannot write to %s: %s", path, strerror(errno));
         free(path);
         return EXIT_TROUBLE;
     }
@@ -327,7 +330,7 @@ int cmd_index(int argc, char **argv)
      * articles completed so far. */
     bool asked_rebuild = flags & KS_OPEN_REBUILD;
     flags |= KS_OPEN_BUILD_NEW;
-    index_run run = {0};
+    index_run run = {.built_new = built_new};
     run.db = cli_open_sharded_database(path, flags, (unsigned)shards);
     free(path);
     if (!run.db)
@@ -397,7 +400,18 @@ int cmd_index(int argc, char **argv)
     json_decref(run.seen);
     json_decref(run.skipped_files);
     free(run.prune_roots);
-    if (!quiet || st != KS_OK)
+    bool saved = committed == KS_OK && closed == KS_OK;
+    if (!saved && !give_up) {
+        /* Only what earlier commits wrote is in the database (nothing, for a
+         * build, which appears whole at the end or not at all). */
+        bool built = asked_rebuild || run.built_new;
+        run.added = built ? 0 : run.saved_added;
+        run.updated = built ? 0 : run.saved_updated;
+        run.removed = built ? 0 : run.saved_removed;
+        run.passages = built ? 0 : run.saved_passages;
+        fprintf(stderr, "kosearch: the changes since the last commit were not saved\n");
+    }
+    if (!quiet || st != KS_OK || !saved)
         fprintf(stderr,
                 "kosearch: %zu added, %zu updated, %zu unchanged, %zu removed, %zu skipped; "
                 "%zu passages written%s\n",

@@ -129,8 +129,8 @@ int cmd_synonyms(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     char *path = cli_database_path(db_option);
-    ks_db *db = path && cli_make_parent_folders(path) ? cli_open_database(path, KS_OPEN_WRITE)
-                                                      : NULL;
+    /* Only 'kosearch index' creates a database: a mistyped --db is an error. */
+    ks_db *db = path ? cli_open_database(path, KS_OPEN_WRITE | KS_OPEN_EXISTING) : NULL;
     free(path);
     int status = EXIT_TROUBLE;
     if (db) {

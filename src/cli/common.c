@@ -103,7 +103,9 @@ ks_db *cli_open_sharded_database(const char *path, unsigned flags, unsigned shar
     /* Xapian's own messages do not always say which database they mean. */
     const char *which = strstr(message, path) ? "" : path;
     cli_error("%s%s%s%s", which, *which ? ": " : "", message,
-              st == KS_ERR_CORRUPT ? "; rebuild it with 'kosearch index --rebuild PATH...'" : "");
+              st == KS_ERR_CORRUPT && !strstr(message, "kosearch index --rebuild")
+                  ? "; rebuild it with 'kosearch index --rebuild PATH...'"
+                  : "");
     ks_db_close(db);
     return NULL;
 }
