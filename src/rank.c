@@ -151,12 +151,69 @@ static ks_status collect_hits(ks_db *db, shim_mset *mset, const ks_search_option
     return KS_OK;
 }
 
+/* --since and --until: the query, kept to passages of articles dated
+ * within (a query of the same form as date:A..B). */
+static ks_status filter_by_date(ks_db *db, const ks_search_options *options, shim_query **query)
+{
+    const char *since = options ? options->since : NULL, *until = options ? options->until : NULL;
+    if (!since && !until)
+        return KS_OK;
+    char low[KS_SLOT_DATE_BYTES + 1], high[KS_SLOT_DATE_BYTES + 1];
+    if (since && ks_date_bound(since, strlen(since), false, low) != KS_OK)
+        return ks_db_fail(db, KS_ERR_INVALID_ARGUMENT,
+                          "the date to search since, '%s', is not YYYY, YYYY-MM or YYYY-MM-DD",
+                          since);
+    if (until && ks_date_bound(until, strlen(until), true, high) != KS_OK)
+        return ks_db_fail(db, KS_ERR_INVALID_ARGUMENT,
+                          "the date to search until, '%s', is not YYYY, YYYY-MM or YYYY-MM-DD",
+                          until);
+    shim_query *range = shim_query_value_range(KS_SLOT_DATE, since ? low : NULL,
+                                               until ? high : NULL);
+    shim_query *pair[2] = {*query, range};
+    shim_query *filtered = range ? shim_query_combine(SHIM_OP_FILTER, pair, 2, 0) : NULL;
+    shim_query_free(range);
+    if (!filtered)
+        return ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
+    shim_query_free(*query);
+    *query = filtered;
+    return KS_OK;
+}
+
+/* Offset, limit and order for Xapian, whose counts are 32-bit: a limit
+ * beyond the passages there are means all of them, and never wraps. */
+static ks_status search_spec(ks_db *db, const ks_search_options *options, shim_search_spec *out)
+{
+    uint64_t passages = 0;
+    ks_status st = shim_db_doc_count(db->shim, &passages);
+    if (st != KS_OK)
+        return ks_db_fail_shim(db, st);
+    size_t limit = options && options->limit ? options->limit : DEFAULT_LIMIT;
+    size_t offset = options ? options->offset : 0;
+    ks_sort sort = options ? options->sort : KS_SORT_RELEVANCE;
+    if (sort != KS_SORT_RELEVANCE && sort != KS_SORT_DATE)
+        return ks_db_fail(db, KS_ERR_INVALID_ARGUMENT, "unknown sort order %d", (int)sort);
+    size_t most = passages < UINT32_MAX ? (size_t)passages : UINT32_MAX;
+    *out = (shim_search_spec){
+        .offset = offset < most ? offset : most,
+        .limit = limit < most ? limit : most ? most : 1,
+        .bm25 = &passage_bm25,
+        .sort_slot = sort == KS_SORT_DATE ? KS_SLOT_DATE : -1,
+        .check_at_least = options && (options->flags & KS_SEARCH_EXACT_TOTAL) ? most : 0,
+    };
+    return KS_OK;
+}
+
 static ks_status search_as_given(ks_db *db, const char *query, const ks_search_options *options,
                                  ks_results **out)
 {
     shim_query *xq = NULL;
     ks_match_terms match = {0};
-    ks_status st = prepare_query(db, query, &xq, &match);
+    shim_search_spec spec;
+    ks_status st = search_spec(db, options, &spec);
+    if (st == KS_OK)
+        st = prepare_query(db, query, &xq, &match);
+    if (st == KS_OK)
+        st = filter_by_date(db, options, &xq);
     ks_results *results = NULL;
     bool snippets = !(options && (options->flags & KS_SEARCH_NO_SNIPPETS));
     if (st == KS_OK && snippets && ks_snippet_find_needles(&match) != KS_OK)
@@ -165,9 +222,7 @@ static ks_status search_as_given(ks_db *db, const char *query, const ks_search_o
     if (st == KS_OK && !(results = calloc(1, sizeof *results)))
         st = ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
     if (st == KS_OK) {
-        size_t limit = options && options->limit ? options->limit : DEFAULT_LIMIT;
-        size_t offset = options ? options->offset : 0;
-        st = shim_search(db->shim, xq, offset, limit, &passage_bm25, &mset);
+        st = shim_search(db->shim, xq, &spec, &mset);
         if (st != KS_OK)
             ks_db_fail_shim(db, st);
     }

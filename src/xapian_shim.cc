@@ -616,6 +616,23 @@ ks_status shim_db_each_document(shim_db *db,
     }
 }
 
+ks_status shim_db_each_posting_data(shim_db *db, const char *term,
+                                    int (*visit)(void *context, const char *data, size_t len),
+                                    void *context)
+{
+    try {
+        for (auto it = db->reader->postlist_begin(term); it != db->reader->postlist_end(term);
+             ++it) {
+            std::string data = db->reader->get_document(*it).get_data();
+            if (visit(context, data.data(), data.size()))
+                break;
+        }
+        return KS_OK;
+    } catch (...) {
+        return shim_fail(db);
+    }
+}
+
 ks_status shim_db_add_document(shim_db *db, shim_doc *doc)
 {
     try {
@@ -737,6 +754,7 @@ static Xapian::Query::op xapian_op(shim_op op)
     case SHIM_OP_PHRASE: return Xapian::Query::OP_PHRASE;
     case SHIM_OP_NEAR: return Xapian::Query::OP_NEAR;
     case SHIM_OP_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
+    case SHIM_OP_FILTER: return Xapian::Query::OP_FILTER;
     }
     return Xapian::Query::OP_OR;
 }
@@ -765,6 +783,21 @@ shim_query *shim_query_scale(const shim_query *query, double factor)
         if (query->query.empty())
             return new shim_query{query->query};
         return new shim_query{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, query->query, factor)};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+shim_query *shim_query_value_range(unsigned slot, const char *low, const char *high)
+{
+    try {
+        if (low && high)
+            return new shim_query{Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, low, high)};
+        if (low)
+            return new shim_query{Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, low)};
+        if (high)
+            return new shim_query{Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, high)};
+        return new shim_query{Xapian::Query::MatchAll};
     } catch (...) {
         return nullptr;
     }
@@ -815,8 +848,20 @@ static bool drop_unreachable_parts(shim_db *db)
     return true;
 }
 
-ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_t limit,
-                      const shim_bm25 *bm25, shim_mset **out)
+static void prepare_enquire(Xapian::Enquire &enquire, const shim_query *query,
+                            const shim_search_spec *spec)
+{
+    enquire.set_query(query->query);
+    const shim_bm25 *bm25 = spec->bm25;
+    if (bm25)
+        enquire.set_weighting_scheme(
+            Xapian::BM25Weight(bm25->k1, bm25->k2, bm25->k3, bm25->b, bm25->min_normlen));
+    if (spec->sort_slot >= 0)
+        enquire.set_sort_by_value_then_relevance((Xapian::valueno)spec->sort_slot, true);
+}
+
+ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_spec *spec,
+                      shim_mset **out)
 {
     *out = nullptr;
     if (!query) {
@@ -827,15 +872,13 @@ ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_
     try {
         result = new shim_mset;
         Xapian::Enquire enquire(*db->reader);
-        enquire.set_query(query->query);
-        if (bm25)
-            enquire.set_weighting_scheme(
-                Xapian::BM25Weight(bm25->k1, bm25->k2, bm25->k3, bm25->b, bm25->min_normlen));
+        prepare_enquire(enquire, query, spec);
         /* A reader may see the database change under it (a writer committed
          * twice): reopen and retry once, as Xapian documents. */
         for (int attempt = 0;; attempt++) {
             try {
-                result->mset = enquire.get_mset(offset, limit);
+                result->mset = enquire.get_mset(spec->offset, spec->limit,
+                                                spec->check_at_least);
                 result->data.clear();
                 for (auto it = result->mset.begin(); it != result->mset.end(); ++it)
                     result->data.push_back(it.get_document().get_data());
@@ -849,10 +892,7 @@ ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_
                 if (!db->allow_partial || attempt >= 2 || !drop_unreachable_parts(db))
                     throw;
                 enquire = Xapian::Enquire(*db->reader);
-                enquire.set_query(query->query);
-                if (bm25)
-                    enquire.set_weighting_scheme(Xapian::BM25Weight(
-                        bm25->k1, bm25->k2, bm25->k3, bm25->b, bm25->min_normlen));
+                prepare_enquire(enquire, query, spec);
             }
         }
         *out = result;
