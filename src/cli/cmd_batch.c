@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_JOBS 64
 
@@ -20,16 +21,16 @@ static const char usage[] =
     "start with # are ignored.\n"
     "\n"
     "Options:\n"
-    "  --db PATH         the database (default: $KOSEARCH_DB, else\n"
-    "                    $XDG_DATA_HOME/kosearch/default.db)\n"
-    "  -n, --limit N     hits per query (default 10)\n"
-    "  --format FORMAT   tsv (default: qid rank score id#passage title section snippet),\n"
-    "                    jsonl (search's JSON with a \"qid\" field), or\n"
-    "                    trec (qid Q0 id#passage rank score kosearch)\n"
-    "  -j, --jobs N      run queries on N threads (default 1)\n"
-    "  --allow-partial   with shards: search the shards that answer, warning about\n"
-    "                    the others, instead of failing\n"
-    "  -h, --help        show this help\n"
+    "  --db PATH            the database (default: $KOSEARCH_DB, else\n"
+    "                       $XDG_DATA_HOME/kosearch/default.db)\n"
+    CLI_SEARCH_OPTIONS_HELP
+    "  --format FORMAT      tsv (default: qid rank score id#passage title section\n"
+    "                       snippet), jsonl (search's JSON with a \"qid\" field), or\n"
+    "                       trec (qid Q0 id#passage rank score kosearch)\n"
+    "  -j, --jobs N         run queries on N threads (default: one per core)\n"
+    "  --allow-partial      with shards: search the shards that answer, warning about\n"
+    "                       the others, instead of failing\n"
+    "  -h, --help           show this help\n"
     "\n"
     "A bad line is reported on stderr with its line number and skipped.\n"
     "Exit status: 0 every line ran, 1 some lines were skipped, 2 error.\n";
@@ -102,10 +103,24 @@ static bool read_queries(FILE *in, const char *name, batch_run *run, size_t *cap
     return true;
 }
 
+/* Stops the whole run: what went wrong holds for every line. */
+static void fail_run(batch_run *run, const char *message)
+{
+    pthread_mutex_lock(&run->lock);
+    if (!run->failed)
+        run->failure = strdup(message);
+    run->failed = true;
+    pthread_cond_broadcast(&run->finished);
+    pthread_mutex_unlock(&run->lock);
+}
+
 static void render(batch_run *run, ks_db *db, batch_query *q)
 {
     ks_results *results = NULL;
-    if (ks_search(db, q->text, &run->search, &results) != KS_OK) {
+    ks_status st = ks_search(db, q->text, &run->search, &results);
+    if (st == KS_ERR_INVALID_ARGUMENT) /* an option, such as --since, not the line */
+        fail_run(run, ks_db_error(db));
+    if (st != KS_OK) {
         q->error = strdup(ks_db_error(db));
         return;
     }
@@ -127,12 +142,7 @@ static void *worker(void *context)
     batch_run *run = context;
     ks_db *db = NULL;
     if (ks_db_open(&db, run->db_path, run->open_flags) != KS_OK) {
-        pthread_mutex_lock(&run->lock);
-        if (!run->failed)
-            run->failure = strdup(db ? ks_db_error(db) : "cannot open the database");
-        run->failed = true;
-        pthread_cond_broadcast(&run->finished);
-        pthread_mutex_unlock(&run->lock);
+        fail_run(run, db ? ks_db_error(db) : "cannot open the database");
         ks_db_close(db);
         return NULL;
     }
@@ -213,24 +223,26 @@ static int run_batch(batch_run *run, size_t jobs, const char *name)
 int cmd_batch(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},     {"limit", required_argument, NULL, 'n'},
+        {"db", required_argument, NULL, 'd'},
         {"format", required_argument, NULL, 'f'}, {"jobs", required_argument, NULL, 'j'},
         {"allow-partial", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},         CLI_SEARCH_OPTIONS,
+        {NULL, 0, NULL, 0},
     };
     const char *db_option = NULL;
     batch_run run = {0};
     run.style.format = OUTPUT_TSV;
-    size_t jobs = 1;
-    int c;
+    size_t jobs = 0; /* one per core */
+    int c, taken;
     optind = 1;
     while ((c = getopt_long(argc, argv, "n:j:h", options, NULL)) != -1) {
+        if ((taken = cli_search_option("batch", c, optarg, &run.search)) >= 0) {
+            if (taken)
+                return taken;
+            continue;
+        }
         switch (c) {
         case 'd': db_option = optarg; break;
-        case 'n':
-            if (!cli_parse_size(optarg, &run.search.limit) || run.search.limit == 0)
-                return cli_usage_error("batch", "--limit needs a whole number above 0, not '%s'", optarg);
-            break;
         case 'f':
             if (!output_parse_format(optarg, &run.style.format) || run.style.format == OUTPUT_TEXT)
                 return cli_usage_error("batch", "--format must be tsv, jsonl or trec, not '%s'", optarg);
@@ -263,6 +275,12 @@ int cmd_batch(int argc, char **argv)
         fclose(in);
     char *path = cli_database_path(db_option);
     int status = EXIT_TROUBLE;
+    if (jobs == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = cores < 1 ? 1 : cores > MAX_JOBS ? MAX_JOBS : (size_t)cores;
+    }
+    if (jobs > run.count) /* a thread without a query would only open the database */
+        jobs = run.count ? run.count : 1;
     if (read_ok && path) {
         run.db_path = path;
         pthread_mutex_init(&run.lock, NULL);

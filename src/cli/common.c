@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -119,6 +120,37 @@ bool cli_parse_size(const char *text, size_t *out)
         return false;
     *out = (size_t)value;
     return true;
+}
+
+int cli_search_option(const char *command, int option, const char *value,
+                      ks_search_options *out)
+{
+    switch (option) {
+    case CLI_OPT_LIMIT:
+        if (value && *value >= '1' && *value <= '9' && strspn(value, "0123456789") == strlen(value)) {
+            /* Beyond what a size holds is still "all of them". */
+            if (!cli_parse_size(value, &out->limit))
+                out->limit = SIZE_MAX;
+            return 0;
+        }
+        return cli_usage_error(command, "--limit needs a whole number above 0, not '%s'", value);
+    case CLI_OPT_OFFSET:
+        if (!cli_parse_size(value, &out->offset))
+            return cli_usage_error(command, "--offset needs a whole number, not '%s'", value);
+        return 0;
+    case CLI_OPT_SINCE: out->since = value; return 0;
+    case CLI_OPT_UNTIL: out->until = value; return 0;
+    case CLI_OPT_SORT:
+        if (strcmp(value, "relevance") == 0)
+            out->sort = KS_SORT_RELEVANCE;
+        else if (strcmp(value, "date") == 0)
+            out->sort = KS_SORT_DATE;
+        else
+            return cli_usage_error(command, "--sort must be relevance or date, not '%s'", value);
+        return 0;
+    case CLI_OPT_FUZZY: out->flags |= KS_SEARCH_FUZZY; return 0;
+    }
+    return -1;
 }
 
 bool cli_parse_color(const char *text, cli_color *out)

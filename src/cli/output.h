@@ -23,5 +23,8 @@ typedef struct output_style {
 
 bool output_parse_format(const char *text, output_format *out);
 void output_hit(FILE *out, const output_style *style, const ks_hit *hit);
+/* A stored passage as one JSON line: id, passage, title, section, date,
+ * url, text (export and show). False when it could not be written. */
+bool output_passage_json(FILE *out, const ks_passage_info *passage);
 
 #endif /* KOSEARCH_CLI_OUTPUT_H */
