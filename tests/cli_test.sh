@@ -176,4 +176,30 @@ check "--prune over corpus/ succeeds" run 0 index -q --prune corpus/
 check "the article from stdin survives --prune" run 0 search 표준입력
 check "it is the one found" grep -q "stdin-1#1" "$work/out"
 
+# What scripts lean on: counts, JSON stats, stdin, dates, fields, Markdown.
+check "--count prints the number of matching passages" run 0 search --count 깔끔이봉사단
+check "the count is a number" grep -qE '^[1-9][0-9]*$' "$work/out"
+check "a limit beyond any number means all hits" run 0 search --limit 99999999999999999999999 깔끔이봉사단
+check "--limit 0 is a usage error" run 2 search --limit 0 깔끔이봉사단
+check "--sort takes relevance or date only" run 2 search --sort newest 깔끔이봉사단
+check "a bad --since is an error naming it" run 2 search --since 2015-13 깔끔이봉사단
+check "the bad date is named" grep -q "'2015-13'" "$work/err"
+check "a bad date: range is a query error" run 2 search 'date:2015-99' 깔끔이봉사단
+check "stats --format json" run 0 stats --format json
+check "stats JSON carries the counts" jq -e '.articles >= 1 and .passages >= 1 and .index_format >= 9' "$work/out"
+check "analyze - reads stdin" bash -c "echo 구로구는 | '$kosearch' analyze - | grep -q 'stem.*구로구$'"
+printf 'id,title,date,body\n1,제목,2015-01-09,본문\n' >"$work/articles.csv"
+check "a .csv is refused" run 1 index "$work/articles.csv"
+check "naming the JSON Lines form" grep -q 'CSV is not read.*JSON Lines' "$work/err"
+printf '# 마크다운 제목\n\n## 첫째 절\n\n마크다운 본문의 낱말입니다.\n' >"$work/note.md"
+check "index a Markdown file" run 0 index "$work/note.md"
+check "its # line is the title" run 0 search --format json 'title:마크다운'
+check "and its ## line the section" jq -e '.title == "마크다운 제목" and .section == "첫째 절"' "$work/out"
+check "show the Markdown article" run 0 show "$work/note.md"
+check "show prints passage 1 with its section" grep -q '^\[1\] 첫째 절$' "$work/out"
+check "remove it" run 0 remove "$work/note.md"
+check "it is gone" run 1 search 'title:마크다운'
+check "removing it again names it" run 1 remove "$work/note.md"
+check "batch takes the search filters" bash -c "echo 깔끔이봉사단 | '$kosearch' batch --fuzzy --sort date --offset 0 --until 2030 >/dev/null"
+
 finish
