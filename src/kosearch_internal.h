@@ -360,12 +360,23 @@ struct shim_query;
 ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root,
                          struct shim_query **out, ks_match_terms *out_terms, ks_buf *error);
 
+/* The days a search keeps, "YYYY-MM-DD" each; "" leaves that end open. */
+typedef struct ks_date_window {
+    char low[KS_SLOT_DATE_BYTES + 1], high[KS_SLOT_DATE_BYTES + 1];
+} ks_date_window;
+/* Narrows the window to the days of `low`..`high` (either NULL: open). */
+void ks_date_window_narrow(ks_date_window *window, const char *low, const char *high);
+
 /* As ks_query_build(), also looking words up in `db` (NULL: none): the
  * words that initials (ㄱㄹㄱ) stand for, and stored synonyms, added as
- * alternatives weighted a little below the words typed. */
+ * alternatives weighted a little below the words typed. With `window`,
+ * date: clauses that every hit must meet narrow it instead of becoming
+ * part of the query, so the search checks them on the passages the rest
+ * finds (a value range subquery may walk the whole range instead). */
 ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
                                  const ks_query_node *root, struct shim_query **out,
-                                 ks_match_terms *out_terms, ks_buf *error);
+                                 ks_match_terms *out_terms, ks_date_window *window,
+                                 ks_buf *error);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in expand.c: Korean input as people type it.          */

@@ -779,27 +779,42 @@ static shim_query *field_words_query(builder *b, const char *field, const char *
     return q;
 }
 
-/* date:2015-01..2015-03, date:2015.., date:..2015-03-09, date:2015. */
-static shim_query *date_range_query(builder *b, const ks_query_node *node)
+void ks_date_window_narrow(ks_date_window *window, const char *low, const char *high)
+{
+    if (low && strcmp(low, window->low) > 0)
+        memcpy(window->low, low, sizeof window->low);
+    if (high && (!window->high[0] || strcmp(high, window->high) < 0))
+        memcpy(window->high, high, sizeof window->high);
+}
+
+/* date:2015-01..2015-03, date:2015.., date:..2015-03-09, date:2015: the
+ * bounds into `window` ("" when open). */
+static bool read_date_range(builder *b, const ks_query_node *node, ks_date_window *window)
 {
     const char *text = node->text, *dots = strstr(text, "..");
-    char low[KS_SLOT_DATE_BYTES + 1], high[KS_SLOT_DATE_BYTES + 1];
     size_t low_len = dots ? (size_t)(dots - text) : strlen(text);
     const char *high_text = dots ? dots + 2 : text;
     bool has_low = low_len > 0, has_high = *high_text != '\0';
-    bool good = (has_low || has_high) &&
-                (!has_low || ks_date_bound(text, low_len, false, low) == KS_OK) &&
-                (!has_high || ks_date_bound(high_text, strlen(high_text), true, high) == KS_OK);
-    if (!good) {
-        ks_buf_clear(b->error);
-        ks_buf_printf(b->error,
-                      "date:%s is not a date or range: dates are YYYY, YYYY-MM or YYYY-MM-DD, "
-                      "a range A..B (at byte %zu)", text, node->at);
-        b->status = KS_ERR_BAD_QUERY;
+    *window = (ks_date_window){{0}, {0}};
+    if ((has_low || has_high) &&
+        (!has_low || ks_date_bound(text, low_len, false, window->low) == KS_OK) &&
+        (!has_high || ks_date_bound(high_text, strlen(high_text), true, window->high) == KS_OK))
+        return true;
+    ks_buf_clear(b->error);
+    ks_buf_printf(b->error,
+                  "date:%s is not a date or range: dates are YYYY, YYYY-MM or YYYY-MM-DD, "
+                  "a range A..B (at byte %zu)", text, node->at);
+    b->status = KS_ERR_BAD_QUERY;
+    return false;
+}
+
+static shim_query *date_range_query(builder *b, const ks_query_node *node)
+{
+    ks_date_window days;
+    if (!read_date_range(b, node, &days))
         return NULL;
-    }
-    shim_query *q = shim_query_value_range(KS_SLOT_DATE, has_low ? low : NULL,
-                                           has_high ? high : NULL);
+    shim_query *q = shim_query_value_range(KS_SLOT_DATE, days.low[0] ? days.low : NULL,
+                                           days.high[0] ? days.high : NULL);
     if (!q)
         b->status = KS_ERR_NOMEM;
     return q;
@@ -936,12 +951,30 @@ static shim_query *proximity_bonus(builder *b, clause_list *proximity)
 ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root, shim_query **out,
                          ks_match_terms *out_terms, ks_buf *error)
 {
-    return ks_query_build_with_db(analyzer, NULL, root, out, out_terms, error);
+    return ks_query_build_with_db(analyzer, NULL, root, out, out_terms, NULL, error);
+}
+
+static bool is_date_clause(const ks_query_node *node)
+{
+    return node->kind == KS_QUERY_FIELD && node->field == KS_FIELD_DATE;
+}
+
+/* Whether the query's date: clauses can go to the window: something else
+ * finds the passages for it to check. */
+static bool dates_to_window(const ks_query_node *root, const ks_date_window *window)
+{
+    if (!window)
+        return false;
+    for (size_t i = 0; i < root->child_count; i++)
+        if (!is_date_clause(root->children[i]) && root->children[i]->kind != KS_QUERY_NOT)
+            return true;
+    return false;
 }
 
 ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
                                  const ks_query_node *root, shim_query **out,
-                                 ks_match_terms *out_terms, ks_buf *error)
+                                 ks_match_terms *out_terms, ks_date_window *window,
+                                 ks_buf *error)
 {
     *out = NULL;
     builder b = {.analyzer = analyzer, .match = out_terms, .error = error, .status = KS_OK,
@@ -952,9 +985,15 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
     b.drop_question_words = plain_words > 1;
     clause_list wanted = {0}, excluded = {0}, proximity = {0}, filters = {0};
     ks_match_terms ignored = {0};
+    bool windowed = dates_to_window(root, window);
     for (size_t i = 0; i < root->child_count && b.status == KS_OK; i++) {
         const ks_query_node *child = root->children[i];
-        if (mixes_fields_and_words(child)) {
+        ks_date_window days;
+        if (windowed && is_date_clause(child)) {
+            if (read_date_range(&b, child, &days))
+                ks_date_window_narrow(window, days.low[0] ? days.low : NULL,
+                                      days.high[0] ? days.high : NULL);
+        } else if (mixes_fields_and_words(child)) {
             ks_buf_clear(error);
             ks_buf_append_str(error, "OR joins a field (title:, section:, id:, date:) only to "
                                      "another field");

@@ -152,6 +152,12 @@ typedef struct shim_search_spec {
     int sort_slot;         /* -1: by relevance; else by this value slot,
                               highest first, ties by relevance */
     size_t check_at_least; /* matches to count exactly (0: as few as Xapian may) */
+    /* Only documents whose value in range_slot lies between range_low and
+     * range_high (inclusive; NULL: open); both NULL: no range. Checked on
+     * the documents the query finds, which is cheaper than a value range
+     * subquery when the query is selective. */
+    unsigned range_slot;
+    const char *range_low, *range_high;
 } shim_search_spec;
 /* Runs `query`; results hold copies of document data. */
 ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_spec *spec,

@@ -788,6 +788,13 @@ static void test_date_filters_keep_only_their_window(void **state)
     assert_string_equal(hit_ids(f, "태풍", &options), "a");
     assert_string_equal(hit_ids(f, "태풍 date:2015-01..2015-02", NULL), "a");
     assert_string_equal(hit_ids(f, "태풍 date:..2015-01-08", NULL), "d");
+    /* A date alone lists its articles; with other clauses, the windows meet. */
+    options = (ks_search_options){.sort = KS_SORT_DATE};
+    assert_string_equal(hit_ids(f, "date:2015", &options), "ba");
+    assert_string_equal(hit_ids(f, "id:d date:2015", NULL), "");
+    options = (ks_search_options){.until = "2015-01"};
+    assert_string_equal(hit_ids(f, "태풍 date:2015", &options), "a");
+    assert_string_equal(hit_ids(f, "태풍 date:2015-02.. date:..2015-12", &options), "");
     /* Excluding a window keeps the articles without a date. */
     options = (ks_search_options){.sort = KS_SORT_DATE};
     assert_string_equal(hit_ids(f, "태풍 -date:2015", &options), "dc");
