@@ -600,22 +600,6 @@ ks_status shim_db_each_term(shim_db *db, const char *prefix,
     }
 }
 
-ks_status shim_db_each_document(shim_db *db,
-                                int (*visit)(void *context, const char *data, size_t len),
-                                void *context)
-{
-    try {
-        for (auto it = db->reader->postlist_begin(""); it != db->reader->postlist_end(""); ++it) {
-            std::string data = db->reader->get_document(*it).get_data();
-            if (visit(context, data.data(), data.size()))
-                break;
-        }
-        return KS_OK;
-    } catch (...) {
-        return shim_fail(db);
-    }
-}
-
 ks_status shim_db_each_posting_data(shim_db *db, const char *term,
                                     int (*visit)(void *context, const char *data, size_t len),
                                     void *context)
@@ -631,6 +615,13 @@ ks_status shim_db_each_posting_data(shim_db *db, const char *term,
     } catch (...) {
         return shim_fail(db);
     }
+}
+
+ks_status shim_db_each_document(shim_db *db,
+                                int (*visit)(void *context, const char *data, size_t len),
+                                void *context)
+{
+    return shim_db_each_posting_data(db, "", visit, context); /* "": every document */
 }
 
 ks_status shim_db_add_document(shim_db *db, shim_doc *doc)

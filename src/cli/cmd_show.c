@@ -21,14 +21,14 @@ static const char usage[] =
     "Exit status: 0 shown, 1 no such article, 2 error.\n";
 
 typedef struct show_run {
-    output_format format;
+    bool json;
     bool failed;
 } show_run;
 
 static int print_passage(void *context, const ks_passage_info *p)
 {
     show_run *run = context;
-    if (run->format == OUTPUT_JSON) {
+    if (run->json) {
         run->failed = !output_passage_json(stdout, p);
         return run->failed;
     }
@@ -43,28 +43,12 @@ static int print_passage(void *context, const ks_passage_info *p)
 
 int cmd_show(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db_option = NULL;
-    show_run run = {OUTPUT_TEXT, false};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case 'd': db_option = optarg; break;
-        case 'f':
-            if (!output_parse_format(optarg, &run.format) || run.format == OUTPUT_TSV ||
-                run.format == OUTPUT_TREC)
-                return cli_usage_error("show", "--format must be text or json, not '%s'", optarg);
-            break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: return cli_bad_option("show", argv);
-        }
-    }
+    const char *db_option;
+    bool json;
+    int done = cli_parse_db_format_options(argc, argv, "show", usage, &db_option, &json);
+    if (done >= 0)
+        return done;
+    show_run run = {json, false};
     if (optind >= argc)
         return cli_usage_error("show", "no ID given");
     if (argc - optind > 1)

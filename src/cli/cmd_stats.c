@@ -1,6 +1,5 @@
 /* kosearch stats: what the database holds and how it was built. */
 #include "cli.h"
-#include "output.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -48,28 +47,11 @@ static void print_text(const char *path, const ks_db_stats *stats)
 
 int cmd_stats(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db_option = NULL;
-    output_format format = OUTPUT_TEXT;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case 'd': db_option = optarg; break;
-        case 'f':
-            if (!output_parse_format(optarg, &format) || format == OUTPUT_TSV ||
-                format == OUTPUT_TREC)
-                return cli_usage_error("stats", "--format must be text or json, not '%s'", optarg);
-            break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: return cli_bad_option("stats", argv);
-        }
-    }
+    const char *db_option;
+    bool json;
+    int done = cli_parse_db_format_options(argc, argv, "stats", usage, &db_option, &json);
+    if (done >= 0)
+        return done;
     if (optind < argc)
         return cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
     char *path = cli_database_path(db_option);
@@ -83,7 +65,7 @@ int cmd_stats(int argc, char **argv)
     if (ks_db_stats_get(db, &stats) != KS_OK) {
         cli_error("%s", ks_db_error(db));
         status = EXIT_TROUBLE;
-    } else if (format == OUTPUT_JSON) {
+    } else if (json) {
         print_json(path, &stats);
     } else {
         print_text(path, &stats);

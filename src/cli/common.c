@@ -252,6 +252,35 @@ int cli_parse_db_options(int argc, char **argv, const char *command, const char 
     return -1;
 }
 
+int cli_parse_db_format_options(int argc, char **argv, const char *command, const char *usage,
+                                const char **out_db_option, bool *out_json)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    *out_db_option = NULL;
+    *out_json = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': *out_db_option = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 &&
+                strcmp(optarg, "jsonl") != 0)
+                return cli_usage_error(command, "--format must be text or json, not '%s'", optarg);
+            *out_json = strcmp(optarg, "text") != 0;
+            break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return cli_bad_option(command, argv);
+        }
+    }
+    return -1;
+}
+
 int cli_bad_option(const char *command, char **argv)
 {
     const char *option = optind > 0 ? argv[optind - 1] : "?";
