@@ -862,10 +862,21 @@ class ValueWindow : public Xapian::MatchDecider {
     bool has_high;
 };
 
+/* With `range_in_query`, the spec's value range becomes part of the query:
+ * remote shards take no match decider. */
 static void prepare_enquire(Xapian::Enquire &enquire, const shim_query *query,
-                            const shim_search_spec *spec)
+                            const shim_search_spec *spec, bool range_in_query)
 {
-    enquire.set_query(query->query);
+    if (range_in_query) {
+        Xapian::Query range =
+            spec->range_high
+                ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, spec->range_slot,
+                                spec->range_low ? spec->range_low : "", spec->range_high)
+                : Xapian::Query(Xapian::Query::OP_VALUE_GE, spec->range_slot, spec->range_low);
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query->query, range));
+    } else {
+        enquire.set_query(query->query);
+    }
     const shim_bm25 *bm25 = spec->bm25;
     if (bm25)
         enquire.set_weighting_scheme(
@@ -886,8 +897,8 @@ ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_sp
     try {
         result = new shim_mset;
         Xapian::Enquire enquire(*db->reader);
-        prepare_enquire(enquire, query, spec);
         bool windowed = spec->range_low || spec->range_high;
+        prepare_enquire(enquire, query, spec, false);
         ValueWindow window(spec);
         /* A reader may see the database change under it (a writer committed
          * twice): reopen and retry once, as Xapian documents. */
@@ -905,11 +916,17 @@ ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_sp
                     throw;
                 forget_memos(db);
                 db->reader->reopen();
+            } catch (const Xapian::UnimplementedError &) {
+                if (!windowed)
+                    throw;
+                windowed = false; /* a remote shard: the range goes into the query */
+                prepare_enquire(enquire, query, spec, true);
             } catch (const Xapian::NetworkError &) {
                 if (!db->allow_partial || attempt >= 2 || !drop_unreachable_parts(db))
                     throw;
                 enquire = Xapian::Enquire(*db->reader);
-                prepare_enquire(enquire, query, spec);
+                prepare_enquire(enquire, query, spec, !windowed && (spec->range_low ||
+                                                                    spec->range_high));
             }
         }
         *out = result;
