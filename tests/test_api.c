@@ -712,14 +712,6 @@ static void test_format_8_asks_for_rebuild(void **state)
     ks_remove_tree(folder);
 }
 
-static void test_status_strings_are_distinct(void **state)
-{
-    (void)state;
-    for (int a = KS_OK; a <= KS_ERR_INTERNAL; a++)
-        for (int b = a + 1; b <= KS_ERR_INTERNAL; b++)
-            assert_string_not_equal(ks_status_string(a), ks_status_string(b));
-}
-
 /* ------------------------------------------------------------------------ */
 /* Dates, fields, paging and one article's passages.                       */
 
@@ -893,6 +885,14 @@ static void test_one_article_passages_in_order_and_removal(void **state)
     assert_string_equal(hit_ids(f, "id:c", NULL), "");
     assert_string_equal(hit_ids(f, "예산", NULL), "");
     assert_int_equal(ks_db_each_article_passage(f->db, "c", see_passage, &seen), KS_ERR_NOT_FOUND);
+}
+
+static void test_status_strings_are_distinct(void **state)
+{
+    (void)state;
+    for (int a = KS_OK; a <= KS_ERR_INTERNAL; a++)
+        for (int b = a + 1; b <= KS_ERR_INTERNAL; b++)
+            assert_string_not_equal(ks_status_string(a), ks_status_string(b));
 }
 
 int main(void)
