@@ -264,6 +264,21 @@ typedef int (*ks_passage_visitor)(void *context, const ks_passage_info *passage)
 /* Calls `visit` for every passage in the database (in document order); a
  * non-zero return stops the walk. */
 KS_API ks_status ks_db_each_passage(ks_db *db, ks_passage_visitor visit, void *context);
+/* Calls `visit` for each passage of article `id`, in passage order (1..n);
+ * a non-zero return stops the walk. KS_ERR_NOT_FOUND when the database has
+ * no such article. */
+KS_API ks_status ks_db_each_article_passage(ks_db *db, const char *id, ks_passage_visitor visit,
+                                            void *context);
+
+/* Article dates as kosearch stores them: ISO 8601, "2015-01-09" or
+ * "2015-01-09T20:39" (the time as written; a UTC offset is dropped). Reads
+ * 2015-01-09, 2015.01.09, 2015/1/9, 2015. 1. 9., 2015년 1월 9일, each
+ * maybe with a time (20:39, 20:39:00, T20:39:00+09:00, 오후 8:39) and a
+ * label (승인 2015.01.09 20:39, 입력 : 2015-01-09). Writes at most
+ * KS_DATE_BYTES bytes with the NUL; KS_ERR_BAD_INPUT when `text` is no such
+ * date (an article with one is indexed with its date unknown). */
+#define KS_DATE_BYTES 17
+KS_API ks_status ks_date_normalize(const char *text, char out[KS_DATE_BYTES]);
 
 /* ------------------------------------------------------------------------ */
 /* Reading articles from files, folders and JSONL.                          */
@@ -319,16 +334,31 @@ typedef enum ks_search_flags {
     KS_SEARCH_NO_SNIPPETS = 1 << 0, /* skip highlights and snippets (ranking only) */
     KS_SEARCH_FUZZY = 1 << 1,       /* when the query finds few hits, search the
                                        closest indexed words instead (typos) */
-    KS_SEARCH_NO_SUGGESTIONS = 1 << 2 /* skip the "did you mean" lookup (a scan of
+    KS_SEARCH_NO_SUGGESTIONS = 1 << 2, /* skip the "did you mean" lookup (a scan of
                                        the term list); hits are the same unless
                                        KS_SEARCH_FUZZY is set too */
+    KS_SEARCH_EXACT_TOTAL = 1 << 3  /* count every matching passage, so that
+                                       ks_results_estimated_total() is exact
+                                       (slower on large databases) */
 } ks_search_flags;
 
+typedef enum ks_sort {
+    KS_SORT_RELEVANCE = 0, /* best match first */
+    KS_SORT_DATE = 1       /* newest first (by day), ties by relevance; passages
+                              of articles without a date come last */
+} ks_sort;
+
 typedef struct ks_search_options {
-    size_t limit;   /* hits to return; 0 means 10 */
+    size_t limit;   /* hits to return; 0 means 10; more than the database
+                       holds means all */
     size_t offset;  /* hits to skip */
     size_t snippet_bytes; /* target snippet length; 0 means 240 */
     unsigned flags; /* ks_search_flags */
+    const char *since;  /* NULL, or "YYYY", "YYYY-MM", "YYYY-MM-DD": inclusive; articles
+                           without a date are left out when either bound is set */
+    const char *until;
+    ks_sort sort;       /* KS_SORT_RELEVANCE (0, default) or KS_SORT_DATE: newest first,
+                           ties by relevance */
 } ks_search_options;
 
 typedef struct ks_span {
@@ -359,9 +389,16 @@ typedef struct ks_results ks_results;
 /* Runs a query: words, "quoted phrases", -excluded words, OR between
  * alternatives, initial consonants (ㄱㄹㄱ finds 구로구), prefixes (청소*
  * finds 청소분야) and Hanja (九老區 finds 구로구). Stored synonyms are
- * searched too. When the query finds fewer than three passages, see
- * ks_results_corrected_query() and ks_results_suggestion(). A syntax error
- * is KS_ERR_BAD_QUERY with the reason in ks_db_error(). */
+ * searched too. Fields narrow the passages searched: title:WORD (the
+ * article's title holds the word), section:WORD (the heading the passage
+ * falls under does), id:ID (the article), date:A..B (the article's date is
+ * within; A or B may be left out, and date:A alone is that year, month or
+ * day); each may be negated (-title:WORD), given a "phrase" (all its words),
+ * or joined with OR to another field. A query of fields only lists their
+ * passages in index order. When the query finds fewer than three passages,
+ * see ks_results_corrected_query() and ks_results_suggestion(). A syntax
+ * error is KS_ERR_BAD_QUERY with the reason in ks_db_error(); a bad
+ * `since` or `until` is KS_ERR_INVALID_ARGUMENT. */
 KS_API ks_status ks_search(ks_db *db, const char *query, const ks_search_options *options,
                            ks_results **out);
 KS_API size_t ks_results_count(const ks_results *results);

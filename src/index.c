@@ -22,15 +22,25 @@
  *     The article title's and the section heading's terms are added the same
  *     way but without positions: they count for ranking (a passage under a
  *     heading that names the query ranks higher), never for phrases.
+ *     T<text>, TB<text> the title's SURFACE, STEM and COMPOUND terms, and its
+ *                      BIGRAM terms, for title:WORD; within-document
+ *                      frequency 0 and no positions, so they change no
+ *                      passage's length or rank.
+ *     S<text>, SB<text> the same for the section heading, for section:WORD.
  *   Boolean terms:
  *     A<key>           the article the passage belongs to (delete by this term
  *                      to remove an article's passages together).
  *   <key> is the article id, or "#" and 16 hex digits of its hash when the id
  *   is longer than KS_MAX_ID_KEY bytes (Xapian limits term length).
- *   No value slots.
+ *   Value slot 0 (KS_SLOT_DATE): the article's day, "YYYY-MM-DD", for
+ *   date filters and sorting (string order is date order); no value when
+ *   the date is unknown.
  *   Data: the fields id, passage number, title, section, date, url and text,
  *   separated by NUL bytes, in BOCU-1 (ks_passage_data_write); the text is
  *   the passage as written, so highlights are byte offsets into its UTF-8.
+ *   The date is ISO 8601 as ks_date_normalize() writes it, or "" when the
+ *   article's date was missing or unreadable (then the date found in the
+ *   body's furniture, "승인 2015.01.09 20:39", when there is one).
  *
  * Metadata:
  *   kosearch.format     index format version (decimal)
@@ -88,11 +98,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#define KS_INDEX_FORMAT_VERSION 8
-/* Format 7 is format 8 without file facts. A writer of this version takes
- * it over in place; an older writer must not write to format 8, as it would
- * leave facts standing for files whose articles it changed. */
-#define KS_INDEX_FORMAT_WITHOUT_FILE_FACTS 7
+/* Format 9 added the date value slot and the title and section terms:
+ * older indexes (8, and 7 without file facts) lack them, so date filters
+ * and fields would silently find nothing there; they are refused with the
+ * rebuild message instead. */
+#define KS_INDEX_FORMAT_VERSION 9
 #define KS_MAX_ID_KEY 180
 
 #define META_FORMAT "kosearch.format"
@@ -237,8 +247,6 @@ static ks_status check_versions(ks_db *db)
                           "%s is a Xapian database but not a kosearch index; "
                           "rebuild it with 'kosearch index --rebuild'", db->path);
     }
-    if (format == KS_INDEX_FORMAT_WITHOUT_FILE_FACTS && analyzer == ks_analyzer_version())
-        return db->writable ? write_versions(db) : KS_OK;
     if (format != KS_INDEX_FORMAT_VERSION || analyzer != ks_analyzer_version())
         return ks_db_fail(db, KS_ERR_VERSION,
                           "%s was built with index format %u and analyzer %u, this kosearch "
@@ -825,6 +833,17 @@ static ks_status article_key(const char *id, ks_buf *out)
     return ks_buf_printf(out, "#%016llx", (unsigned long long)ks_hash64(id, len));
 }
 
+ks_status ks_article_term(const char *id, ks_buf *out)
+{
+    ks_buf key = {0};
+    ks_status st = article_key(id, &key);
+    ks_buf_clear(out);
+    if (st == KS_OK)
+        st = ks_buf_printf(out, KS_PREFIX_ARTICLE "%s", key.data);
+    ks_buf_free(&key);
+    return st;
+}
+
 static ks_status article_metadata_key(const char *id, ks_buf *out)
 {
     ks_buf key = {0};
@@ -1233,11 +1252,23 @@ static bool phrase_position(const ks_term *terms, size_t count, size_t i)
     }
 }
 
+/* The field's copy of a term: `field` + B for a bigram + the text, with
+ * within-document frequency 0 (fields filter, they do not rank). */
+static ks_status add_field_term(shim_doc *doc, const char *field, const ks_term *t)
+{
+    char term[KS_MAX_TERM_BYTES + 8];
+    int len = snprintf(term, sizeof term, "%s%s%s", field,
+                       t->kind == KS_TERM_BIGRAM ? KS_PREFIX_BIGRAM : "", t->text);
+    if (len < 0 || (size_t)len >= sizeof term)
+        return KS_OK; /* the analyzer keeps terms shorter than this */
+    return shim_doc_add_term(doc, term, 0);
+}
+
 /* Adds the analyzer's terms, and the Hangul readings of Hanja made from them
  * (expand.c); positions only when `positional`, and then only where a phrase
- * looks for them. */
+ * looks for them. With a `field` prefix, each term is added under it too. */
 static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t len,
-                           bool positional)
+                           bool positional, const char *field)
 {
     const ks_term *terms;
     size_t count;
@@ -1257,6 +1288,8 @@ static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t le
         st = positional && phrase_position(terms, count, i)
                  ? shim_doc_add_posting(doc, term, t->position, 1)
                  : shim_doc_add_term(doc, term, 1);
+        if (st == KS_OK && field)
+            st = add_field_term(doc, field, t);
     }
     term_target target = {doc, positional};
     if (st == KS_OK)
@@ -1332,13 +1365,16 @@ static ks_status add_passage(ks_db *db, const ks_article *article, const char *a
     ks_status st = shim_doc_new(&doc);
     if (st != KS_OK)
         return ks_db_fail(db, st, "out of memory");
-    st = add_terms(db, doc, passage->text, passage->len, true);
+    st = add_terms(db, doc, passage->text, passage->len, true, NULL);
     if (st == KS_OK && article->title)
-        st = add_terms(db, doc, article->title, strlen(article->title), false);
+        st = add_terms(db, doc, article->title, strlen(article->title), false, KS_PREFIX_TITLE);
     if (st == KS_OK && passage->section && *passage->section)
-        st = add_terms(db, doc, passage->section, strlen(passage->section), false);
+        st = add_terms(db, doc, passage->section, strlen(passage->section), false,
+                       KS_PREFIX_SECTION);
     if (st == KS_OK)
         st = shim_doc_add_boolean_term(doc, article_term);
+    if (st == KS_OK && strlen(date) >= KS_SLOT_DATE_BYTES)
+        st = shim_doc_set_value(doc, KS_SLOT_DATE, date, KS_SLOT_DATE_BYTES);
     if (st == KS_OK && (st = ks_passage_data_write(article, passage, date, &db->passage_record,
                                                    &db->scratch)) != KS_OK)
         ks_db_fail(db, st, "cannot store a passage of %s: %s", article->id, ks_status_string(st));
@@ -1375,22 +1411,24 @@ ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t has
         if (memchr(passages->items[i].text, '\0', passages->items[i].len))
             return ks_db_fail(db, KS_ERR_BAD_INPUT, "the text of %s holds a NUL byte",
                               article->id);
-    ks_buf key = {0}, meta_key = {0}, term = {0};
-    ks_status st = article_key(article->id, &key);
+    ks_buf meta_key = {0}, term = {0};
+    ks_status st = ks_article_term(article->id, &term);
     if (st == KS_OK)
         st = article_metadata_key(article->id, &meta_key);
-    if (st == KS_OK)
-        st = ks_buf_printf(&term, KS_PREFIX_ARTICLE "%s", key.data);
     if (st != KS_OK)
         st = ks_db_fail(db, st, "out of memory");
     if (st == KS_OK && replace && (st = shim_db_delete_documents(db->shim, term.data)) != KS_OK)
         ks_db_fail_shim(db, st);
-    const char *date = article->date && *article->date ? article->date : passages->date;
+    /* An unreadable date is never stored as given (the indexer names it). */
+    char normalized[KS_DATE_BYTES];
+    const char *date = article->date && *article->date &&
+                               ks_date_normalize(article->date, normalized) == KS_OK
+                           ? normalized
+                           : passages->date ? passages->date : "";
     for (size_t i = 0; i < passages->count && st == KS_OK; i++)
         st = add_passage(db, article, term.data, &passages->items[i], date);
     if (st == KS_OK)
         st = write_record(db, meta_key.data, article, hash, passages->count);
-    ks_buf_free(&key);
     ks_buf_free(&meta_key);
     ks_buf_free(&term);
     return st;
@@ -1499,10 +1537,8 @@ KS_API ks_status ks_db_remove_article(ks_db *db, const char *id)
         return ks_db_fail(db, KS_ERR_READ_ONLY, "%s is open for reading only", db->path);
     if (db->build)
         return remove_during_build(db, id);
-    ks_buf key = {0}, term = {0}, meta_key = {0};
-    ks_status st = article_key(id, &key);
-    if (st == KS_OK)
-        st = ks_buf_printf(&term, KS_PREFIX_ARTICLE "%s", key.data);
+    ks_buf term = {0}, meta_key = {0};
+    ks_status st = ks_article_term(id, &term);
     if (st == KS_OK)
         st = article_metadata_key(id, &meta_key);
     if (st == KS_OK) {
@@ -1521,7 +1557,6 @@ KS_API ks_status ks_db_remove_article(ks_db *db, const char *id)
         free(origin);
         unfocus(db);
     }
-    ks_buf_free(&key);
     ks_buf_free(&term);
     ks_buf_free(&meta_key);
     return st;
@@ -1677,4 +1712,69 @@ KS_API ks_status ks_db_each_passage(ks_db *db, ks_passage_visitor visit, void *c
         return ks_db_fail(db, KS_ERR_CORRUPT, "a passage's stored data in %s is unreadable",
                           db->path);
     return KS_OK;
+}
+
+/* An article's passages, gathered to be handed over in passage order. */
+struct stored_passage {
+    ks_buf record; /* the stored data as a UTF-8 record, which info points into */
+    ks_passage_info info;
+};
+
+struct article_passages {
+    struct stored_passage *items;
+    size_t count, cap;
+    ks_status status;
+};
+
+static int collect_article_passage(void *context, const char *data, size_t len)
+{
+    struct article_passages *all = context;
+    ks_status st = ks_grow((void **)&all->items, &all->cap, all->count + 1, sizeof *all->items);
+    if (st == KS_OK) {
+        struct stored_passage *item = &all->items[all->count++]; /* freed even when unreadable */
+        *item = (struct stored_passage){0};
+        st = ks_passage_data_read(data, len, &item->record, &item->info, NULL);
+    }
+    all->status = st;
+    return st != KS_OK;
+}
+
+static int by_passage_number(const void *a, const void *b)
+{
+    const struct stored_passage *x = a, *y = b;
+    return (x->info.passage > y->info.passage) - (x->info.passage < y->info.passage);
+}
+
+KS_API ks_status ks_db_each_article_passage(ks_db *db, const char *id, ks_passage_visitor visit,
+                                            void *context)
+{
+    if (!db || !db->shim || !id || !visit)
+        return KS_ERR_INVALID_ARGUMENT;
+    ks_buf term = {0};
+    struct article_passages all = {0};
+    ks_status st = ks_article_term(id, &term);
+    if (st == KS_OK && (st = shim_db_each_posting_data(db->shim, term.data,
+                                                       collect_article_passage, &all)) != KS_OK)
+        ks_db_fail_shim(db, st);
+    else if (st == KS_OK && all.status != KS_OK)
+        st = all.status == KS_ERR_NOMEM
+                 ? ks_db_fail(db, KS_ERR_NOMEM, "out of memory")
+                 : ks_db_fail(db, KS_ERR_CORRUPT, "a passage's stored data in %s is unreadable",
+                              db->path);
+    else if (st == KS_OK && all.count == 0)
+        st = no_article(db, id);
+    else if (st != KS_OK)
+        ks_db_fail(db, st, "out of memory");
+    /* A long id's key is a hash: keep only the article asked for. */
+    if (st == KS_OK) {
+        qsort(all.items, all.count, sizeof *all.items, by_passage_number);
+        for (size_t i = 0; i < all.count; i++)
+            if (strcmp(all.items[i].info.id, id) == 0 && visit(context, &all.items[i].info))
+                break;
+    }
+    for (size_t i = 0; i < all.count; i++)
+        ks_buf_free(&all.items[i].record);
+    free(all.items);
+    ks_buf_free(&term);
+    return st;
 }

@@ -19,6 +19,10 @@ extern "C" {
 /* Xapian refuses terms longer than 245 bytes; leave room for a prefix. */
 #define KS_MAX_TERM_BYTES 240
 
+/* Value slot of the article's day, "YYYY-MM-DD" (absent when unknown). */
+#define KS_SLOT_DATE 0
+#define KS_SLOT_DATE_BYTES 10
+
 /* Elements in a fixed-size array. */
 #define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
 
@@ -126,6 +130,13 @@ typedef struct ks_passage_list {
 ks_status ks_passage_split(const char *body, size_t len, const char *title,
                            ks_passage_list *out);
 void ks_passage_list_free(ks_passage_list *list);
+
+/* The day range a date bound stands for, as the date value slot holds
+ * days ("YYYY-MM-DD"): "2015" is 2015-01-01 as a lower bound and 2015-12-31
+ * as an upper one, "2015-03" 2015-03-01 and 2015-03-31, "2015-03-09"
+ * itself. KS_ERR_INVALID_ARGUMENT for anything else. */
+ks_status ks_date_bound(const char *text, size_t len, bool upper,
+                        char out[KS_SLOT_DATE_BYTES + 1]);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in read.c: files, folders and JSONL into articles.     */
@@ -303,6 +314,11 @@ void ks_build_remove_leftovers(const char *rebuild_path);
 #define KS_PREFIX_BIGRAM "B"
 #define KS_PREFIX_ARTICLE "A"
 #define KS_PREFIX_READING "H"
+#define KS_PREFIX_TITLE "T"   /* title:   whole words and B bigrams of the title */
+#define KS_PREFIX_SECTION "S" /* section: the same of the passage's heading */
+
+/* The boolean term of the article `id`: A and its key. */
+ks_status ks_article_term(const char *id, ks_buf *out);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in shard.c: routing articles to shards, and the layout. */
@@ -328,12 +344,24 @@ typedef enum ks_query_node_kind {
     KS_QUERY_PHRASE,  /* "quoted words" */
     KS_QUERY_OR,      /* a OR b */
     KS_QUERY_AND,     /* the query's clauses, all wanted */
-    KS_QUERY_NOT      /* -word or -"phrase" */
+    KS_QUERY_NOT,     /* -word or -"phrase" */
+    KS_QUERY_FIELD    /* title:word, section:"words", id:ID, date:A..B */
 } ks_query_node_kind;
+
+typedef enum ks_query_field {
+    KS_FIELD_NONE = 0,
+    KS_FIELD_TITLE,
+    KS_FIELD_SECTION,
+    KS_FIELD_ID,
+    KS_FIELD_DATE
+} ks_query_field;
 
 typedef struct ks_query_node {
     ks_query_node_kind kind;
-    char *text;                     /* WORD and PHRASE: the text as typed */
+    ks_query_field field;           /* FIELD: which one */
+    size_t at;                      /* FIELD: byte offset in the query, for errors */
+    char *text;                     /* WORD, PHRASE and FIELD: the text as typed
+                                       (a FIELD's without its name or quotes) */
     struct ks_query_node **children;/* OR, AND, NOT */
     size_t child_count;
 } ks_query_node;
@@ -372,12 +400,23 @@ struct shim_query;
 ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root,
                          struct shim_query **out, ks_match_terms *out_terms, ks_buf *error);
 
+/* The days a search keeps, "YYYY-MM-DD" each; "" leaves that end open. */
+typedef struct ks_date_window {
+    char low[KS_SLOT_DATE_BYTES + 1], high[KS_SLOT_DATE_BYTES + 1];
+} ks_date_window;
+/* Narrows the window to the days of `low`..`high` (either NULL: open). */
+void ks_date_window_narrow(ks_date_window *window, const char *low, const char *high);
+
 /* As ks_query_build(), also looking words up in `db` (NULL: none): the
  * words that initials (ㄱㄹㄱ) stand for, and stored synonyms, added as
- * alternatives weighted a little below the words typed. */
+ * alternatives weighted a little below the words typed. With `window`,
+ * date: clauses that every hit must meet narrow it instead of becoming
+ * part of the query, so the search checks them on the passages the rest
+ * finds (a value range subquery may walk the whole range instead). */
 ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
                                  const ks_query_node *root, struct shim_query **out,
-                                 ks_match_terms *out_terms, ks_buf *error);
+                                 ks_match_terms *out_terms, ks_date_window *window,
+                                 ks_buf *error);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in expand.c: Korean input as people type it.          */

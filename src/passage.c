@@ -5,6 +5,7 @@
  * sentence ends. */
 #include "kosearch_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,7 +120,11 @@ static const char *const bullet_marks[] = {"•", "·", "◦", "‣"};
 /* Marks opening a section heading in press releases: "○ 청소 분야 10년째 1위". */
 static const char *const heading_marks[] = {
     "○", "■", "□", "▶", "▷", "◆", "◇", "●", "◎", "◉", "◈", "▣", "☞", "※",
+    "## ", "### ", /* Markdown's section headings */
 };
+
+/* Markdown's title line: "# 제목". */
+#define MARKDOWN_TITLE_MARK "# "
 
 /* Brackets around a short title: "<구로구 주요 수상 내역>", "[인터뷰] 이성 구청장". */
 static const bracket_pair heading_brackets[] = {
@@ -451,18 +456,109 @@ static bool is_date_line(text_span line, date_parts *first)
     return dates > 0;
 }
 
+/* ISO 8601: "2015-01-09T20:39", or "2015-01-09" without a time. */
+static void date_text(const date_parts *d, char out[KS_DATE_BYTES])
+{
+    /* The parts are in range; the remainders tell the compiler so. */
+    unsigned year = (unsigned)d->year % 10000, month = (unsigned)d->month % 100,
+             day = (unsigned)d->day % 100;
+    if (d->hour >= 0)
+        snprintf(out, KS_DATE_BYTES, "%04u-%02u-%02uT%02u:%02u", year, month, day,
+                 (unsigned)d->hour % 100, (unsigned)d->minute % 100);
+    else
+        snprintf(out, KS_DATE_BYTES, "%04u-%02u-%02u", year, month, day);
+}
+
 static char *format_date(const date_parts *d)
 {
-    ks_buf out = {0};
-    ks_status st = d->hour >= 0
-        ? ks_buf_printf(&out, "%04d-%02d-%02dT%02d:%02d", d->year, d->month, d->day, d->hour,
-                        d->minute)
-        : ks_buf_printf(&out, "%04d-%02d-%02d", d->year, d->month, d->day);
-    if (st != KS_OK) {
-        ks_buf_free(&out);
-        return NULL;
+    char text[KS_DATE_BYTES];
+    date_text(d, text);
+    return ks_strndup(text, strlen(text));
+}
+
+static bool is_real_day(const date_parts *d)
+{
+    static const int days_in_month[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (d->year % 4 == 0 && d->year % 100 != 0) || d->year % 400 == 0;
+    if (d->month == 2 && d->day == 29)
+        return leap;
+    return d->day <= days_in_month[d->month - 1];
+}
+
+/* What may follow an ISO time: fractions of a second, then "Z" or an
+ * offset "+09:00" / "+0900" (dropped: the time is kept as written). */
+static void skip_time_zone(text_span t, size_t *i)
+{
+    size_t at = *i;
+    if (at < t.len && t.s[at] == '.')
+        for (at++; at < t.len && is_digit(t.s[at]); at++)
+            ;
+    if (at < t.len && t.s[at] == 'Z') {
+        at++;
+    } else if (at < t.len && (t.s[at] == '+' || t.s[at] == '-')) {
+        int hours_minutes, minutes;
+        at++;
+        size_t digits = at;
+        if (!read_number(t, &at, 2, 4, &hours_minutes) || at - digits == 3)
+            return;
+        if (at - digits == 2 && (!skip_literal(t, &at, ":") || !read_number(t, &at, 2, 2, &minutes)))
+            return;
     }
-    return out.data;
+    *i = at;
+}
+
+ks_status ks_date_bound(const char *text, size_t len, bool upper,
+                        char out[KS_SLOT_DATE_BYTES + 1])
+{
+    text_span t = {text, len};
+    size_t i = 0;
+    date_parts d = {.month = upper ? 12 : 1, .day = upper ? 31 : 1};
+    if (!read_number(t, &i, 4, 4, &d.year))
+        return KS_ERR_INVALID_ARGUMENT;
+    if (skip_literal(t, &i, "-")) {
+        if (!read_number(t, &i, 2, 2, &d.month) || d.month < 1 || d.month > 12)
+            return KS_ERR_INVALID_ARGUMENT;
+        if (skip_literal(t, &i, "-") &&
+            (!read_number(t, &i, 2, 2, &d.day) || d.day < 1 || !is_real_day(&d)))
+            return KS_ERR_INVALID_ARGUMENT;
+    }
+    if (i != t.len)
+        return KS_ERR_INVALID_ARGUMENT;
+    d.hour = -1;
+    char day[KS_DATE_BYTES];
+    date_text(&d, day); /* day 31 of a short month still bounds it from above */
+    memcpy(out, day, KS_SLOT_DATE_BYTES + 1);
+    return KS_OK;
+}
+
+KS_API ks_status ks_date_normalize(const char *text, char out[KS_DATE_BYTES])
+{
+    if (!text || !out)
+        return KS_ERR_INVALID_ARGUMENT;
+    text_span t = trim((text_span){text, strlen(text)});
+    size_t i = 0;
+    date_parts d = {0};
+    skip_date_label(t, &i);
+    if (!read_date(t, &i, &d) || !is_real_day(&d))
+        return KS_ERR_BAD_INPUT;
+    if (d.hour < 0 && i < t.len && t.s[i] == 'T') {
+        size_t at = i + 1;
+        read_optional_time(t, &at, &d);
+        if (d.hour < 0)
+            return KS_ERR_BAD_INPUT;
+        i = at;
+        skip_time_zone(t, &i);
+    }
+    skip_spaces(t, &i);
+    if (i < t.len && t.s[i] == '(') { /* a weekday without a time: "2015.01.09 (금)" */
+        const char *close = memchr(t.s + i, ')', t.len - i);
+        if (close && (size_t)(close - t.s) - i <= 12)
+            i = (size_t)(close - t.s) + 1;
+    }
+    if (i != t.len)
+        return KS_ERR_BAD_INPUT;
+    date_text(&d, out);
+    return KS_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -554,6 +650,8 @@ static bool is_copyright_line(text_span line, furniture_context *context)
 
 static bool is_title_repeat(text_span line, furniture_context *context)
 {
+    if (span_starts_with(line, MARKDOWN_TITLE_MARK))
+        line = trim(span_after(line, strlen(MARKDOWN_TITLE_MARK)));
     if (!context->title.len || line.len != context->title.len ||
         memcmp(line.s, context->title.s, line.len) != 0)
         return false;

@@ -2,7 +2,8 @@
  * the documents.
  *
  * Syntax: words; "quoted phrases"; -word or -"phrase" to exclude; a OR b
- * between alternatives. Every other character is text for the analyzer, so
+ * between alternatives; fields title:, section:, id: and date: in front of a
+ * word or "phrase". Every other character is text for the analyzer, so
  * punctuation inside words never causes a syntax error. */
 #include "kosearch_internal.h"
 #include "xapian_shim.h"
@@ -83,7 +84,34 @@ static ks_status parse_fail(parser *p, size_t byte, const char *message)
     return KS_ERR_BAD_QUERY;
 }
 
-/* Reads one clause: a word, a "phrase", or either preceded by '-'. */
+static const struct {
+    const char *name;
+    ks_query_field field;
+} field_names[] = {
+    {"title:", KS_FIELD_TITLE},
+    {"section:", KS_FIELD_SECTION},
+    {"id:", KS_FIELD_ID},
+    {"date:", KS_FIELD_DATE},
+};
+
+/* The field named at p->at ("title:" right before a word or a quote), and
+ * the length of its name; KS_FIELD_NONE when there is none, so 10:30 or
+ * http://... stay words. */
+static ks_query_field field_at(const parser *p, size_t *name_len)
+{
+    for (size_t k = 0; k < COUNT_OF(field_names); k++) {
+        size_t len = strlen(field_names[k].name);
+        if (p->len - p->at > len && memcmp(p->text + p->at, field_names[k].name, len) == 0 &&
+            !is_space(p->text[p->at + len])) {
+            *name_len = len;
+            return field_names[k].field;
+        }
+    }
+    return KS_FIELD_NONE;
+}
+
+/* Reads one clause: a word, a "phrase", either preceded by a field name,
+ * and all that maybe preceded by '-'. */
 static ks_status parse_clause(parser *p, ks_query_node **out)
 {
     *out = NULL;
@@ -93,6 +121,9 @@ static ks_status parse_clause(parser *p, ks_query_node **out)
         negated = true;
         p->at++;
     }
+    size_t field_start = p->at, name_len = 0;
+    ks_query_field field = field_at(p, &name_len);
+    p->at += name_len;
     ks_query_node *node;
     if (p->text[p->at] == '"') {
         size_t open = p->at++;
@@ -111,6 +142,11 @@ static ks_status parse_clause(parser *p, ks_query_node **out)
     }
     if (!node)
         return KS_ERR_NOMEM;
+    if (field != KS_FIELD_NONE) {
+        node->kind = KS_QUERY_FIELD;
+        node->field = field;
+        node->at = field_start;
+    }
     if (negated) {
         ks_query_node *not = node_new(KS_QUERY_NOT, NULL, 0);
         if (!not || node_add_child(not, node) != KS_OK) {
@@ -737,7 +773,157 @@ static void build_synonyms(builder *b, const ks_buf *synonyms, clause_list *out)
     b->db = db;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Fields: filters on the passages a query may find.                        */
+
+/* Every word of `text` among the field's terms (`prefix`): as a whole word
+ * or, inside a compound, by all its bigrams. */
+static shim_query *field_words_query(builder *b, const char *field, const char *prefix,
+                                     const char *text)
+{
+    query_word *words;
+    const ks_term **slots;
+    size_t count = analyze_words(b, text, &words, &slots);
+    clause_list all = {0};
+    char bigram_prefix[8];
+    snprintf(bigram_prefix, sizeof bigram_prefix, "%s%s", prefix, KS_PREFIX_BIGRAM);
+    for (size_t i = 0; i < count && b->status == KS_OK; i++) {
+        const query_word *w = &words[i];
+        shim_query *whole[8], *bigrams[2 * KS_MAX_TERM_BYTES];
+        size_t bigram_count = w->bigram_count < COUNT_OF(bigrams) ? w->bigram_count
+                                                                   : COUNT_OF(bigrams);
+        for (size_t k = 0; k < w->whole_count; k++)
+            whole[k] = term_query(b, prefix, w->whole[k]->text, 0);
+        for (size_t k = 0; k < bigram_count; k++)
+            bigrams[k] = term_query(b, bigram_prefix, w->bigrams[k]->text, 0);
+        shim_query *ways[2] = {shim_query_combine(SHIM_OP_OR, whole, w->whole_count, 0),
+                               shim_query_combine(SHIM_OP_AND, bigrams, bigram_count, 0)};
+        clause_list_push(b, &all, shim_query_combine(SHIM_OP_OR, ways, 2, 0));
+        free_queries(whole, w->whole_count);
+        free_queries(bigrams, bigram_count);
+        free_queries(ways, 2);
+    }
+    free(words);
+    free(slots);
+    shim_query *q = b->status == KS_OK && all.count
+                        ? shim_query_combine(SHIM_OP_AND, all.items, all.count, 0)
+                        : NULL;
+    clause_list_free(&all);
+    if (b->status == KS_OK && !q) {
+        ks_buf_clear(b->error);
+        ks_buf_printf(b->error, "%s:%s has no searchable words", field, text);
+        b->status = KS_ERR_BAD_QUERY;
+    }
+    return q;
+}
+
+void ks_date_window_narrow(ks_date_window *window, const char *low, const char *high)
+{
+    if (low && strcmp(low, window->low) > 0)
+        memcpy(window->low, low, sizeof window->low);
+    if (high && (!window->high[0] || strcmp(high, window->high) < 0))
+        memcpy(window->high, high, sizeof window->high);
+}
+
+/* date:2015-01..2015-03, date:2015.., date:..2015-03-09, date:2015: the
+ * bounds into `window` ("" when open). */
+static bool read_date_range(builder *b, const ks_query_node *node, ks_date_window *window)
+{
+    const char *text = node->text, *dots = strstr(text, "..");
+    size_t low_len = dots ? (size_t)(dots - text) : strlen(text);
+    const char *high_text = dots ? dots + 2 : text;
+    bool has_low = low_len > 0, has_high = *high_text != '\0';
+    *window = (ks_date_window){{0}, {0}};
+    if ((has_low || has_high) &&
+        (!has_low || ks_date_bound(text, low_len, false, window->low) == KS_OK) &&
+        (!has_high || ks_date_bound(high_text, strlen(high_text), true, window->high) == KS_OK))
+        return true;
+    ks_buf_clear(b->error);
+    ks_buf_printf(b->error,
+                  "date:%s is not a date or range: dates are YYYY, YYYY-MM or YYYY-MM-DD, "
+                  "a range A..B (at byte %zu)", text, node->at);
+    b->status = KS_ERR_BAD_QUERY;
+    return false;
+}
+
+static shim_query *date_range_query(builder *b, const ks_query_node *node)
+{
+    ks_date_window days;
+    if (!read_date_range(b, node, &days))
+        return NULL;
+    shim_query *q = shim_query_value_range(KS_SLOT_DATE, days.low[0] ? days.low : NULL,
+                                           days.high[0] ? days.high : NULL);
+    if (!q)
+        b->status = KS_ERR_NOMEM;
+    return q;
+}
+
+static shim_query *article_query(builder *b, const char *id)
+{
+    ks_buf term = {0};
+    shim_query *q = NULL;
+    if (ks_article_term(id, &term) != KS_OK || !(q = shim_query_term(term.data, 1, 0)))
+        b->status = KS_ERR_NOMEM;
+    ks_buf_free(&term);
+    return q;
+}
+
+/* The passages a field lets through, as a query whose weights do not count. */
+static shim_query *field_query(builder *b, const ks_query_node *node)
+{
+    switch (node->field) {
+    case KS_FIELD_TITLE: return field_words_query(b, "title", KS_PREFIX_TITLE, node->text);
+    case KS_FIELD_SECTION:
+        return field_words_query(b, "section", KS_PREFIX_SECTION, node->text);
+    case KS_FIELD_ID: return article_query(b, node->text);
+    case KS_FIELD_DATE: return date_range_query(b, node);
+    case KS_FIELD_NONE: break;
+    }
+    return NULL;
+}
+
+static bool is_field_clause(const ks_query_node *node)
+{
+    if (node->kind == KS_QUERY_FIELD)
+        return true;
+    if (node->kind != KS_QUERY_OR)
+        return false;
+    for (size_t i = 0; i < node->child_count; i++)
+        if (node->children[i]->kind != KS_QUERY_FIELD)
+            return false;
+    return true;
+}
+
+/* An OR with a field on one side and words on the other: no passage set
+ * and ranking can stand for both. */
+static bool mixes_fields_and_words(const ks_query_node *node)
+{
+    if (node->kind != KS_QUERY_OR || is_field_clause(node))
+        return false;
+    for (size_t i = 0; i < node->child_count; i++)
+        if (node->children[i]->kind == KS_QUERY_FIELD)
+            return true;
+    return false;
+}
+
 static shim_query *build_node(builder *b, const ks_query_node *node, clause_list *proximity);
+static void build_words(builder *b, const char *text, clause_list *out, clause_list *proximity);
+
+/* A field clause (or an OR of fields): its filter goes to `filters`, and the
+ * words of title: and section: rank the passages it lets through, as if
+ * typed alone. */
+static void build_field_clause(builder *b, const ks_query_node *node, clause_list *filters,
+                               clause_list *wanted, clause_list *proximity)
+{
+    clause_list_push(b, filters, build_node(b, node, NULL));
+    const ks_query_node *const *fields = node->kind == KS_QUERY_OR
+                                             ? (const ks_query_node *const *)node->children
+                                             : &node;
+    size_t count = node->kind == KS_QUERY_OR ? node->child_count : 1;
+    for (size_t i = 0; i < count && b->status == KS_OK; i++)
+        if (fields[i]->field == KS_FIELD_TITLE || fields[i]->field == KS_FIELD_SECTION)
+            build_words(b, fields[i]->text, wanted, proximity);
+}
 
 static shim_query *build_alternatives(builder *b, const ks_query_node *node)
 {
@@ -764,6 +950,8 @@ static shim_query *build_node(builder *b, const ks_query_node *node, clause_list
         return build_phrase(b, node->text);
     case KS_QUERY_OR:
         return build_alternatives(b, node);
+    case KS_QUERY_FIELD:
+        return field_query(b, node);
     case KS_QUERY_AND:
     case KS_QUERY_NOT:
         break;
@@ -801,12 +989,30 @@ static shim_query *proximity_bonus(builder *b, clause_list *proximity)
 ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root, shim_query **out,
                          ks_match_terms *out_terms, ks_buf *error)
 {
-    return ks_query_build_with_db(analyzer, NULL, root, out, out_terms, error);
+    return ks_query_build_with_db(analyzer, NULL, root, out, out_terms, NULL, error);
+}
+
+static bool is_date_clause(const ks_query_node *node)
+{
+    return node->kind == KS_QUERY_FIELD && node->field == KS_FIELD_DATE;
+}
+
+/* Whether the query's date: clauses can go to the window: something else
+ * finds the passages for it to check. */
+static bool dates_to_window(const ks_query_node *root, const ks_date_window *window)
+{
+    if (!window)
+        return false;
+    for (size_t i = 0; i < root->child_count; i++)
+        if (!is_date_clause(root->children[i]) && root->children[i]->kind != KS_QUERY_NOT)
+            return true;
+    return false;
 }
 
 ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
                                  const ks_query_node *root, shim_query **out,
-                                 ks_match_terms *out_terms, ks_buf *error)
+                                 ks_match_terms *out_terms, ks_date_window *window,
+                                 ks_buf *error)
 {
     *out = NULL;
     builder b = {.analyzer = analyzer, .match = out_terms, .error = error, .status = KS_OK,
@@ -815,11 +1021,24 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
     for (size_t i = 0; i < root->child_count; i++)
         plain_words += root->children[i]->kind == KS_QUERY_WORD;
     b.drop_question_words = plain_words > 1;
-    clause_list wanted = {0}, excluded = {0}, proximity = {0};
+    clause_list wanted = {0}, excluded = {0}, proximity = {0}, filters = {0};
     ks_match_terms ignored = {0};
+    bool windowed = dates_to_window(root, window);
     for (size_t i = 0; i < root->child_count && b.status == KS_OK; i++) {
         const ks_query_node *child = root->children[i];
-        if (child->kind == KS_QUERY_NOT) {
+        ks_date_window days;
+        if (windowed && is_date_clause(child)) {
+            if (read_date_range(&b, child, &days))
+                ks_date_window_narrow(window, days.low[0] ? days.low : NULL,
+                                      days.high[0] ? days.high : NULL);
+        } else if (mixes_fields_and_words(child)) {
+            ks_buf_clear(error);
+            ks_buf_append_str(error, "OR joins a field (title:, section:, id:, date:) only to "
+                                     "another field");
+            b.status = KS_ERR_BAD_QUERY;
+        } else if (is_field_clause(child)) {
+            build_field_clause(&b, child, &filters, &wanted, &proximity);
+        } else if (child->kind == KS_QUERY_NOT) {
             /* Excluded words must not be highlighted. */
             b.match = &ignored;
             clause_list_push(&b, &excluded, build_node(&b, child->children[0], NULL));
@@ -829,7 +1048,7 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
         }
     }
     ks_match_terms_free(&ignored);
-    if (b.status == KS_OK && wanted.count == 0) {
+    if (b.status == KS_OK && wanted.count == 0 && filters.count == 0) {
         ks_buf_clear(error);
         ks_buf_append_str(error, excluded.count
                                      ? "the query only excludes words; add a word to look for"
@@ -846,6 +1065,19 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
             free_queries(pair, 2);
             positive = ranked;
         }
+        if (filters.count) {
+            shim_query *allowed = shim_query_combine(SHIM_OP_AND, filters.items, filters.count, 0);
+            if (shim_query_is_empty(positive)) {
+                shim_query_free(positive);
+                positive = NULL;
+            }
+            shim_query *pair[2] = {positive, allowed};
+            /* Fields alone: every passage they let through, unranked. */
+            shim_query *filtered = positive ? shim_query_combine(SHIM_OP_FILTER, pair, 2, 0)
+                                            : allowed ? shim_query_scale(allowed, 0) : NULL;
+            free_queries(pair, 2);
+            positive = filtered;
+        }
         if (positive && excluded.count) {
             shim_query *negative = shim_query_combine(SHIM_OP_OR, excluded.items, excluded.count, 0);
             shim_query *pair[2] = {positive, negative};
@@ -861,6 +1093,7 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
     clause_list_free(&wanted);
     clause_list_free(&excluded);
     clause_list_free(&proximity);
+    clause_list_free(&filters);
     clause_list_free(&b.loose);
     return b.status;
 }

@@ -28,6 +28,7 @@ struct ks_results {
     size_t estimated;
     char *corrected;  /* the query searched instead of the one typed */
     char *suggestion; /* "did you mean" */
+    bool fielded;     /* the query has title:, id: ... : it is searched as typed */
 };
 
 KS_API size_t ks_results_count(const ks_results *results)
@@ -107,15 +108,26 @@ static ks_status fill_hit(ks_db *db, hit_storage *slot, const char *data, size_t
     return KS_OK;
 }
 
-/* Parses and builds the query; on failure the reason is on the handle. */
+static bool has_fields(const ks_query_node *node)
+{
+    bool found = node->kind == KS_QUERY_FIELD;
+    for (size_t i = 0; i < node->child_count && !found; i++)
+        found = has_fields(node->children[i]);
+    return found;
+}
+
+/* Parses and builds the query; on failure the reason is on the handle.
+ * With `window`, the query's date: clauses narrow it. */
 static ks_status prepare_query(ks_db *db, const char *query, shim_query **out,
-                               ks_match_terms *match)
+                               ks_match_terms *match, ks_date_window *window, bool *out_fielded)
 {
     ks_query_node *root = NULL;
     ks_buf error = {0};
     ks_status st = ks_query_parse(query, &root, &error);
+    if (st == KS_OK && out_fielded)
+        *out_fielded = has_fields(root);
     if (st == KS_OK)
-        st = ks_query_build_with_db(db->analyzer, db->shim, root, out, match, &error);
+        st = ks_query_build_with_db(db->analyzer, db->shim, root, out, match, window, &error);
     if (st == KS_ERR_BAD_QUERY)
         ks_db_fail(db, st, "%s", error.data ? error.data : "bad query");
     else if (st != KS_OK)
@@ -151,12 +163,64 @@ static ks_status collect_hits(ks_db *db, shim_mset *mset, const ks_search_option
     return KS_OK;
 }
 
+/* --since and --until narrow the window of days the search keeps. */
+static ks_status narrow_by_options(ks_db *db, const ks_search_options *options,
+                                   ks_date_window *window)
+{
+    const char *since = options ? options->since : NULL, *until = options ? options->until : NULL;
+    char low[KS_SLOT_DATE_BYTES + 1], high[KS_SLOT_DATE_BYTES + 1];
+    if (since && ks_date_bound(since, strlen(since), false, low) != KS_OK)
+        return ks_db_fail(db, KS_ERR_INVALID_ARGUMENT,
+                          "the date to search since, '%s', is not YYYY, YYYY-MM or YYYY-MM-DD",
+                          since);
+    if (until && ks_date_bound(until, strlen(until), true, high) != KS_OK)
+        return ks_db_fail(db, KS_ERR_INVALID_ARGUMENT,
+                          "the date to search until, '%s', is not YYYY, YYYY-MM or YYYY-MM-DD",
+                          until);
+    ks_date_window_narrow(window, since ? low : NULL, until ? high : NULL);
+    return KS_OK;
+}
+
+/* Offset, limit and order for Xapian, whose counts are 32-bit: a limit
+ * beyond the passages there are means all of them, and never wraps. */
+static ks_status search_spec(ks_db *db, const ks_search_options *options, shim_search_spec *out)
+{
+    uint64_t passages = 0;
+    ks_status st = shim_db_doc_count(db->shim, &passages);
+    if (st != KS_OK)
+        return ks_db_fail_shim(db, st);
+    size_t limit = options && options->limit ? options->limit : DEFAULT_LIMIT;
+    size_t offset = options ? options->offset : 0;
+    ks_sort sort = options ? options->sort : KS_SORT_RELEVANCE;
+    if (sort != KS_SORT_RELEVANCE && sort != KS_SORT_DATE)
+        return ks_db_fail(db, KS_ERR_INVALID_ARGUMENT, "unknown sort order %d", (int)sort);
+    size_t most = passages < UINT32_MAX ? (size_t)passages : UINT32_MAX;
+    *out = (shim_search_spec){
+        .offset = offset < most ? offset : most,
+        .limit = limit < most ? limit : most ? most : 1,
+        .bm25 = &passage_bm25,
+        .sort_slot = sort == KS_SORT_DATE ? KS_SLOT_DATE : -1,
+        .check_at_least = options && (options->flags & KS_SEARCH_EXACT_TOTAL) ? most : 0,
+    };
+    return KS_OK;
+}
+
 static ks_status search_as_given(ks_db *db, const char *query, const ks_search_options *options,
                                  ks_results **out)
 {
     shim_query *xq = NULL;
     ks_match_terms match = {0};
-    ks_status st = prepare_query(db, query, &xq, &match);
+    shim_search_spec spec;
+    ks_date_window window = {{0}, {0}};
+    bool fielded = false;
+    ks_status st = search_spec(db, options, &spec);
+    if (st == KS_OK)
+        st = narrow_by_options(db, options, &window);
+    if (st == KS_OK)
+        st = prepare_query(db, query, &xq, &match, &window, &fielded);
+    spec.range_slot = KS_SLOT_DATE;
+    spec.range_low = window.low[0] ? window.low : NULL;
+    spec.range_high = window.high[0] ? window.high : NULL;
     ks_results *results = NULL;
     bool snippets = !(options && (options->flags & KS_SEARCH_NO_SNIPPETS));
     if (st == KS_OK && snippets && ks_snippet_find_needles(&match) != KS_OK)
@@ -165,14 +229,14 @@ static ks_status search_as_given(ks_db *db, const char *query, const ks_search_o
     if (st == KS_OK && !(results = calloc(1, sizeof *results)))
         st = ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
     if (st == KS_OK) {
-        size_t limit = options && options->limit ? options->limit : DEFAULT_LIMIT;
-        size_t offset = options ? options->offset : 0;
-        st = shim_search(db->shim, xq, offset, limit, &passage_bm25, &mset);
+        st = shim_search(db->shim, xq, &spec, &mset);
         if (st != KS_OK)
             ks_db_fail_shim(db, st);
     }
-    if (st == KS_OK)
+    if (st == KS_OK) {
+        results->fielded = fielded;
         st = collect_hits(db, mset, options, &match, results);
+    }
     shim_mset_free(mset);
     shim_query_free(xq);
     ks_match_terms_free(&match);
@@ -324,7 +388,9 @@ KS_API ks_status ks_search(ks_db *db, const char *query, const ks_search_options
     if (!db || !db->shim || !query)
         return KS_ERR_INVALID_ARGUMENT;
     ks_status st = search_as_given(db, query, options, out);
-    if (st == KS_OK && !(options && options->offset))
+    /* Retyping or correcting a field's name or value would search another
+     * field or article; a second page keeps the first page's query. */
+    if (st == KS_OK && !(options && options->offset) && !(*out)->fielded)
         search_what_was_meant(db, query, options, out);
     return st;
 }
@@ -338,7 +404,7 @@ KS_API ks_status ks_explain(ks_db *db, const char *query, char **out)
         return KS_ERR_INVALID_ARGUMENT;
     shim_query *xq = NULL;
     ks_match_terms match = {0};
-    ks_status st = prepare_query(db, query, &xq, &match);
+    ks_status st = prepare_query(db, query, &xq, &match, NULL, NULL);
     if (st == KS_OK) {
         *out = shim_query_describe(xq);
         if (!*out)

@@ -333,6 +333,8 @@ static int64_t modification_time(const struct stat *info)
     return (int64_t)info->st_mtim.tv_sec * 1000000000 + info->st_mtim.tv_nsec;
 }
 
+static bool has_extension(const char *name, const char *extension);
+
 static ks_status deliver_text(reader *rd, const char *path, const struct stat *info)
 {
     long offset = -1;
@@ -351,6 +353,8 @@ static ks_status deliver_text(reader *rd, const char *path, const struct stat *i
     char *title = first_line_title(rd->text.data, rd->text.len);
     if (!title)
         return KS_ERR_NOMEM;
+    if (has_extension(path, ".md") && strncmp(title, "# ", 2) == 0) /* Markdown's title */
+        memmove(title, title + 2, strlen(title + 2) + 1);
     ks_source_article source = {
         .article = {.id = path, .title = title, .body = rd->text.data,
                     .body_len = rd->text.len, .source_size = (uint64_t)info->st_size,
@@ -763,6 +767,14 @@ static ks_status read_named_path(reader *rd, const char *path)
     }
     if (S_ISDIR(info.st_mode))
         return walk_folder(rd, path, &info);
+    /* A CSV's columns could be named anything: kosearch reads the one form
+     * that names them, and says how to get it. */
+    if (has_extension(path, ".csv")) {
+        report(rd, path, 0, -1,
+               "CSV is not read; write the articles as JSON Lines instead (a .jsonl file, "
+               "one {\"id\", \"title\", \"date\", \"url\", \"body\"} object per line)");
+        return KS_OK;
+    }
     /* Named on purpose: read whatever the extension, pipes included. */
     return read_file(rd, path);
 }

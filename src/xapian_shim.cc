@@ -643,12 +643,13 @@ ks_status shim_db_each_term(shim_db *db, const char *prefix,
     }
 }
 
-ks_status shim_db_each_document(shim_db *db,
-                                int (*visit)(void *context, const char *data, size_t len),
-                                void *context)
+ks_status shim_db_each_posting_data(shim_db *db, const char *term,
+                                    int (*visit)(void *context, const char *data, size_t len),
+                                    void *context)
 {
     try {
-        for (auto it = db->reader->postlist_begin(""); it != db->reader->postlist_end(""); ++it) {
+        for (auto it = db->reader->postlist_begin(term); it != db->reader->postlist_end(term);
+             ++it) {
             std::string data = db->reader->get_document(*it).get_data();
             if (visit(context, data.data(), data.size()))
                 break;
@@ -657,6 +658,13 @@ ks_status shim_db_each_document(shim_db *db,
     } catch (...) {
         return shim_fail(db);
     }
+}
+
+ks_status shim_db_each_document(shim_db *db,
+                                int (*visit)(void *context, const char *data, size_t len),
+                                void *context)
+{
+    return shim_db_each_posting_data(db, "", visit, context); /* "": every document */
 }
 
 ks_status shim_db_add_document(shim_db *db, shim_doc *doc)
@@ -780,6 +788,7 @@ static Xapian::Query::op xapian_op(shim_op op)
     case SHIM_OP_PHRASE: return Xapian::Query::OP_PHRASE;
     case SHIM_OP_NEAR: return Xapian::Query::OP_NEAR;
     case SHIM_OP_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
+    case SHIM_OP_FILTER: return Xapian::Query::OP_FILTER;
     }
     return Xapian::Query::OP_OR;
 }
@@ -808,6 +817,21 @@ shim_query *shim_query_scale(const shim_query *query, double factor)
         if (query->query.empty())
             return new shim_query{query->query};
         return new shim_query{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, query->query, factor)};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+shim_query *shim_query_value_range(unsigned slot, const char *low, const char *high)
+{
+    try {
+        if (low && high)
+            return new shim_query{Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, low, high)};
+        if (low)
+            return new shim_query{Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, low)};
+        if (high)
+            return new shim_query{Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, high)};
+        return new shim_query{Xapian::Query::MatchAll};
     } catch (...) {
         return nullptr;
     }
@@ -858,8 +882,54 @@ static bool drop_unreachable_parts(shim_db *db)
     return true;
 }
 
-ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_t limit,
-                      const shim_bm25 *bm25, shim_mset **out)
+/* A value range checked on each document the query finds: Xapian's value
+ * range subquery may instead walk every document in the range (when it
+ * estimates fewer of those than of the query's) and check the query on
+ * each, ten times slower for a window of a few years. */
+class ValueWindow : public Xapian::MatchDecider {
+  public:
+    ValueWindow(const shim_search_spec *spec)
+        : slot(spec->range_slot), low(spec->range_low ? spec->range_low : ""),
+          high(spec->range_high ? spec->range_high : ""), has_high(spec->range_high != nullptr)
+    {
+    }
+    bool operator()(const Xapian::Document &doc) const override
+    {
+        std::string value = doc.get_value(slot);
+        return !value.empty() && value >= low && (!has_high || value <= high);
+    }
+
+  private:
+    Xapian::valueno slot;
+    std::string low, high;
+    bool has_high;
+};
+
+/* With `range_in_query`, the spec's value range becomes part of the query:
+ * remote shards take no match decider. */
+static void prepare_enquire(Xapian::Enquire &enquire, const shim_query *query,
+                            const shim_search_spec *spec, bool range_in_query)
+{
+    if (range_in_query) {
+        Xapian::Query range =
+            spec->range_high
+                ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, spec->range_slot,
+                                spec->range_low ? spec->range_low : "", spec->range_high)
+                : Xapian::Query(Xapian::Query::OP_VALUE_GE, spec->range_slot, spec->range_low);
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query->query, range));
+    } else {
+        enquire.set_query(query->query);
+    }
+    const shim_bm25 *bm25 = spec->bm25;
+    if (bm25)
+        enquire.set_weighting_scheme(
+            Xapian::BM25Weight(bm25->k1, bm25->k2, bm25->k3, bm25->b, bm25->min_normlen));
+    if (spec->sort_slot >= 0)
+        enquire.set_sort_by_value_then_relevance((Xapian::valueno)spec->sort_slot, true);
+}
+
+ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_spec *spec,
+                      shim_mset **out)
 {
     *out = nullptr;
     if (!query) {
@@ -870,15 +940,16 @@ ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_
     try {
         result = new shim_mset;
         Xapian::Enquire enquire(*db->reader);
-        enquire.set_query(query->query);
-        if (bm25)
-            enquire.set_weighting_scheme(
-                Xapian::BM25Weight(bm25->k1, bm25->k2, bm25->k3, bm25->b, bm25->min_normlen));
+        bool windowed = spec->range_low || spec->range_high;
+        prepare_enquire(enquire, query, spec, false);
+        ValueWindow window(spec);
         /* A reader may see the database change under it (a writer committed
          * twice): reopen and retry once, as Xapian documents. */
         for (int attempt = 0;; attempt++) {
             try {
-                result->mset = enquire.get_mset(offset, limit);
+                result->mset = enquire.get_mset(spec->offset, spec->limit,
+                                                spec->check_at_least, nullptr,
+                                                windowed ? &window : nullptr);
                 result->data.clear();
                 for (auto it = result->mset.begin(); it != result->mset.end(); ++it)
                     result->data.push_back(it.get_document().get_data());
@@ -888,14 +959,17 @@ ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_
                     throw;
                 forget_memos(db);
                 db->reader->reopen();
+            } catch (const Xapian::UnimplementedError &) {
+                if (!windowed)
+                    throw;
+                windowed = false; /* a remote shard: the range goes into the query */
+                prepare_enquire(enquire, query, spec, true);
             } catch (const Xapian::NetworkError &) {
                 if (!db->allow_partial || attempt >= 2 || !drop_unreachable_parts(db))
                     throw;
                 enquire = Xapian::Enquire(*db->reader);
-                enquire.set_query(query->query);
-                if (bm25)
-                    enquire.set_weighting_scheme(Xapian::BM25Weight(
-                        bm25->k1, bm25->k2, bm25->k3, bm25->b, bm25->min_normlen));
+                prepare_enquire(enquire, query, spec, !windowed && (spec->range_low ||
+                                                                    spec->range_high));
             }
         }
         *out = result;

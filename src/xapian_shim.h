@@ -97,6 +97,11 @@ ks_status shim_db_each_document(shim_db *db,
                                 int (*visit)(void *context, const char *data, size_t len),
                                 void *context);
 
+/* Calls visit(context, data, len) with the data of every document holding
+ * `term`, in document order; a non-zero return stops. */
+ks_status shim_db_each_posting_data(shim_db *db, const char *term,
+                                    int (*visit)(void *context, const char *data, size_t len),
+                                    void *context);
 ks_status shim_db_add_document(shim_db *db, shim_doc *doc);
 ks_status shim_db_delete_documents(shim_db *db, const char *term);
 
@@ -119,7 +124,8 @@ typedef enum shim_op {
     SHIM_OP_SYNONYM,
     SHIM_OP_PHRASE, /* window 0 means the number of children */
     SHIM_OP_NEAR,
-    SHIM_OP_AND_MAYBE
+    SHIM_OP_AND_MAYBE,
+    SHIM_OP_FILTER  /* the first child, weighted, where all the others match */
 } shim_op;
 
 shim_query *shim_query_term(const char *term, uint32_t query_freq, uint32_t position);
@@ -128,6 +134,9 @@ shim_query *shim_query_term(const char *term, uint32_t query_freq, uint32_t posi
 shim_query *shim_query_wildcard(const char *prefix, uint32_t max_expansion);
 shim_query *shim_query_combine(shim_op op, shim_query *const *children, size_t count, uint32_t window);
 shim_query *shim_query_scale(const shim_query *query, double factor);
+/* Documents whose value in `slot` lies between `low` and `high` (byte
+ * order, inclusive; NULL leaves that end open). */
+shim_query *shim_query_value_range(unsigned slot, const char *low, const char *high);
 bool shim_query_is_empty(const shim_query *query);
 /* Xapian's description, for --explain; the caller frees it. */
 char *shim_query_describe(const shim_query *query);
@@ -137,10 +146,22 @@ typedef struct shim_bm25 {
     double k1, k2, k3, b, min_normlen;
 } shim_bm25;
 
-/* Runs `query`; results hold copies of document data. `bm25` may be NULL for
- * Xapian's defaults. */
-ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_t limit,
-                      const shim_bm25 *bm25, shim_mset **out);
+typedef struct shim_search_spec {
+    size_t offset, limit;
+    const shim_bm25 *bm25; /* NULL: Xapian's defaults */
+    int sort_slot;         /* -1: by relevance; else by this value slot,
+                              highest first, ties by relevance */
+    size_t check_at_least; /* matches to count exactly (0: as few as Xapian may) */
+    /* Only documents whose value in range_slot lies between range_low and
+     * range_high (inclusive; NULL: open); both NULL: no range. Checked on
+     * the documents the query finds, which is cheaper than a value range
+     * subquery when the query is selective. */
+    unsigned range_slot;
+    const char *range_low, *range_high;
+} shim_search_spec;
+/* Runs `query`; results hold copies of document data. */
+ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_spec *spec,
+                      shim_mset **out);
 size_t shim_mset_size(const shim_mset *mset);
 size_t shim_mset_estimated(const shim_mset *mset);
 double shim_mset_weight(const shim_mset *mset, size_t index);

@@ -105,6 +105,9 @@ get suggested '/search?q=%EA%B5%AC%EB%A1%9C%EA%B3%A0'
 check "a near miss gets a suggestion" json_true suggested '.suggestion == "구로구"'
 get filters '/search?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC&since=2015&until=2015-12-31&sort=date&fuzzy=1'
 check "since, until, sort and fuzzy are accepted" status_is filters 200
+check "the 2015 window finds the article dated 2015-01-09" json_true filters '.total > 0 and (.hits[0].date | startswith("2015-01-09"))'
+get later '/search?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC&since=2016'
+check "since=2016 leaves the 2015 article out" json_true later '.total == 0 and (.hits | length) == 0'
 
 get suggest '/suggest?q=%EA%B9%94%EB%81%94'
 check "/suggest completes a prefix" json_true suggest '.query == "깔끔" and .completions[0].word == "깔끔이봉사단" and .completions[0].passages >= 1'
@@ -136,12 +139,13 @@ check "the page links to the query it searched instead" contains "$work/page_cor
 get page_suggested '/?q=%EA%B5%AC%EB%A1%9C%EA%B3%A0'
 check "the page offers 'did you mean' as a link" contains "$work/page_suggested" \
     '이것을 찾으셨나요? <a href="/?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC">구로구</a>'
-get page_paged '/?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC&offset=10&since=2015&fuzzy=1'
+# 19 passages of the 2015 article hold 구로구: pages of 5, the second one.
+get page_paged '/?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC&offset=5&limit=5&since=2015&fuzzy=1'
 check "the page links to the next page with the same filters" contains "$work/page_paged" \
-    'href="/?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC&amp;since=2015&amp;fuzzy=1&amp;offset=20"'
+    'href="/?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC&amp;since=2015&amp;fuzzy=1&amp;limit=5&amp;offset=10"'
 check "the page links back to the first page" contains "$work/page_paged" \
-    '<a href="/?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC&amp;since=2015&amp;fuzzy=1">‹ 이전</a>'
-check "the page counts from the offset" contains "$work/page_paged" '중 11–'
+    '<a href="/?q=%EA%B5%AC%EB%A1%9C%EA%B5%AC&amp;since=2015&amp;fuzzy=1&amp;limit=5">‹ 이전</a>'
+check "the page counts from the offset" contains "$work/page_paged" '중 6–'
 check "the filters keep their values" sh -c "grep -qF 'value=\"2015\"' '$work/page_paged' && grep -qF 'value=\"1\" checked' '$work/page_paged'"
 get page_bad '/?q=a&limit=0'
 check "a refused search shows its reason on the page, with its status" \

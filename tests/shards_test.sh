@@ -46,7 +46,8 @@ with open(f"{work}/articles.jsonl", "w", encoding="utf-8") as articles, \
      open(f"{work}/questions.tsv", "w", encoding="utf-8") as questions:
     for number, article in enumerate(data):
         body = "\n\n".join(p["context"] for p in article["paragraphs"])
-        record = {"id": f"korquad-{number}", "title": article["title"], "body": body}
+        record = {"id": f"korquad-{number}", "title": article["title"], "body": body,
+                  "date": f"{2010 + number % 10}-03-{1 + number % 28:02d}"}
         articles.write(json.dumps(record, ensure_ascii=False) + "\n")
         for paragraph in article["paragraphs"]:
             for qa in paragraph["qas"]:
@@ -113,6 +114,18 @@ run "$work/cluster.stub" > "$work/remote.run"
 check "the single database finds passages" test -s "$work/single.run"
 check "local shards rank as one database" cmp -s "$work/single.run" "$work/sharded.run"
 check "remote shards rank as one database" cmp -s "$work/single.run" "$work/remote.run"
+# Remote shards take no match decider: the date window goes into the query.
+run "$work/single.db" --since 2015 --until 2017-03-10 > "$work/single-dated.run"
+run "$work/cluster.stub" --since 2015 --until 2017-03-10 > "$work/remote-dated.run"
+check "a date window finds passages" test -s "$work/single-dated.run"
+# (ties at the tenth hit may fall differently: count the hits, check the dates)
+check "a date window on remote shards finds as many passages" \
+    test "$(wc -l <"$work/single-dated.run")" -eq "$(wc -l <"$work/remote-dated.run")"
+"$kosearch" batch --format jsonl --since 2015 --until 2017-03-10 --db "$work/cluster.stub" \
+    "$work/questions.tsv" >"$work/remote-dated.json"
+check "every passage remote shards find is in the window" \
+    jq -e -s 'length > 0 and all(.date >= "2015-01-01" and .date <= "2017-03-10")' \
+    "$work/remote-dated.json"
 query=$(head -1 "$work/questions.tsv" | cut -f2)
 "$kosearch" search --db "$work/cluster.stub" --format json "$query" > "$work/hits.json"
 check "search reads the stub" test $? -eq 0

@@ -711,7 +711,9 @@ static void test_build_keeps_file_facts(void **state)
 
 /* Format 7 differs only in holding no file facts: it is searched as it is,
  * and a writer takes it over. */
-static void test_format_7_is_taken_over_in_place(void **state)
+/* Format 8 has no date values or field terms: date filters and fields
+ * would find nothing there, so it is refused until rebuilt. */
+static void test_format_8_asks_for_rebuild(void **state)
 {
     (void)state;
     char folder[] = "/tmp/kosearch-format-XXXXXX";
@@ -719,22 +721,198 @@ static void test_format_7_is_taken_over_in_place(void **state)
     ks_db *db = NULL;
     assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
     put_text(db, "a", "구로구 소식");
-    assert_int_equal(shim_db_set_metadata(db->shim, "kosearch.format", "7"), KS_OK);
+    assert_int_equal(shim_db_set_metadata(db->shim, "kosearch.format", "8"), KS_OK);
+    assert_int_equal(ks_db_close(db), KS_OK);
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_ERR_VERSION);
+    assert_non_null(strstr(ks_db_error(db), "format 8"));
+    assert_non_null(strstr(ks_db_error(db), "--rebuild"));
+    ks_db_close(db);
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_ERR_VERSION);
+    ks_db_close(db);
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE | KS_OPEN_REBUILD), KS_OK);
+    put_text(db, "a", "구로구 소식");
     assert_int_equal(ks_db_close(db), KS_OK);
     ks_db_stats stats;
     assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_OK);
     assert_int_equal(ks_db_stats_get(db, &stats), KS_OK);
-    assert_int_equal(stats.index_format, 7);
-    assert_int_equal(stats.passages, 1);
-    ks_db_close(db);
-    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
-    assert_int_equal(ks_db_close(db), KS_OK);
-    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_OK);
-    assert_int_equal(ks_db_stats_get(db, &stats), KS_OK);
-    assert_int_equal(stats.index_format, ks_index_format_version());
-    assert_int_equal(stats.passages, 1);
+    assert_int_equal(stats.index_format, 9);
     ks_db_close(db);
     ks_remove_tree(folder);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dates, fields, paging and one article's passages.                       */
+
+static const struct {
+    const char *id, *title, *date, *body;
+} dated_articles[] = {
+    {"a", "태풍 피해 복구", "2015.01.09 20:39",
+     "## 피해 현황\n\n태풍으로 주택 피해가 컸다.\n\n## 복구 계획\n\n구청은 복구를 서둘렀다.\n"},
+    {"b", "구청장 신년 인사", "승인 2015-03-02 09:00", "태풍 대비 계획을 밝혔다."},
+    {"c", "예산 편성", "yesterday", "태풍 예산을 늘렸다."},
+    {"d", "태풍 경보", "2014-12-31T23:59:00+09:00", "태풍 경보가 내려졌다."},
+};
+
+static int setup_dated(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->path, sizeof f->path, "/tmp/kosearch-dates-XXXXXX");
+    if (!f || !mkdtemp(f->path) || ks_db_open(&f->db, f->path, KS_OPEN_WRITE) != KS_OK)
+        return -1;
+    for (size_t i = 0; i < COUNT_OF(dated_articles); i++) {
+        ks_article article = {.id = dated_articles[i].id, .title = dated_articles[i].title,
+                              .date = dated_articles[i].date, .body = dated_articles[i].body,
+                              .body_len = strlen(dated_articles[i].body)};
+        if (ks_db_put_article(f->db, &article, NULL, NULL) != KS_OK)
+            return -1;
+    }
+    *state = f;
+    return ks_db_commit(f->db) == KS_OK ? 0 : -1;
+}
+
+static int teardown_dated(void **state)
+{
+    fixture *f = *state;
+    ks_db_close(f->db);
+    ks_remove_tree(f->path);
+    free(f);
+    return 0;
+}
+
+/* The ids of the hits, each once, in hit order: "ba". */
+static char *hit_ids(fixture *f, const char *query, const ks_search_options *options)
+{
+    ks_results *results = NULL;
+    if (ks_search(f->db, query, options, &results) != KS_OK)
+        fail_msg("search %s failed: %s", query, ks_db_error(f->db));
+    static char ids[64];
+    size_t n = 0;
+    for (size_t i = 0; i < ks_results_count(results) && n + 1 < sizeof ids; i++) {
+        const char *id = ks_results_hit(results, i)->id;
+        if (!n || ids[n - 1] != id[0])
+            ids[n++] = id[0];
+    }
+    ids[n] = '\0';
+    ks_results_free(results);
+    return ids;
+}
+
+static void test_date_filters_keep_only_their_window(void **state)
+{
+    fixture *f = *state;
+    ks_search_options options = {.since = "2015", .sort = KS_SORT_DATE};
+    assert_string_equal(hit_ids(f, "태풍", &options), "ba");
+    options = (ks_search_options){.until = "2014-12", .sort = KS_SORT_DATE};
+    assert_string_equal(hit_ids(f, "태풍", &options), "d");
+    options = (ks_search_options){.since = "2015-01-09", .until = "2015-01-09"};
+    assert_string_equal(hit_ids(f, "태풍", &options), "a");
+    assert_string_equal(hit_ids(f, "태풍 date:2015-01..2015-02", NULL), "a");
+    assert_string_equal(hit_ids(f, "태풍 date:..2015-01-08", NULL), "d");
+    /* A date alone lists its articles; with other clauses, the windows meet. */
+    options = (ks_search_options){.sort = KS_SORT_DATE};
+    assert_string_equal(hit_ids(f, "date:2015", &options), "ba");
+    assert_string_equal(hit_ids(f, "id:d date:2015", NULL), "");
+    options = (ks_search_options){.until = "2015-01"};
+    assert_string_equal(hit_ids(f, "태풍 date:2015", &options), "a");
+    assert_string_equal(hit_ids(f, "태풍 date:2015-02.. date:..2015-12", &options), "");
+    /* Excluding a window keeps the articles without a date. */
+    options = (ks_search_options){.sort = KS_SORT_DATE};
+    assert_string_equal(hit_ids(f, "태풍 -date:2015", &options), "dc");
+    options = (ks_search_options){.since = "2015-13"};
+    ks_results *results = NULL;
+    assert_int_equal(ks_search(f->db, "태풍", &options, &results), KS_ERR_INVALID_ARGUMENT);
+    assert_null(results);
+    assert_non_null(strstr(ks_db_error(f->db), "'2015-13'"));
+}
+
+static void test_date_sort_is_newest_first_unknown_last(void **state)
+{
+    fixture *f = *state;
+    ks_search_options options = {.sort = KS_SORT_DATE, .limit = 20};
+    assert_string_equal(hit_ids(f, "태풍", &options), "badc");
+    ks_results *results = NULL;
+    assert_int_equal(ks_search(f->db, "태풍", &options, &results), KS_OK);
+    assert_string_equal(ks_results_hit(results, 0)->date, "2015-03-02T09:00");
+    assert_int_equal(ks_results_count(results), 5); /* a: both passages, by its title */
+    assert_string_equal(ks_results_hit(results, 4)->id, "c");
+    assert_string_equal(ks_results_hit(results, 4)->date, ""); /* never "yesterday" */
+    ks_results_free(results);
+    options.sort = (ks_sort)7;
+    assert_int_equal(ks_search(f->db, "태풍", &options, &results), KS_ERR_INVALID_ARGUMENT);
+}
+
+static void test_fields_narrow_the_passages(void **state)
+{
+    fixture *f = *state;
+    ks_search_options by_date = {.sort = KS_SORT_DATE};
+    assert_string_equal(hit_ids(f, "title:태풍", &by_date), "ad");
+    assert_string_equal(hit_ids(f, "태풍 -title:태풍", &by_date), "bc");
+    assert_string_equal(hit_ids(f, "section:복구", NULL), "a");
+    assert_string_equal(hit_ids(f, "id:c", NULL), "c");
+    assert_string_equal(hit_ids(f, "id:b OR id:c", &by_date), "bc");
+    assert_string_equal(hit_ids(f, "title:\"피해 복구\"", NULL), "a");
+    ks_results *results = NULL;
+    assert_int_equal(ks_search(f->db, "section:복구", NULL, &results), KS_OK);
+    assert_int_equal(ks_results_count(results), 1);
+    assert_string_equal(ks_results_hit(results, 0)->section, "복구 계획");
+    ks_results_free(results);
+}
+
+static void test_paging_and_exact_totals(void **state)
+{
+    fixture *f = *state;
+    ks_results *all = NULL, *page = NULL;
+    ks_search_options options = {.limit = SIZE_MAX, .flags = KS_SEARCH_EXACT_TOTAL};
+    assert_int_equal(ks_search(f->db, "태풍", &options, &all), KS_OK);
+    assert_int_equal(ks_results_count(all), 5);
+    assert_int_equal(ks_results_estimated_total(all), 5);
+    options = (ks_search_options){.limit = 2, .offset = 1};
+    assert_int_equal(ks_search(f->db, "태풍", &options, &page), KS_OK);
+    assert_int_equal(ks_results_count(page), 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_string_equal(ks_results_hit(page, i)->id, ks_results_hit(all, i + 1)->id);
+        assert_int_equal(ks_results_hit(page, i)->rank, i + 2);
+    }
+    ks_results_free(page);
+    options = (ks_search_options){.limit = 3, .offset = SIZE_MAX};
+    assert_int_equal(ks_search(f->db, "태풍", &options, &page), KS_OK);
+    assert_int_equal(ks_results_count(page), 0);
+    ks_results_free(page);
+    ks_results_free(all);
+}
+
+typedef struct passages_seen {
+    uint32_t numbers[8];
+    char sections[8][32];
+    size_t count;
+} passages_seen;
+
+static int see_passage(void *context, const ks_passage_info *passage)
+{
+    passages_seen *seen = context;
+    assert_string_equal(passage->id, "a");
+    assert_string_equal(passage->date, "2015-01-09T20:39");
+    snprintf(seen->sections[seen->count], sizeof seen->sections[0], "%s", passage->section);
+    seen->numbers[seen->count++] = passage->passage;
+    return 0;
+}
+
+static void test_one_article_passages_in_order_and_removal(void **state)
+{
+    fixture *f = *state;
+    passages_seen seen = {0};
+    assert_int_equal(ks_db_each_article_passage(f->db, "a", see_passage, &seen), KS_OK);
+    assert_int_equal(seen.count, 2);
+    assert_int_equal(seen.numbers[0], 1);
+    assert_int_equal(seen.numbers[1], 2);
+    assert_string_equal(seen.sections[0], "피해 현황");
+    assert_int_equal(ks_db_each_article_passage(f->db, "zz", see_passage, &seen), KS_ERR_NOT_FOUND);
+    assert_non_null(strstr(ks_db_error(f->db), "zz"));
+    assert_int_equal(ks_db_remove_article(f->db, "c"), KS_OK);
+    assert_int_equal(ks_db_commit(f->db), KS_OK);
+    assert_string_equal(hit_ids(f, "id:c", NULL), "");
+    assert_string_equal(hit_ids(f, "예산", NULL), "");
+    assert_int_equal(ks_db_each_article_passage(f->db, "c", see_passage, &seen), KS_ERR_NOT_FOUND);
 }
 
 static void test_status_strings_are_distinct(void **state)
@@ -801,9 +979,17 @@ int main(void)
         cmocka_unit_test(test_build_on_threads_matches_one_writer),
         cmocka_unit_test(test_build_new_only_builds_what_is_new),
         cmocka_unit_test(test_build_keeps_file_facts),
-        cmocka_unit_test(test_format_7_is_taken_over_in_place),
+        cmocka_unit_test(test_format_8_asks_for_rebuild),
         cmocka_unit_test(test_status_strings_are_distinct),
     };
+    const struct CMUnitTest dated_tests[] = {
+        cmocka_unit_test(test_date_filters_keep_only_their_window),
+        cmocka_unit_test(test_date_sort_is_newest_first_unknown_last),
+        cmocka_unit_test(test_fields_narrow_the_passages),
+        cmocka_unit_test(test_paging_and_exact_totals),
+        cmocka_unit_test(test_one_article_passages_in_order_and_removal),
+    };
     int failed = cmocka_run_group_tests(corpus_tests, setup_corpus, teardown_corpus);
+    failed += cmocka_run_group_tests(dated_tests, setup_dated, teardown_dated);
     return failed + cmocka_run_group_tests(standalone_tests, NULL, NULL);
 }

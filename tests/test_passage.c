@@ -415,6 +415,101 @@ static void invalid_arguments_are_refused(void **state)
     ks_passage_list_free(NULL);
 }
 
+/* Article dates as readers and feeds write them, normalized to ISO 8601;
+ * NULL: unreadable, stored as unknown. */
+static void dates_are_normalized_to_iso(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *expected;
+    } cases[] = {
+        {"2015-01-09", "2015-01-09"},
+        {"2015.01.09", "2015-01-09"},
+        {"2015/1/9", "2015-01-09"},
+        {"2015. 1. 9.", "2015-01-09"},
+        {"2015년 1월 9일", "2015-01-09"},
+        {"2015-01-09 20:39", "2015-01-09T20:39"},
+        {"2015-01-09 20:39:12", "2015-01-09T20:39"},
+        {"2015-01-09T20:39:00+09:00", "2015-01-09T20:39"},
+        {"2015-01-09T20:39:00.123Z", "2015-01-09T20:39"},
+        {"2015-01-09T20:39+0900", "2015-01-09T20:39"},
+        {"승인 2015.01.09 20:39", "2015-01-09T20:39"},
+        {"입력 : 2015-01-09", "2015-01-09"},
+        {"2015.01.09 (금) 오후 8:39", "2015-01-09T20:39"},
+        {"2015.01.09 (금)", "2015-01-09"},
+        {"  2016-02-29  ", "2016-02-29"},
+        {"yesterday", NULL},
+        {"", NULL},
+        {"2015-13-01", NULL},
+        {"2015-02-30", NULL},
+        {"2015-02-29", NULL},
+        {"2015-01-09 and more", NULL},
+        {"2015-01-09T", NULL},
+        {"15-01-09", NULL},
+        {"2015-01-09 25:00", NULL},
+    };
+    for (size_t i = 0; i < COUNT_OF(cases); i++) {
+        char out[KS_DATE_BYTES];
+        ks_status st = ks_date_normalize(cases[i].text, out);
+        if (!cases[i].expected) {
+            if (st != KS_ERR_BAD_INPUT)
+                fail_msg("'%s' was read as %s", cases[i].text, out);
+            continue;
+        }
+        if (st != KS_OK)
+            fail_msg("'%s' was not read", cases[i].text);
+        assert_string_equal(out, cases[i].expected);
+    }
+    assert_int_equal(ks_date_normalize(NULL, NULL), KS_ERR_INVALID_ARGUMENT);
+}
+
+/* --since/--until and date:A..B bounds: whole years, months or days. */
+static void date_bounds_cover_whole_periods(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        bool upper;
+        const char *expected;
+    } cases[] = {
+        {"2015", false, "2015-01-01"},  {"2015", true, "2015-12-31"},
+        {"2015-02", false, "2015-02-01"}, {"2015-02", true, "2015-02-31"},
+        {"2015-02-28", true, "2015-02-28"}, {"2016-02-29", false, "2016-02-29"},
+        {"2015-2", false, NULL},        {"2015-13", true, NULL},
+        {"2015-02-30", false, NULL},    {"15", false, NULL},
+        {"2015-", false, NULL},         {"2015-01-09x", false, NULL},
+        {"", false, NULL},              {"20150", false, NULL},
+    };
+    for (size_t i = 0; i < COUNT_OF(cases); i++) {
+        char out[KS_SLOT_DATE_BYTES + 1];
+        ks_status st = ks_date_bound(cases[i].text, strlen(cases[i].text), cases[i].upper, out);
+        if (!cases[i].expected) {
+            if (st != KS_ERR_INVALID_ARGUMENT)
+                fail_msg("'%s' was read as %s", cases[i].text, out);
+            continue;
+        }
+        if (st != KS_OK)
+            fail_msg("'%s' was not read", cases[i].text);
+        assert_string_equal(out, cases[i].expected);
+    }
+}
+
+/* Markdown: the "# " line repeats the title and is dropped; "## " and
+ * "### " lines name the sections of what follows (and open their passage,
+ * as any marked heading does). */
+static void markdown_headings_name_sections(void **state)
+{
+    (void)state;
+    ks_passage_list list = split("# 구로구 소식\n\n## 청소 분야\n\n깔끔이봉사단이 골목을 치웠다.\n\n"
+                                 "### 원전 하나 줄이기\n\nLED 조명으로 바꿨다.\n",
+                                 "구로구 소식");
+    assert_int_equal(list.count, 2);
+    assert_string_equal(list.items[0].section, "청소 분야");
+    assert_string_equal(list.items[1].section, "원전 하나 줄이기");
+    assert_false(any_passage_contains(&list, "# 구로구 소식"));
+    ks_passage_list_free(&list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +531,9 @@ int main(void)
         cmocka_unit_test(line_breaks_are_preferred_cut_points),
         cmocka_unit_test(huge_single_line_is_cut_everywhere),
         cmocka_unit_test(invalid_arguments_are_refused),
+        cmocka_unit_test(dates_are_normalized_to_iso),
+        cmocka_unit_test(date_bounds_cover_whole_periods),
+        cmocka_unit_test(markdown_headings_name_sections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

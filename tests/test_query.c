@@ -191,6 +191,65 @@ static void test_overlong_queries_are_refused(void **state)
     free(d);
 }
 
+/* Fields: title:, section:, id: and date: before a word or a phrase, maybe
+ * negated; anything else with a colon stays a word. */
+static void test_fields_are_parsed(void **state)
+{
+    (void)state;
+    ks_query_node *root =
+        parse_ok("title:구로구 -section:\"청소 분야\" id:a/b.txt date:2015..2016-02 10:30 title:");
+    assert_int_equal(root->child_count, 6);
+    ks_query_node *const *c = root->children;
+    assert_int_equal(c[0]->kind, KS_QUERY_FIELD);
+    assert_int_equal(c[0]->field, KS_FIELD_TITLE);
+    assert_string_equal(c[0]->text, "구로구");
+    assert_int_equal(c[1]->kind, KS_QUERY_NOT);
+    assert_int_equal(c[1]->children[0]->field, KS_FIELD_SECTION);
+    assert_string_equal(c[1]->children[0]->text, "청소 분야");
+    assert_int_equal(c[2]->field, KS_FIELD_ID);
+    assert_string_equal(c[2]->text, "a/b.txt");
+    assert_int_equal(c[3]->field, KS_FIELD_DATE);
+    assert_string_equal(c[3]->text, "2015..2016-02");
+    assert_int_equal(c[3]->at, strlen("title:구로구 -section:\"청소 분야\" id:a/b.txt "));
+    assert_int_equal(c[4]->kind, KS_QUERY_WORD);
+    assert_int_equal(c[5]->kind, KS_QUERY_WORD); /* a field name alone is a word */
+    ks_query_node_free(root);
+}
+
+static ks_status build(const char *text, ks_buf *error)
+{
+    ks_analyzer *analyzer;
+    assert_int_equal(ks_analyzer_new(&analyzer), KS_OK);
+    ks_query_node *root = parse_ok(text);
+    shim_query *query = NULL;
+    ks_match_terms match = {0};
+    ks_status st = ks_query_build(analyzer, root, &query, &match, error);
+    assert_true(st == KS_OK ? query != NULL : query == NULL);
+    shim_query_free(query);
+    ks_match_terms_free(&match);
+    ks_query_node_free(root);
+    ks_analyzer_free(analyzer);
+    return st;
+}
+
+static void test_field_errors_are_named(void **state)
+{
+    (void)state;
+    ks_buf error = {0};
+    assert_int_equal(build("title:구로구", &error), KS_OK);
+    assert_int_equal(build("id:a date:2015..", &error), KS_OK); /* fields alone */
+    assert_int_equal(build("id:a OR id:b 청소", &error), KS_OK);
+    assert_int_equal(build("청소 date:2015-13", &error), KS_ERR_BAD_QUERY);
+    assert_non_null(strstr(error.data, "date:2015-13"));
+    assert_non_null(strstr(error.data, "byte 7"));
+    assert_int_equal(build("청소 date:..", &error), KS_ERR_BAD_QUERY);
+    assert_int_equal(build("title:구로구 OR 청소", &error), KS_ERR_BAD_QUERY);
+    assert_non_null(strstr(error.data, "OR joins a field"));
+    assert_int_equal(build("title:?!", &error), KS_ERR_BAD_QUERY);
+    assert_non_null(strstr(error.data, "title:?! has no searchable words"));
+    ks_buf_free(&error);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +259,8 @@ int main(void)
         cmocka_unit_test(test_word_matches_whole_or_inside_compounds),
         cmocka_unit_test(test_queries_without_words_are_refused),
         cmocka_unit_test(test_overlong_queries_are_refused),
+        cmocka_unit_test(test_fields_are_parsed),
+        cmocka_unit_test(test_field_errors_are_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

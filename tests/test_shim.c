@@ -31,7 +31,7 @@ static void add_words(shim_db *db, const char *data, const char *const *words, s
 static size_t count_matches(shim_db *db, shim_query *query, char *first_data, size_t cap)
 {
     shim_mset *mset = NULL;
-    assert_int_equal(shim_search(db, query, 0, 10, NULL, &mset), KS_OK);
+    assert_int_equal(shim_search(db, query, &(shim_search_spec){.limit = 10, .sort_slot = -1}, &mset), KS_OK);
     size_t n = shim_mset_size(mset);
     if (first_data && n) {
         size_t len;
@@ -63,7 +63,7 @@ static void test_phrase_and_near(void **state)
     shim_query *nested[2] = {group, words[0]};
     assert_null(shim_query_combine(SHIM_OP_PHRASE, nested, 2, 0));
     shim_mset *mset = NULL;
-    assert_int_equal(shim_search(db, NULL, 0, 10, NULL, &mset), KS_ERR_INVALID_ARGUMENT);
+    assert_int_equal(shim_search(db, NULL, &(shim_search_spec){.limit = 10, .sort_slot = -1}, &mset), KS_ERR_INVALID_ARGUMENT);
     for (int i = 0; i < 2; i++)
         shim_query_free(words[i]);
     shim_query_free(group);

@@ -108,10 +108,13 @@ def one_line(text):
     return re.sub(r"[\t\r\n]", " ", text)
 
 
-def write_passages_jsonl(passages, path):
+def write_passages_jsonl(passages, path, date_of=None):
+    """One JSONL record per passage; with date_of, each gets "date": date_of(passage)."""
     with Path(path).open("w", encoding="utf-8") as out:
         for p in passages:
             record = {"id": p.id, "title": p.title, "body": p.body}
+            if date_of:
+                record["date"] = date_of(p)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

@@ -51,9 +51,41 @@ int cli_parse_db_options(int argc, char **argv, const char *command, const char 
  * or a number too large for size_t. */
 bool cli_parse_size(const char *text, size_t *out);
 
-/* The largest --limit and --offset: Xapian counts hits in 32 bits, and a
- * million hits is more than any reader or evaluation asks for. */
-#define CLI_MAX_HITS 1000000
+/* The same for commands whose only other option is --format text|json;
+ * *out_json tells which. */
+int cli_parse_db_format_options(int argc, char **argv, const char *command, const char *usage,
+                                const char **out_db_option, bool *out_json);
+
+/* Options search and batch share, each defined once here. */
+enum {
+    CLI_OPT_LIMIT = 'n',
+    CLI_OPT_OFFSET = 256,
+    CLI_OPT_SINCE,
+    CLI_OPT_UNTIL,
+    CLI_OPT_SORT,
+    CLI_OPT_FUZZY
+};
+#define CLI_SEARCH_OPTIONS                                                     \
+    {"limit", required_argument, NULL, CLI_OPT_LIMIT},                         \
+    {"offset", required_argument, NULL, CLI_OPT_OFFSET},                       \
+    {"since", required_argument, NULL, CLI_OPT_SINCE},                         \
+    {"until", required_argument, NULL, CLI_OPT_UNTIL},                         \
+    {"sort", required_argument, NULL, CLI_OPT_SORT},                           \
+    {"fuzzy", no_argument, NULL, CLI_OPT_FUZZY}
+#define CLI_SEARCH_OPTIONS_HELP                                                         \
+    "  -n, --limit N        at most N hits (default 10; more than there are: all)\n"    \
+    "  --offset N           skip the first N hits (the next page: --offset 10)\n"       \
+    "  --since DATE         only articles dated DATE or later (YYYY, YYYY-MM or\n"      \
+    "                       YYYY-MM-DD); articles without a date are left out\n"        \
+    "  --until DATE         only articles dated DATE or earlier (2015-03: to its end)\n" \
+    "  --sort ORDER         relevance (default) or date (newest first)\n"               \
+    "  --fuzzy              when the query finds few hits, search the closest\n"        \
+    "                       indexed words instead (구로고 -> 구로구)\n"
+/* Takes one of CLI_SEARCH_OPTIONS into `out`. Returns -1 when `option` is
+ * none of them, 0 when taken, or the usage error's exit status. The dates
+ * are checked by the search itself, which names a bad one. */
+int cli_search_option(const char *command, int option, const char *value,
+                      ks_search_options *out);
 
 /* Whether to colour output: --color=auto|always|never, NO_COLOR, a terminal. */
 typedef enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
@@ -80,5 +112,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_synonyms(int argc, char **argv);
 int cmd_suggest(int argc, char **argv);
 int cmd_http(int argc, char **argv);
+int cmd_remove(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 #endif /* KOSEARCH_CLI_H */

@@ -10,9 +10,10 @@
 
 static const char usage[] =
     "Usage: kosearch analyze [OPTIONS] TEXT...\n"
+    "       kosearch analyze [OPTIONS] -\n"
     "\n"
-    "Show how kosearch analyzes TEXT: one term per line with its kind (surface,\n"
-    "stem, compound, bigram), position, byte span and text.\n"
+    "Show how kosearch analyzes TEXT (or, with -, all of stdin): one term per line\n"
+    "with its kind (surface, stem, compound, bigram), position, byte span and text.\n"
     "\n"
     "Options:\n"
     "  --format FORMAT   text (default) or json (JSON Lines, one term per line)\n"
@@ -45,6 +46,27 @@ static void print_term(const ks_term *term, output_format format)
     }
 }
 
+/* All of stdin; NULL when it cannot be read. */
+static char *read_stdin(size_t *out_len)
+{
+    char *text = NULL;
+    size_t cap = 0;
+    FILE *all = open_memstream(&text, &cap);
+    char chunk[65536];
+    size_t got;
+    while (all && (got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+        fwrite(chunk, 1, got, all);
+    bool failed = !all || ferror(stdin);
+    if (all && fclose(all) != 0)
+        failed = true;
+    if (failed) {
+        free(text);
+        return NULL;
+    }
+    *out_len = cap;
+    return text;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -67,9 +89,17 @@ int cmd_analyze(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error("analyze", "no TEXT given");
-    char *text = cli_join_words(argc - optind, argv + optind);
+    bool from_stdin = argc - optind == 1 && strcmp(argv[optind], "-") == 0;
+    size_t len = 0;
+    char *text = from_stdin ? read_stdin(&len) : cli_join_words(argc - optind, argv + optind);
+    if (from_stdin && !text) {
+        cli_error("cannot read stdin: %m");
+        return EXIT_TROUBLE;
+    }
+    if (text && !from_stdin)
+        len = strlen(text);
     ks_analysis *analysis = NULL;
-    ks_status st = text ? ks_analyze(&analysis, text, strlen(text)) : KS_ERR_NOMEM;
+    ks_status st = text ? ks_analyze(&analysis, text, len) : KS_ERR_NOMEM;
     if (st != KS_OK) {
         cli_error("cannot analyze: %s", ks_status_string(st));
         free(text);

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_JOBS 64
 
@@ -20,16 +21,16 @@ static const char usage[] =
     "start with # are ignored.\n"
     "\n"
     "Options:\n"
-    "  --db PATH         the database (default: $KOSEARCH_DB, else\n"
-    "                    $XDG_DATA_HOME/kosearch/default.db)\n"
-    "  -n, --limit N     hits per query (default 10, at most 1000000)\n"
-    "  --format FORMAT   tsv (default: qid rank score id#passage title section snippet),\n"
-    "                    jsonl (search's JSON with a \"qid\" field), or\n"
-    "                    trec (qid Q0 id#passage rank score kosearch)\n"
-    "  -j, --jobs N      run queries on N threads (default 1)\n"
-    "  --allow-partial   with shards: search the shards that answer, warning about\n"
-    "                    the others, instead of failing\n"
-    "  -h, --help        show this help\n"
+    "  --db PATH            the database (default: $KOSEARCH_DB, else\n"
+    "                       $XDG_DATA_HOME/kosearch/default.db)\n"
+    CLI_SEARCH_OPTIONS_HELP
+    "  --format FORMAT      tsv (default: qid rank score id#passage title section\n"
+    "                       snippet), jsonl (search's JSON with a \"qid\" field), or\n"
+    "                       trec (qid Q0 id#passage rank score kosearch)\n"
+    "  -j, --jobs N         run queries on N threads (default: one per core)\n"
+    "  --allow-partial      with shards: search the shards that answer, warning about\n"
+    "                       the others, instead of failing\n"
+    "  -h, --help           show this help\n"
     "\n"
     "A bad line is reported on stderr with its line number and skipped. A\n"
     "database or shard that fails stops the batch, naming the shard.\n"
@@ -130,9 +131,9 @@ static void render(batch_run *run, ks_db *db, batch_query *q)
         q->error = strdup(ks_db_error(db));
         return;
     }
-    if (st != KS_OK) { /* the database's fault: every line after would fail too */
+    if (st != KS_OK) { /* an option's or the database's fault: every line after would fail too */
         q->unanswered = true;
-        fail_run(run, ks_db_error(db), q->line, st);
+        fail_run(run, ks_db_error(db), st == KS_ERR_INVALID_ARGUMENT ? 0 : q->line, st);
         return;
     }
     FILE *out = open_memstream(&q->output, &q->output_len);
@@ -277,25 +278,26 @@ static int run_batch(batch_run *run, size_t jobs, const char *name)
 int cmd_batch(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},     {"limit", required_argument, NULL, 'n'},
+        {"db", required_argument, NULL, 'd'},
         {"format", required_argument, NULL, 'f'}, {"jobs", required_argument, NULL, 'j'},
         {"allow-partial", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},         CLI_SEARCH_OPTIONS,
+        {NULL, 0, NULL, 0},
     };
     const char *db_option = NULL;
     batch_run run = {0};
     run.style.format = OUTPUT_TSV;
-    size_t jobs = 1;
-    int c;
+    size_t jobs = 0; /* one per core */
+    int c, taken;
     optind = 1;
     while ((c = getopt_long(argc, argv, "n:j:h", options, NULL)) != -1) {
+        if ((taken = cli_search_option("batch", c, optarg, &run.search)) >= 0) {
+            if (taken)
+                return taken;
+            continue;
+        }
         switch (c) {
         case 'd': db_option = optarg; break;
-        case 'n':
-            if (!cli_parse_size(optarg, &run.search.limit) || run.search.limit == 0 || run.search.limit > CLI_MAX_HITS)
-                return cli_usage_error("batch", "--limit needs a whole number from 1 to %d, not '%s'",
-                                       CLI_MAX_HITS, optarg);
-            break;
         case 'f':
             if (!output_parse_format(optarg, &run.style.format) || run.style.format == OUTPUT_TEXT)
                 return cli_usage_error("batch", "--format must be tsv, jsonl or trec, not '%s'", optarg);
@@ -328,6 +330,12 @@ int cmd_batch(int argc, char **argv)
         fclose(in);
     char *path = cli_database_path(db_option);
     int status = EXIT_TROUBLE;
+    if (jobs == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = cores < 1 ? 1 : cores > MAX_JOBS ? MAX_JOBS : (size_t)cores;
+    }
+    if (jobs > run.count) /* a thread without a query would only open the database */
+        jobs = run.count ? run.count : 1;
     if (read_ok && path) {
         run.db_path = path;
         pthread_mutex_init(&run.lock, NULL);

@@ -1,9 +1,9 @@
 /* kosearch export: every stored passage as JSON Lines, for backups and for
  * checking that two databases hold the same passages. */
 #include "cli.h"
+#include "output.h"
 
 #include <getopt.h>
-#include <jansson.h>
 #include <stdlib.h>
 
 static const char usage[] =
@@ -15,15 +15,7 @@ static const char usage[] =
 static int print_passage(void *context, const ks_passage_info *p)
 {
     (void)context;
-    json_t *line = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "id", p->id, "passage",
-                             (json_int_t)p->passage, "title", p->title, "section", p->section,
-                             "date", p->date, "url", p->url, "text", p->text);
-    if (!line)
-        return 1;
-    json_dumpf(line, stdout, JSON_COMPACT);
-    fputc('\n', stdout);
-    json_decref(line);
-    return 0;
+    return output_passage_json(stdout, p) ? 0 : 1;
 }
 
 int cmd_export(int argc, char **argv)

@@ -277,12 +277,13 @@ static enum MHD_Result check_param(void *context, enum MHD_ValueKind kind, const
 
 /* ---- the API ------------------------------------------------------------ */
 
-/* What ks_search is asked from a checked request. since, until and sort
- * are checked, but ks_search_options has no date bounds or order to give
- * them to yet. */
+/* What ks_search is asked from a checked request. */
 static ks_search_options search_options(const http_search_request *search)
 {
     ks_search_options options = search->options;
+    options.since = search->since;
+    options.until = search->until;
+    options.sort = search->sort == HTTP_SORT_DATE ? KS_SORT_DATE : KS_SORT_RELEVANCE;
     return options;
 }
 

@@ -181,6 +181,12 @@ static ks_status on_article(void *context, const ks_source_article *source)
     ks_article article = source->article;
     article.origin = source->origin;
     remember(run, article.id);
+    char date[KS_DATE_BYTES];
+    if (article.date && *article.date && ks_date_normalize(article.date, date) != KS_OK) {
+        progress_clear(run->progress);
+        fprintf(stderr, "kosearch: %s:%ld: unreadable date \"%s\" of %s; stored as unknown\n",
+                source->origin, source->line, article.date, article.id);
+    }
     ks_status st = ks_db_put_article(run->db, &article, &change, &passages);
     if (st != KS_OK) {
         progress_clear(run->progress);

@@ -6,28 +6,31 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "Usage: kosearch search [OPTIONS] QUERY...\n"
     "\n"
     "Find passages. Words match with or without particles (구로구 finds 구로구는)\n"
     "and inside compounds (봉사단 finds 깔끔이봉사단). \"Quoted words\" must appear\n"
-    "together, -word excludes, a OR b accepts either.\n"
+    "together, -word excludes, a OR b accepts either. Fields narrow the search:\n"
+    "title:WORD, section:WORD (the heading over the passage), id:ID and\n"
+    "date:2015-01..2015-03, each also with a \"phrase\" or a leading -.\n"
     "\n"
     "Options:\n"
     "  --db PATH            the database (default: $KOSEARCH_DB, else\n"
     "                       $XDG_DATA_HOME/kosearch/default.db)\n"
-    "  -n, --limit N        at most N hits (default 10, at most 1000000)\n"
-    "  --offset N           skip the first N hits (at most 1000000)\n"
-    "  --format FORMAT      text (default) or json (JSON Lines, one hit per line)\n"
+    CLI_SEARCH_OPTIONS_HELP
+    "  -c, --count          print only the number of matching passages\n"
+    "  --format FORMAT      text (default) or json (JSON Lines, one hit per line;\n"
+    "                       with --count, {\"total\": N})\n"
     "  --color WHEN         auto (default), always or never; NO_COLOR disables auto\n"
     "  --explain            print how the query was read, then search\n"
-    "  --fuzzy              when the query finds few hits, search the closest\n"
-    "                       indexed words instead (구로고 -> 구로구)\n"
     "  --allow-partial      with shards: search the shards that answer, warning about\n"
     "                       the others, instead of failing\n"
     "  -h, --help           show this help\n"
     "\n"
+    "On a terminal, text output ends with \"10 of about 212 passages\".\n"
     "Exit status: 0 hits, 1 no hits, 2 error.\n";
 
 /* What kosearch searched instead of the query typed, or would suggest; on
@@ -47,50 +50,68 @@ static void report_corrections(ks_db *db, const ks_results *results, bool explai
         fprintf(stderr, "kosearch: did you mean: %s\n", suggestion);
 }
 
+/* --count: the number alone, as grep -c prints it, or {"total": N}. */
+static void print_count(const ks_results *results, output_format format)
+{
+    size_t total = ks_results_estimated_total(results);
+    if (format == OUTPUT_JSON)
+        printf("{\"total\":%zu}\n", total);
+    else
+        printf("%zu\n", total);
+}
+
+/* How many of how many, for a person at a terminal (never in a pipe). */
+static void print_tally(const ks_results *results, const ks_search_options *search)
+{
+    size_t shown = ks_results_count(results), total = ks_results_estimated_total(results);
+    if (!shown)
+        return;
+    if (search->offset)
+        printf("\n%zu-%zu of about %zu passages\n", search->offset + 1, search->offset + shown,
+               total);
+    else
+        printf("\n%zu of about %zu passage%s\n", shown, total, total == 1 ? "" : "s");
+}
+
 int cmd_search(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},     {"limit", required_argument, NULL, 'n'},
-        {"offset", required_argument, NULL, 'o'}, {"format", required_argument, NULL, 'f'},
-        {"color", required_argument, NULL, 'c'},  {"colour", required_argument, NULL, 'c'},
+        {"db", required_argument, NULL, 'd'},     {"format", required_argument, NULL, 'f'},
+        {"color", required_argument, NULL, 'C'},  {"colour", required_argument, NULL, 'C'},
         {"explain", no_argument, NULL, 'e'},      {"help", no_argument, NULL, 'h'},
         {"allow-partial", no_argument, NULL, 'p'},
-        {"fuzzy", no_argument, NULL, 'z'},
+        {"count", no_argument, NULL, 'c'},
+        CLI_SEARCH_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     const char *db_option = NULL;
     ks_search_options search = {0};
     output_format format = OUTPUT_TEXT;
     cli_color color = CLI_COLOR_AUTO;
-    bool explain = false;
+    bool explain = false, count = false;
     unsigned open_flags = KS_OPEN_READ;
-    int c;
+    int c, taken;
     optind = 1;
     cli_hide_excluded_words(argc, argv);
-    while ((c = getopt_long(argc, argv, "n:h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:ch", options, NULL)) != -1) {
+        if ((taken = cli_search_option("search", c, optarg, &search)) >= 0) {
+            if (taken)
+                return taken;
+            continue;
+        }
         switch (c) {
         case 'd': db_option = optarg; break;
-        case 'n':
-            if (!cli_parse_size(optarg, &search.limit) || search.limit == 0 || search.limit > CLI_MAX_HITS)
-                return cli_usage_error("search", "--limit needs a whole number from 1 to %d, not '%s'",
-                                       CLI_MAX_HITS, optarg);
-            break;
-        case 'o':
-            if (!cli_parse_size(optarg, &search.offset) || search.offset > CLI_MAX_HITS)
-                return cli_usage_error("search", "--offset needs a whole number from 0 to %d, not '%s'",
-                                       CLI_MAX_HITS, optarg);
-            break;
+        case 'c': count = true; break;
         case 'f':
             if (!output_parse_format(optarg, &format) || format == OUTPUT_TSV || format == OUTPUT_TREC)
                 return cli_usage_error("search", "--format must be text or json, not '%s'", optarg);
             break;
-        case 'c':
+        case 'C':
             if (!cli_parse_color(optarg, &color))
                 return cli_usage_error("search", "--color must be auto, always or never, not '%s'", optarg);
             break;
         case 'e': explain = true; break;
         case 'p': open_flags |= KS_OPEN_ALLOW_PARTIAL; break;
-        case 'z': search.flags |= KS_SEARCH_FUZZY; break;
         case 'h': fputs(usage, stdout); return 0;
         default: return cli_bad_option("search", argv);
         }
@@ -113,6 +134,10 @@ int cmd_search(int argc, char **argv)
             fprintf(stderr, "kosearch: query: %s\n", description);
         ks_string_free(description);
     }
+    if (count) /* every match counted; no hit is shown */
+        search = (ks_search_options){.limit = 1, .flags = search.flags | KS_SEARCH_EXACT_TOTAL |
+                                                       KS_SEARCH_NO_SNIPPETS | KS_SEARCH_NO_SUGGESTIONS,
+                                     .since = search.since, .until = search.until};
     ks_results *results = NULL;
     size_t warned = strlen(ks_db_warnings(db));
     ks_status searched = ks_search(db, query, &search, &results);
@@ -121,11 +146,17 @@ int cmd_search(int argc, char **argv)
         fprintf(stderr, "kosearch: warning: %s", ks_db_warnings(db) + warned);
     if (searched != KS_OK) {
         cli_error("%s", ks_db_error(db));
+    } else if (count) {
+        report_corrections(db, results, explain);
+        print_count(results, format);
+        status = ks_results_estimated_total(results) ? EXIT_HITS : EXIT_NO_HITS;
     } else {
         report_corrections(db, results, explain);
         output_style style = {format, cli_use_color(color, stdout), NULL};
         for (size_t i = 0; i < ks_results_count(results); i++)
             output_hit(stdout, &style, ks_results_hit(results, i));
+        if (format == OUTPUT_TEXT && isatty(fileno(stdout)))
+            print_tally(results, &search);
         status = ks_results_count(results) ? EXIT_HITS : EXIT_NO_HITS;
     }
     if (fflush(stdout) != 0)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -123,6 +124,37 @@ bool cli_parse_size(const char *text, size_t *out)
     return true;
 }
 
+int cli_search_option(const char *command, int option, const char *value,
+                      ks_search_options *out)
+{
+    switch (option) {
+    case CLI_OPT_LIMIT:
+        if (value && *value >= '1' && *value <= '9' && strspn(value, "0123456789") == strlen(value)) {
+            /* Beyond what a size holds is still "all of them". */
+            if (!cli_parse_size(value, &out->limit))
+                out->limit = SIZE_MAX;
+            return 0;
+        }
+        return cli_usage_error(command, "--limit needs a whole number above 0, not '%s'", value);
+    case CLI_OPT_OFFSET:
+        if (!cli_parse_size(value, &out->offset))
+            return cli_usage_error(command, "--offset needs a whole number, not '%s'", value);
+        return 0;
+    case CLI_OPT_SINCE: out->since = value; return 0;
+    case CLI_OPT_UNTIL: out->until = value; return 0;
+    case CLI_OPT_SORT:
+        if (strcmp(value, "relevance") == 0)
+            out->sort = KS_SORT_RELEVANCE;
+        else if (strcmp(value, "date") == 0)
+            out->sort = KS_SORT_DATE;
+        else
+            return cli_usage_error(command, "--sort must be relevance or date, not '%s'", value);
+        return 0;
+    case CLI_OPT_FUZZY: out->flags |= KS_SEARCH_FUZZY; return 0;
+    }
+    return -1;
+}
+
 bool cli_parse_color(const char *text, cli_color *out)
 {
     if (strcmp(text, "auto") == 0)
@@ -215,6 +247,35 @@ int cli_parse_db_options(int argc, char **argv, const char *command, const char 
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (c) {
         case 'd': *out_db_option = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return cli_bad_option(command, argv);
+        }
+    }
+    return -1;
+}
+
+int cli_parse_db_format_options(int argc, char **argv, const char *command, const char *usage,
+                                const char **out_db_option, bool *out_json)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    *out_db_option = NULL;
+    *out_json = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': *out_db_option = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 &&
+                strcmp(optarg, "jsonl") != 0)
+                return cli_usage_error(command, "--format must be text or json, not '%s'", optarg);
+            *out_json = strcmp(optarg, "text") != 0;
+            break;
         case 'h': fputs(usage, stdout); return 0;
         default: return cli_bad_option(command, argv);
         }

@@ -16,6 +16,8 @@ static const char usage[] =
     "  search QUERY...   ranked passages with highlighted matches\n"
     "  batch [FILE|-]    run many queries, one per line\n"
     "  analyze TEXT...   show the terms the analyzer makes of a text\n"
+    "  show ID           the passages of one article, in order\n"
+    "  remove ID...      remove articles by id\n"
     "  stats             what the database holds\n"
     "  export            every stored passage as JSON Lines\n"
     "  synonyms FILE     load synonym groups (one per line) into the database\n"
@@ -48,6 +50,7 @@ static const subcommand subcommands[] = {
     {"analyze", cmd_analyze}, {"stats", cmd_stats},   {"export", cmd_export},
     {"serve", cmd_serve},     {"synonyms", cmd_synonyms}, {"suggest", cmd_suggest},
     {"http", cmd_http},
+    {"show", cmd_show},       {"remove", cmd_remove},
 };
 
 int main(int argc, char **argv)

@@ -166,3 +166,16 @@ void output_hit(FILE *out, const output_style *style, const ks_hit *hit)
     case OUTPUT_TREC: write_trec(out, style, hit); break;
     }
 }
+
+bool output_passage_json(FILE *out, const ks_passage_info *p)
+{
+    json_t *line = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "id", p->id, "passage",
+                             (json_int_t)p->passage, "title", p->title, "section", p->section,
+                             "date", p->date, "url", p->url, "text", p->text);
+    if (!line)
+        return false;
+    json_dumpf(line, out, JSON_COMPACT);
+    fputc('\n', out);
+    json_decref(line);
+    return true;
+}

@@ -27,5 +27,8 @@ void output_hit(FILE *out, const output_style *style, const ks_hit *hit);
 /* A hit as the JSON object `search --format json` writes (with "qid" when
  * query_id is not NULL); the caller owns the reference. */
 json_t *output_hit_json(const ks_hit *hit, const char *query_id);
+/* A stored passage as one JSON line: id, passage, title, section, date,
+ * url, text (export and show). False when it could not be written. */
+bool output_passage_json(FILE *out, const ks_passage_info *passage);
 
 #endif /* KOSEARCH_CLI_OUTPUT_H */

@@ -1,7 +1,8 @@
 /* Fuzzes the passage splitter. The first line of the input is the title
  * when the input starts with '#'. Passages must be non-empty, numbered in
  * order, no longer than the splitter's limit, and valid UTF-8 whenever the
- * body is (they are stored as JSON strings). */
+ * body is (they are stored as JSON strings). The title is also read as a
+ * date (ks_date_normalize). */
 #include "fuzz_check.h"
 
 #include <stdint.h>
@@ -54,6 +55,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (list.date)
         check_date(list.date);
+    /* The title line read as a feed's date: well formed, or refused. */
+    char date[KS_DATE_BYTES];
+    ks_status st = title ? ks_date_normalize(title, date) : KS_ERR_BAD_INPUT;
+    FUZZ_CHECK(st == KS_OK || st == KS_ERR_BAD_INPUT);
+    if (st == KS_OK)
+        check_date(date);
     ks_passage_list_free(&list);
     free(title);
     return 0;

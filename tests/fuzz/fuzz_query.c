@@ -19,6 +19,9 @@ static void check_tree(const ks_query_node *node, int depth)
     case KS_QUERY_PHRASE:
         FUZZ_CHECK(node->text != NULL && node->child_count == 0);
         break;
+    case KS_QUERY_FIELD:
+        FUZZ_CHECK(node->text != NULL && node->child_count == 0 && node->field != KS_FIELD_NONE);
+        break;
     case KS_QUERY_NOT:
         FUZZ_CHECK(node->child_count == 1);
         break;

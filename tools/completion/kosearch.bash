@@ -29,7 +29,7 @@ _kosearch()
     fi
 
     if ((COMP_CWORD == 1)); then
-        _kosearch_reply -W "index search batch analyze stats export synonyms suggest serve http -h --help -V --version" -- "$cur"
+        _kosearch_reply -W "index search batch show remove analyze stats export synonyms suggest serve http -h --help -V --version" -- "$cur"
         return 0
     fi
 
@@ -50,7 +50,11 @@ _kosearch()
             _kosearch_reply -W "auto always never" -- "$cur"
             return 0
             ;;
-        -n | --limit | --offset | -j | --jobs | --shards | --port | --host | --cors | --threads)
+        --sort)
+            _kosearch_reply -W "relevance date" -- "$cur"
+            return 0
+            ;;
+        -n | --limit | --offset | --since | --until | -j | --jobs | --shards | --port | --host | --cors | --threads)
             return 0
             ;;
     esac
@@ -58,12 +62,15 @@ _kosearch()
     local options
     case $command in
         index) options="--db --shards -j --jobs --rebuild --prune --wait -q --quiet -h --help" ;;
-        search) options="--db -n --limit --offset --format --color --colour --explain --fuzzy --allow-partial -h --help" ;;
-        batch) options="--db -n --limit --format -j --jobs --allow-partial -h --help" ;;
+        search) options="--db -n --limit --offset --since --until --sort -c --count --format --color --colour --explain --fuzzy --allow-partial -h --help" ;;
+        batch) options="--db -n --limit --offset --since --until --sort --fuzzy --format -j --jobs --allow-partial -h --help" ;;
+        show) options="--db --format -h --help" ;;
+        remove) options="--db -h --help" ;;
         serve) options="--db --port --host -h --help" ;;
         http) options="--db --host --port --cors --threads --quiet -h --help" ;;
         analyze) options="--format -h --help" ;;
-        stats | export | synonyms) options="--db -h --help" ;;
+        stats) options="--db --format -h --help" ;;
+        export | synonyms) options="--db -h --help" ;;
         suggest) options="--db -n --limit -h --help" ;;
         *) return 0 ;;
     esac

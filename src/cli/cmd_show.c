@@ -1,0 +1,69 @@
+/* kosearch show: one article as it was indexed, passage by passage. */
+#include "cli.h"
+#include "output.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: kosearch show [OPTIONS] ID\n"
+    "\n"
+    "Print the passages of the article with this id (as search shows it before\n"
+    "the #), in order, each with its number and section.\n"
+    "\n"
+    "Options:\n"
+    "  --db PATH         the database (default: $KOSEARCH_DB, else\n"
+    "                    $XDG_DATA_HOME/kosearch/default.db)\n"
+    "  --format FORMAT   text (default) or json (one passage per line, as export)\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "Exit status: 0 shown, 1 no such article, 2 error.\n";
+
+typedef struct show_run {
+    bool json;
+    bool failed;
+} show_run;
+
+static int print_passage(void *context, const ks_passage_info *p)
+{
+    show_run *run = context;
+    if (run->json) {
+        run->failed = !output_passage_json(stdout, p);
+        return run->failed;
+    }
+    if (p->passage == 1) { /* the article's own lines, once */
+        printf("%s\n", *p->title ? p->title : p->id);
+        if (*p->date || *p->url)
+            printf("%s%s%s\n", p->date, *p->date && *p->url ? "  " : "", p->url);
+    }
+    printf("\n[%u]%s%s\n%s\n", p->passage, *p->section ? " " : "", p->section, p->text);
+    return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+    const char *db_option;
+    bool json;
+    int done = cli_parse_db_format_options(argc, argv, "show", usage, &db_option, &json);
+    if (done >= 0)
+        return done;
+    show_run run = {json, false};
+    if (optind >= argc)
+        return cli_usage_error("show", "no ID given");
+    if (argc - optind > 1)
+        return cli_usage_error("show", "give one ID");
+    char *path = cli_database_path(db_option);
+    ks_db *db = path ? cli_open_database(path, KS_OPEN_READ) : NULL;
+    free(path);
+    if (!db)
+        return EXIT_TROUBLE;
+    ks_status st = ks_db_each_article_passage(db, argv[optind], print_passage, &run);
+    int status = st == KS_OK ? 0 : st == KS_ERR_NOT_FOUND ? EXIT_NO_HITS : EXIT_TROUBLE;
+    if (st != KS_OK)
+        cli_error("%s", ks_db_error(db));
+    if (run.failed || fflush(stdout) != 0)
+        status = EXIT_TROUBLE;
+    ks_db_close(db);
+    return status;
+}
