@@ -4,6 +4,7 @@
  * match. Documents and queries go through this same code. */
 #include "kosearch_internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,7 @@
 /* Indexes record this number. Bump it whenever the terms produced for any
  * text change (tables below, rules, normalization), so that old indexes are
  * rebuilt instead of silently missing matches. */
-#define KS_ANALYZER_VERSION 3
+#define KS_ANALYZER_VERSION 4
 
 KS_API unsigned ks_analyzer_version(void)
 {
@@ -36,15 +37,22 @@ typedef struct suffix_rule {
     size_t len;
     attachment after;
     size_t min_stem_syllables;
+    const char *not_after; /* syllables the stem must not end in (NULL: any) */
 } suffix_rule;
 
-#define RULE(text, after, min) { text, sizeof(text) - 1, after, min }
+#define RULE(text, after, min) { text, sizeof(text) - 1, after, min, NULL }
+#define RULE_NOT_AFTER(text, after, min, syllables) \
+    { text, sizeof(text) - 1, after, min, syllables }
 
 /* Particles (조사), longest first; the first rule that fits wins. A particle
  * that also ends many nouns (이 가 로 의 도 ...) needs two syllables of stem,
  * so two-syllable nouns (나이, 국가, 도로, 회의) are never cut. */
 static const suffix_rule particles[] = {
     RULE("에서부터", AFTER_ANY, 1), RULE("으로부터", AFTER_CONSONANT, 1),
+    /* Contracted and compound particles: 학교엔, 학교에겐, 서울보다는, 여기에만,
+     * 이것만을, 회의에서의. */
+    RULE("보다는", AFTER_ANY, 1), RULE("에서의", AFTER_ANY, 1), RULE("에겐", AFTER_ANY, 1),
+    RULE("에만", AFTER_ANY, 1), RULE("만을", AFTER_ANY, 1), RULE("엔", AFTER_ANY, 2),
     RULE("에게서", AFTER_ANY, 1), RULE("에서는", AFTER_ANY, 1), RULE("에서도", AFTER_ANY, 1),
     RULE("에서만", AFTER_ANY, 1), RULE("에게는", AFTER_ANY, 1), RULE("에게도", AFTER_ANY, 1),
     RULE("으로는", AFTER_CONSONANT, 1), RULE("으로도", AFTER_CONSONANT, 1),
@@ -77,8 +85,12 @@ static const suffix_rule particles[] = {
 /* Endings of Sino-Korean noun + 하다/되다 predicates and of the copula 이다,
  * longest first: 수상했다 -> 수상, 선정돼 -> 선정, 평가였다 -> 평가. Two
  * syllables of stem are required, which keeps 위해, 대한, 전했다 whole; the
- * copula also follows one-syllable nouns (힘이다 -> 힘). */
+ * copula also follows one-syllable nouns (힘이다 -> 힘). The endings hunspell-ko
+ * knows for 하다/되다/스럽다/롭다 come first (공부했지만, 자연스러운 -> 자연);
+ * none is a proper suffix of a rule written here, so their order is free. */
 static const suffix_rule predicate_endings[] = {
+#include "analyze_endings.inc"
+    RULE("습니다", AFTER_CONSONANT, 1), /* 있습니다 -> 있 */
     RULE("했습니다", AFTER_ANY, 2), RULE("됐습니다", AFTER_ANY, 2),
     /* Predicates in questions: 사망하였는가, 선정됐나, 개최하는가. */
     RULE("하였는가", AFTER_ANY, 2), RULE("되었는가", AFTER_ANY, 2),
@@ -113,7 +125,9 @@ static const suffix_rule predicate_endings[] = {
     RULE("이다", AFTER_ANY, 1), RULE("였다", AFTER_VOWEL, 2), RULE("였고", AFTER_VOWEL, 2),
     RULE("한", AFTER_ANY, 2), RULE("해", AFTER_ANY, 2), RULE("된", AFTER_ANY, 2),
     RULE("돼", AFTER_ANY, 2), RULE("될", AFTER_ANY, 2),
-    RULE("다", AFTER_VOWEL, 2), /* copula after a vowel: 평가다 */
+    /* The copula after a vowel (평가다), but not the particles 보다 and 마다
+     * nor the polite ending ㅂ니다 (갑니다). */
+    RULE_NOT_AFTER("다", AFTER_VOWEL, 2, "보마니"),
 };
 
 typedef struct known_word {
@@ -144,6 +158,13 @@ static const known_word nouns_ending_like_suffixes[] = {
     WORD("동해"), WORD("서해"), WORD("남해"),
     WORD("제한"), WORD("권한"), WORD("기한"),
     WORD("바다"),
+#include "analyze_nouns.inc"
+};
+
+/* Two-syllable nouns (from hunspell-ko), to tell which of two readings of a
+ * word holds: see cut_splits_known_noun. */
+static const char *const two_syllable_nouns[] = {
+#include "analyze_two_syllable_nouns.inc"
 };
 
 /* Counters of more than one syllable; any other counter is one syllable
@@ -257,7 +278,27 @@ static bool ends_with(const char *word, size_t len, const char *suffix, size_t s
     return suffix_len <= len && memcmp(word + len - suffix_len, suffix, suffix_len) == 0;
 }
 
-/* True when cutting `word` at byte `cut` would split a known noun. */
+static int compare_text(const void *key, const void *entry)
+{
+    return strcmp(key, *(const char *const *)entry);
+}
+
+/* True when the two syllables of `word` before byte `at` are a noun. */
+static bool noun_ends_at(const char *word, size_t at)
+{
+    char last_two[2 * SYLLABLE_BYTES + 1];
+    if (at < sizeof last_two - 1)
+        return false;
+    memcpy(last_two, word + at - (sizeof last_two - 1), sizeof last_two - 1);
+    last_two[sizeof last_two - 1] = '\0';
+    return bsearch(last_two, two_syllable_nouns, COUNT_OF(two_syllable_nouns),
+                   sizeof two_syllable_nouns[0], compare_text) != NULL;
+}
+
+/* True when cutting `word` at byte `cut` would split a known noun that spans
+ * the cut. A noun starting inside the stem is read the other way when the stem
+ * ends in a noun and what comes before the known noun does not: 신문의 is
+ * 신문 + 의 (문의 is a noun, 신 is none), 원전하나 is 원전 + 하나. */
 static bool cut_splits_known_noun(const suffix_index *index, const char *word, size_t len,
                                   size_t cut)
 {
@@ -267,9 +308,22 @@ static bool cut_splits_known_noun(const suffix_index *index, const char *word, s
         for (size_t k = first_ending_in(index->nouns, count, last);
              k < count && index->nouns[k].last == last; k++) {
             const known_word *noun = &nouns_ending_like_suffixes[index->nouns[k].entry];
-            if (noun_end - cut < noun->len && ends_with(word, noun_end, noun->text, noun->len))
+            if (noun_end - cut >= noun->len || !ends_with(word, noun_end, noun->text, noun->len))
+                continue;
+            size_t noun_start = noun_end - noun->len;
+            if (noun_start == 0 || !noun_ends_at(word, cut) || noun_ends_at(word, noun_start))
                 return true;
         }
+    }
+    return false;
+}
+
+/* True when the syllable before byte `cut` is one of `syllables` (UTF-8). */
+static bool stem_ends_in_one_of(const char *word, size_t cut, const char *syllables)
+{
+    for (const char *s = syllables; *s; s += SYLLABLE_BYTES) {
+        if (memcmp(word + cut - SYLLABLE_BYTES, s, SYLLABLE_BYTES) == 0)
+            return true;
     }
     return false;
 }
@@ -291,6 +345,8 @@ static size_t strip_first_suffix(const suffix_index *index, const char *word, si
             continue;
         if (!attaches_to(last_syllable(word, cut), rule->after))
             continue;
+        if (rule->not_after && stem_ends_in_one_of(word, cut, rule->not_after))
+            continue;
         if (cut_splits_known_noun(index, word, len, cut))
             continue;
         return cut;
@@ -299,12 +355,14 @@ static size_t strip_first_suffix(const suffix_index *index, const char *word, si
 }
 
 /* 들 marks a plural between the noun and its particle: 주민들은 -> 주민. Two
- * syllables must stay, so 아들 and 그들 stay whole. */
-static size_t strip_plural(const char *word, size_t len)
+ * syllables must stay, so 아들 and 그들 stay whole, and so do nouns ending
+ * in 들 (큰아들). */
+static size_t strip_plural(const suffix_index *index, const char *word, size_t len)
 {
     static const char plural[] = "들";
     size_t plural_len = sizeof plural - 1;
-    if (len >= plural_len + 2 * SYLLABLE_BYTES && ends_with(word, len, plural, plural_len))
+    if (len >= plural_len + 2 * SYLLABLE_BYTES && ends_with(word, len, plural, plural_len) &&
+        !cut_splits_known_noun(index, word, len, len - plural_len))
         return len - plural_len;
     return len;
 }
@@ -319,7 +377,7 @@ static size_t stem_length(const suffix_index *index, const char *word, size_t le
     if (stem != len)
         return stem;
     stem = strip_first_suffix(index, word, len, particles, index->particles, COUNT_OF(particles));
-    return strip_plural(word, stem);
+    return strip_plural(index, word, stem);
 }
 
 /* ---- The analyzer ------------------------------------------------------- */
@@ -581,6 +639,23 @@ static ks_status add_number_compound(ks_analyzer *analyzer, const char *text,
                     analyzer->word.data, analyzer->word.len, counter->data, prefix_len[n - 1]);
 }
 
+/* True when the segment is nothing but a particle written right after a
+ * quote, bracket, number or Latin word ("희망"을, 10%의, LED로): ICU makes it a
+ * word of its own, but alone it says nothing, so it gets no terms and a query
+ * does not look for it. */
+static bool is_detached_particle(const char *text, const ks_segment *segment,
+                                 const ks_buf *normalized)
+{
+    if (segment->start == 0 || isspace((unsigned char)text[segment->start - 1]))
+        return false;
+    for (size_t k = 0; k < COUNT_OF(particles); k++) {
+        if (particles[k].len == normalized->len &&
+            memcmp(particles[k].text, normalized->data, normalized->len) == 0)
+            return true;
+    }
+    return false;
+}
+
 static ks_status analyze_word(ks_analyzer *analyzer, const char *text, const ks_segment *segment,
                               const ks_segment *next, uint32_t word)
 {
@@ -591,6 +666,10 @@ static ks_status analyze_word(ks_analyzer *analyzer, const char *text, const ks_
     ks_status st = ks_normalize_append(normalized, original, original_len);
     if (st != KS_OK)
         return st;
+    if (is_detached_particle(text, segment, normalized)) {
+        analyzer->next_syllable++;
+        return KS_OK;
+    }
 
     /* An overlong "word" (hundreds of syllables without a space) is no word
      * anyone types; its bigrams still make its parts findable. */

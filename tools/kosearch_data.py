@@ -14,6 +14,7 @@ Run as a program, this module is the FTS5 baseline as a separate process
   python3 tools/kosearch_data.py fts5-latency DB LIMIT < queries.tsv  (qid TAB us TAB hits)
 """
 
+import csv
 import gzip
 import json
 import math
@@ -32,6 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path(os.environ.get("KOSEARCH_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 KORQUAD_FILE = Path("korquad") / "KorQuAD_v1.0_dev.json"
 BULK_FILE = Path("bulk") / "docs.jsonl.gz"
+KORNLU_DIR = Path("kornlu")
 
 
 class SetupError(Exception):
@@ -50,6 +52,7 @@ class Question:
     qid: str
     text: str
     relevant: frozenset
+    ignored: frozenset = frozenset()  # passages left out of its ranking (the query's own text)
 
 
 # --- the data --------------------------------------------------------------
@@ -61,23 +64,61 @@ def data_file(data_dir, relative):
     return path
 
 
-def load_korquad(path, max_articles=None):
+def load_korquad(path, article_numbers=None, max_articles=None):
     """KorQuAD paragraphs as passages kq-{article}-{paragraph}, and the questions
-    (each with the ids of every passage identical to the paragraph it was written from)."""
-    articles = json.loads(Path(path).read_text(encoding="utf-8"))["data"][:max_articles]
+    (each with the ids of every passage identical to the paragraph it was written from).
+    Only the articles whose 0-based number is in `article_numbers` (default: all), the
+    first `max_articles` of them."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
+    numbers = [a for a in range(len(data)) if article_numbers is None or a in article_numbers]
+    articles = [(a, data[a]) for a in numbers[:max_articles]]
     passages, ids_by_text = [], defaultdict(list)
-    for a, article in enumerate(articles):
+    for a, article in articles:
         for p, paragraph in enumerate(article["paragraphs"]):
             passage = Passage(f"kq-{a}-{p}", article["title"], paragraph["context"])
             passages.append(passage)
             ids_by_text[passage.body].append(passage.id)
     questions = [
         Question(qa["id"], qa["question"], frozenset(ids_by_text[paragraph["context"]]))
-        for article in articles
+        for _, article in articles
         for paragraph in article["paragraphs"]
         for qa in paragraph["qas"]
     ]
     return passages, questions
+
+
+def read_kornlu_tsv(path, columns):
+    """Rows of a KorNLU TSV file as dicts, after checking its header names
+    `columns`. Quotes are text in these files, not field delimiters."""
+    with Path(path).open(encoding="utf-8", newline="") as lines:
+        rows = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(rows, [])
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise SetupError(f"{path} line 1: header lacks {', '.join(missing)}")
+        for number, row in enumerate(rows, 2):
+            if len(row) != len(header):
+                raise SetupError(f"{path} line {number}: {len(row)} fields, "
+                                 f"expected {len(header)}")
+            yield number, dict(zip(header, row))
+
+
+def load_kornli(path):
+    """KorNLI (XNLI in Korean): (premise, hypothesis, label) triples in file order."""
+    return [(row["sentence1"], row["sentence2"], row["gold_label"])
+            for _, row in read_kornlu_tsv(path, ("sentence1", "sentence2", "gold_label"))]
+
+
+def load_korsts(path):
+    """KorSTS: (score, sentence1, sentence2) in file order."""
+    pairs = []
+    for number, row in read_kornlu_tsv(path, ("score", "sentence1", "sentence2")):
+        try:
+            score = float(row["score"])
+        except ValueError:
+            raise SetupError(f"{path} line {number}: score {row['score']!r} is not a number")
+        pairs.append((score, row["sentence1"], row["sentence2"]))
+    return pairs
 
 
 def load_bulk_paragraphs(path, excluded_source=None):
