@@ -128,7 +128,7 @@ env = dict(os.environ, KOSEARCH_DB=os.path.join(work, "db"))
 processes = []
 driver = None
 try:
-    subprocess.run([kosearch, "index", "corpus/", "tests/data/articles.jsonl"], cwd=root, env=env,
+    subprocess.run([kosearch, "index", "corpus/"], cwd=root, env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     log = open(os.path.join(work, "server.log"), "w+")
     server = subprocess.Popen([kosearch, "http", "--host", "127.0.0.1", "--port", "0", "--quiet"],

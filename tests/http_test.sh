@@ -87,7 +87,7 @@ check "/search is 200" status_is search 200
 check "/search has query, total and hits" \
     json_true search '.query == "깔끔이봉사단" and (.total | type) == "number" and .total >= 2 and (.hits | length) >= 2'
 check "Korean comes back as UTF-8, not escaped" contains "$work/search" '"query":"깔끔이봉사단"'
-check "the first hit is the cleaning section" json_true search '.hits[0].section == "청소 분야 10년째 1위"'
+check "the cleaning section is among the hits" json_true search 'any(.hits[]; .section == "청소 분야 10년째 1위")'
 check "a hit has every field of search --format json" json_true search \
     '.hits[0] | keys == ["date","highlights","id","passage","rank","score","section","snippet","snippet_highlights","text","title","url"]'
 "$kosearch" search --format json 깔끔이봉사단 | jq -c . >"$work/cli.jsonl"
