@@ -259,11 +259,11 @@ static PyObject *database_batch(database *self, PyObject *args, PyObject *kwargs
         return_exceptions = PyObject_IsTrue(return_object);
         ok = return_exceptions >= 0;
     }
-    if (ok)
-        ok = PyDict_DelItemString(search_keywords, "threads") == 0 || !threads_object;
-    if (ok)
-        ok = PyDict_DelItemString(search_keywords, "return_exceptions") == 0 || !return_object;
-    PyErr_Clear(); /* a KeyError from deleting an absent keyword */
+    /* What is left are the keywords of search(). */
+    if (ok && threads_object)
+        ok = PyDict_DelItemString(search_keywords, "threads") == 0;
+    if (ok && return_object)
+        ok = PyDict_DelItemString(search_keywords, "return_exceptions") == 0;
     ks_search_options options;
     ok = ok && search_options_parse(search_keywords, &options);
     PyObject *outcomes = NULL;
