@@ -5,6 +5,7 @@ PYTHONPATH and KOSEARCH_SOURCE_ROOT pointing at the sources (for corpus/).
 """
 
 import gc
+import itertools
 import os
 import resource
 import sys
@@ -383,60 +384,58 @@ class DefaultDatabaseTest(Databases):
 
 
 class ThreadTest(Databases):
-    def test_search_releases_the_gil(self):
-        """A Python thread counts while long searches run: with the GIL held
-        it could not run until a search returned. On a busy machine the
-        counter may get no core during some searches, so any of 30 will do."""
-        old_interval = sys.getswitchinterval()
-        sys.setswitchinterval(0.0005)
-        ticks = []
-        stop = threading.Event()
+    def cpu_while_holding_the_gil(self, work, seconds=30):
+        """Runs work() over and over on a second thread and returns the most
+        CPU time that thread used while this one held the GIL. A thread
+        that needs the GIL cannot run then: only work done without it
+        counts (a thread waiting for the GIL uses microseconds at most)."""
+        done = threading.Event()
+        started = threading.Event()
 
-        def count():
-            while not stop.is_set():
-                ticks.append(time.perf_counter())
+        def repeat():
+            started.set()
+            while not done.is_set():
+                work()
 
-        def ticks_inside(started, ended):
-            # The middle of the call: the switch intervals at either end are
-            # Python code around the search.
-            quarter = (ended - started) / 4
-            return sum(started + quarter < t < ended - quarter for t in ticks)
-
-        counter = threading.Thread(target=count)
-        counted = []
+        worker = threading.Thread(target=repeat)
+        worker.start()
+        started.wait()
+        clock = time.pthread_getcpuclockid(worker.ident)
+        most = 0.0
+        deadline = time.monotonic() + seconds
         try:
-            with kosearch.open(self.big_db) as db:
-                counter.start()
-                while len(counted) < 30 and not any(counted):
-                    started = time.perf_counter()
-                    hits = db.search("구로구 청소", limit=2000, snippets=False)
-                    ended = time.perf_counter()
-                    self.assertEqual(len(hits), 2000)
-                    counted.append(ticks_inside(started, ended))
+            # The machine may be busy: take bursts until one sees the worker
+            # run, or give up after `seconds`.
+            while most < 0.002 and time.monotonic() < deadline:
+                # One call into C (list, map and clock_gettime run no Python
+                # code), so this thread keeps the GIL for the whole burst.
+                samples = list(map(time.clock_gettime, itertools.repeat(clock, 20000)))
+                most = max(most, samples[-1] - samples[0])
         finally:
-            stop.set()
-            counter.join()
-            sys.setswitchinterval(old_interval)
-        self.assertTrue(any(counted), f"no Python ran during any of {len(counted)} searches")
+            done.set()
+            worker.join()
+        return most
+
+    def test_search_releases_the_gil(self):
+        with kosearch.open(self.big_db) as db:
+            cpu = self.cpu_while_holding_the_gil(
+                lambda: db.search("구로구 청소", limit=2000))
+        self.assertGreater(cpu, 0.002, "searches never ran while another thread held the GIL")
 
     def test_batch_releases_the_gil(self):
-        ticks = []
-        stop = threading.Event()
-
-        def count():
-            while not stop.is_set():
-                ticks.append(time.perf_counter())
-
-        counter = threading.Thread(target=count)
         with kosearch.open(self.big_db) as db:
-            counter.start()
-            started = time.perf_counter()
-            db.batch(["구로구 청소"] * 20, limit=2000, snippets=False, threads=1)
-            ended = time.perf_counter()
-        stop.set()
-        counter.join()
-        quarter = (ended - started) / 4
-        self.assertTrue(any(started + quarter < t < ended - quarter for t in ticks))
+            cpu = self.cpu_while_holding_the_gil(
+                lambda: db.batch(["구로구 청소"] * 5, limit=2000, threads=1))
+        self.assertGreater(cpu, 0.002, "a batch never ran while another thread held the GIL")
+
+    def test_a_held_gil_is_seen_as_such(self):
+        """The measure itself: Python code in the worker cannot run while the
+        GIL is held, so the worker's CPU time stays flat."""
+        def python_work():
+            total = 0
+            for number in range(100_000):
+                total += number
+        self.assertLess(self.cpu_while_holding_the_gil(python_work, seconds=3), 0.002)
 
     def test_threads_sharing_one_handle_get_the_right_results(self):
         queries = BatchTest.QUERIES
