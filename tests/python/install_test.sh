@@ -27,6 +27,9 @@ libdir = options["libdir"]
 print(libdir if libdir.startswith("/") else options["prefix"] + "/" + libdir)')
 staged=$stage$site_packages
 
+check "it goes where the interpreter looks for modules" \
+    "$python" -c 'import site, sys; sys.exit(sys.argv[1].rstrip("/") not in site.getsitepackages())' \
+    "$site_packages"
 check "the module is installed into site-packages" \
     bash -c "ls '$staged'/kosearch*.so >/dev/null"
 check "the type stubs are installed beside it" test -f "$staged/kosearch.pyi"
