@@ -1,7 +1,7 @@
 /* Database.batch(): the queries are spread over threads without the GIL,
- * each thread with a ks_db of its own (a handle serves one thread), and
- * the results turned into Python values in the queries' order once all
- * have run. */
+ * each thread with a ks_db of its own (a handle serves one thread), while
+ * the calling thread turns each query's results into Python values in the
+ * queries' order as they complete, as `kosearch batch` prints them. */
 #include "kosearch_python.h"
 
 #include <pthread.h>
@@ -16,6 +16,7 @@ typedef struct batch_query {
     ks_results *results;
     ks_status status;
     char *error;        /* why the query failed, or NULL */
+    bool done;
 } batch_query;
 
 typedef struct batch {
@@ -25,10 +26,22 @@ typedef struct batch {
     batch_query *queries;
     size_t count;
     atomic_size_t next;
+    atomic_bool stop;      /* the caller gave up: take no more queries */
     pthread_mutex_t lock;
+    pthread_cond_t finished;
+    size_t running;        /* threads still taking queries */
+    size_t opened;         /* threads that opened the database */
     ks_status open_status; /* the first thread that could not open the database */
     char *open_error;
 } batch;
+
+static void batch_worker_done(batch *run)
+{
+    pthread_mutex_lock(&run->lock);
+    run->running--;
+    pthread_cond_broadcast(&run->finished);
+    pthread_mutex_unlock(&run->lock);
+}
 
 static void *batch_worker(void *context)
 {
@@ -43,29 +56,29 @@ static void *batch_worker(void *context)
         }
         pthread_mutex_unlock(&run->lock);
         ks_db_close(db);
+        batch_worker_done(run);
         return NULL;
     }
+    pthread_mutex_lock(&run->lock);
+    run->opened++;
+    pthread_mutex_unlock(&run->lock);
     size_t i;
-    while ((i = atomic_fetch_add(&run->next, 1)) < run->count) {
+    while (!atomic_load(&run->stop) && (i = atomic_fetch_add(&run->next, 1)) < run->count) {
         batch_query *q = &run->queries[i];
-        q->status = ks_search(db, q->text, run->options, &q->results);
-        if (q->status != KS_OK)
-            q->error = strdup(ks_db_error(db));
+        ks_results *results = NULL;
+        ks_status status = ks_search(db, q->text, run->options, &results);
+        char *error = status == KS_OK ? NULL : strdup(ks_db_error(db));
+        pthread_mutex_lock(&run->lock);
+        q->results = results;
+        q->status = status;
+        q->error = error;
+        q->done = true;
+        pthread_cond_broadcast(&run->finished);
+        pthread_mutex_unlock(&run->lock);
     }
     ks_db_close(db);
+    batch_worker_done(run);
     return NULL;
-}
-
-/* Runs the batch on `threads` threads, the calling one among them. */
-static void batch_run_threads(batch *run, size_t threads)
-{
-    pthread_t started[MAX_THREADS];
-    size_t count = 0;
-    while (count + 1 < threads && pthread_create(&started[count], NULL, batch_worker, run) == 0)
-        count++;
-    batch_worker(run);
-    for (size_t i = 0; i < count; i++)
-        pthread_join(started[i], NULL);
 }
 
 static size_t default_threads(void)
@@ -93,19 +106,73 @@ static PyObject *query_outcome(const batch_query *q, size_t index, bool return_e
     return outcome;
 }
 
-static PyObject *batch_outcomes(const batch *run, bool return_exceptions)
+/* Waits without the GIL until query i is done; false when no thread is
+ * left to do it (they could not open the database). */
+static bool batch_wait(batch *run, size_t i)
 {
-    if (run->open_status != KS_OK)
-        return raise_status(run->open_status, run->open_error);
+    bool done;
+    Py_BEGIN_ALLOW_THREADS
+    pthread_mutex_lock(&run->lock);
+    while (!run->queries[i].done && run->running > 0)
+        pthread_cond_wait(&run->finished, &run->lock);
+    done = run->queries[i].done;
+    pthread_mutex_unlock(&run->lock);
+    Py_END_ALLOW_THREADS
+    return done;
+}
+
+/* The outcomes in the queries' order, each converted (and its library
+ * results freed) as soon as it is done. */
+static PyObject *batch_collect(batch *run, bool return_exceptions)
+{
     PyObject *list = PyList_New((Py_ssize_t)run->count);
     for (size_t i = 0; list && i < run->count; i++) {
-        PyObject *outcome = query_outcome(&run->queries[i], i, return_exceptions);
+        if (!batch_wait(run, i)) {
+            Py_CLEAR(list);
+            break;
+        }
+        batch_query *q = &run->queries[i];
+        PyObject *outcome = query_outcome(q, i, return_exceptions);
+        ks_results_free(q->results);
+        q->results = NULL;
         if (!outcome)
             Py_CLEAR(list);
         else
             PyList_SET_ITEM(list, (Py_ssize_t)i, outcome);
     }
     return list;
+}
+
+/* Starts the threads, collects, and stops and joins them (early, when
+ * collecting failed). */
+static PyObject *batch_run(batch *run, size_t threads, bool return_exceptions)
+{
+    pthread_t started[MAX_THREADS];
+    size_t count = 0;
+    pthread_mutex_lock(&run->lock);
+    for (; count < threads; count++) {
+        if (pthread_create(&started[count], NULL, batch_worker, run) != 0)
+            break;
+        run->running++;
+    }
+    pthread_mutex_unlock(&run->lock);
+    PyObject *outcomes = NULL;
+    if (count == 0)
+        PyErr_SetString(PyExc_OSError, "cannot start a thread");
+    else
+        outcomes = batch_collect(run, return_exceptions);
+    atomic_store(&run->stop, true);
+    Py_BEGIN_ALLOW_THREADS
+    for (size_t i = 0; i < count; i++)
+        pthread_join(started[i], NULL);
+    Py_END_ALLOW_THREADS
+    /* No thread could open the database: that is the error, even with no
+     * query to wait for. */
+    if (count > 0 && run->opened == 0 && !PyErr_Occurred()) {
+        Py_CLEAR(outcomes);
+        raise_status(run->open_status, run->open_error);
+    }
+    return outcomes;
 }
 
 static void batch_free(batch *run)
@@ -150,11 +217,10 @@ PyObject *batch_run_queries(const char *path, unsigned open_flags, PyObject *que
         if (threads > MAX_THREADS)
             threads = MAX_THREADS;
         pthread_mutex_init(&run.lock, NULL);
-        Py_BEGIN_ALLOW_THREADS
-        batch_run_threads(&run, threads);
-        Py_END_ALLOW_THREADS
+        pthread_cond_init(&run.finished, NULL);
+        outcomes = batch_run(&run, threads, return_exceptions);
         pthread_mutex_destroy(&run.lock);
-        outcomes = batch_outcomes(&run, return_exceptions);
+        pthread_cond_destroy(&run.finished);
     }
     batch_free(&run);
     Py_DECREF(held);
