@@ -127,7 +127,8 @@ static PyObject *batch_collect(batch *run, bool return_exceptions)
 {
     PyObject *list = PyList_New((Py_ssize_t)run->count);
     for (size_t i = 0; list && i < run->count; i++) {
-        if (!batch_wait(run, i)) {
+        /* Ctrl-C stops a long batch (the threads finish their query). */
+        if (PyErr_CheckSignals() < 0 || !batch_wait(run, i)) {
             Py_CLEAR(list);
             break;
         }
@@ -189,6 +190,10 @@ PyObject *batch_run_queries(const char *path, unsigned open_flags, PyObject *que
                             const ks_search_options *options, size_t threads,
                             bool return_exceptions)
 {
+    /* A str is a sequence too, of one-letter queries: surely a mistake. */
+    if (PyUnicode_Check(queries) || PyBytes_Check(queries))
+        return PyErr_Format(PyExc_TypeError, "queries must be a list of str, not %.100s",
+                            Py_TYPE(queries)->tp_name);
     /* A list of our own holds every query's str alive while the threads
      * read their bytes without the GIL. */
     PyObject *held = PySequence_List(queries);

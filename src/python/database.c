@@ -179,10 +179,11 @@ static PyObject *database_close(database *self, PyObject *unused)
 
 static void database_dealloc(database *self)
 {
-    if (self->db && ks_db_close(self->db) != KS_OK)
+    if (self->db && ks_db_close(self->db) != KS_OK &&
         PyErr_WarnFormat(PyExc_ResourceWarning, 1,
                          "kosearch database %s was not closed, and its last commit failed",
-                         self->path_bytes);
+                         self->path_bytes) < 0)
+        PyErr_WriteUnraisable((PyObject *)self);
     if (self->lock)
         PyThread_free_lock(self->lock);
     Py_XDECREF(self->path);

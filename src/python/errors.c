@@ -54,8 +54,8 @@ static PyObject *class_named(const char *name)
     return NULL;
 }
 
-/* The first class listed for the status: for KS_ERR_NOT_FOUND that is
- * NotFound, which opening refines to DatabaseNotFound below. */
+/* The class `refined` names, else the one for the status: for
+ * KS_ERR_NOT_FOUND, DatabaseNotFound (only remove() looks up articles). */
 static PyObject *class_for(ks_status status, const char *refined)
 {
     if (refined)

@@ -191,6 +191,10 @@ class BatchTest(Databases):
             self.db.batch(["구로\0구"])
         with self.assertRaises(kosearch.InvalidArgument):
             self.db.batch(["구로구"], threads=0)
+        with self.assertRaises(TypeError):
+            self.db.batch("구로구")
+        with self.assertRaises(TypeError):
+            self.db.batch(None)
 
 
 class WriteTest(Databases):
