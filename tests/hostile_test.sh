@@ -134,6 +134,36 @@ check "invalid UTF-8 on stdin: exit 1" bash -c "'$kosearch' index --db jdb - <st
 check "stdin line and byte named" has "kosearch: -:1: invalid UTF-8 at byte 35"
 
 # ------------------------------------------------------------------------
+# --prune never removes the articles of an input that is only briefly bad:
+# a file that cannot be read, a folder that cannot be listed, one byte that
+# makes a text file binary, one malformed JSONL line.
+mkdir pr pr/sub
+printf '머무는 기사\n\n잠시읽을수없는 본문\n' >pr/gone_for_now.txt
+printf '하위 기사\n\n하위폴더잠깐 본문\n' >pr/sub/inner.txt
+printf '바이트 기사\n\n널바이트잠깐 본문\n' >pr/nul_for_now.txt
+printf '{"id": "p1", "body": "줄하나잘못 첫째"}\n{"id": "p2", "body": "줄하나잘못 둘째"}\n' >pr/feed.jsonl
+"$kosearch" index -q --db prdb pr
+mv pr/gone_for_now.txt gone.keep
+ln -s "$work/nowhere.txt" pr/gone_for_now.txt      # a link whose target is away
+printf '바이트 기사\n\n널바이트잠깐\000본문\n' >pr/nul_for_now.txt
+printf '{"id": "p1", "body": "줄하나잘못 첫째"}\n{"id": "p2", "body": "줄하나잘못 둘째\n' >pr/feed.jsonl
+if [ "$(id -u)" -ne 0 ]; then chmod 000 pr/sub; fi
+check "briefly bad inputs: --prune exits 1" run 1 index --prune --db prdb pr
+check "--prune removes nothing named as a problem" has "0 removed"
+check "--prune says what it kept" has "kosearch: --prune kept 3 articles of the inputs named above"
+check "the unreadable file's article stays" finds prdb 잠시읽을수없는 pr/gone_for_now.txt
+check "the binary-for-now file's article stays" finds prdb 널바이트잠깐 pr/nul_for_now.txt
+check "the JSONL file's articles stay" finds prdb 줄하나잘못 p2
+if [ "$(id -u)" -ne 0 ]; then
+    check "the unreadable folder's article stays" finds prdb 하위폴더잠깐 pr/sub/inner.txt
+    chmod 755 pr/sub
+else
+    skip "unreadable folder: running as root, who reads any folder"
+    rm -r pr/sub   # gone for good: pruned next time
+    mkdir pr/sub
+fi
+
+# ------------------------------------------------------------------------
 # Queries a user may type by mistake: one line on stderr and exit 2, or hits.
 bad_query() { # bad_query DESCRIPTION MESSAGE QUERY...
     local description=$1 message=$2

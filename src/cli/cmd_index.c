@@ -62,6 +62,8 @@ typedef struct index_run {
     json_t *skipped_files;   /* JSONL files skipped as unchanged (a set) */
     char **prune_roots;      /* paths whose vanished articles are removed */
     size_t prune_root_count;
+    char **troubled;         /* inputs named as problems in this run: never pruned */
+    size_t troubled_count, troubled_cap, kept;
     progress *progress;      /* NULL unless stderr is a terminal and not --quiet */
 } index_run;
 
@@ -193,11 +195,37 @@ static ks_status on_article(void *context, const ks_source_article *source)
     return KS_OK;
 }
 
+/* Remembers an input named as a problem: what it held may come back once
+ * it is readable again, so --prune must not take it as gone. The reader
+ * names each problem file or folder once or a few times in a row. */
+static void remember_trouble(index_run *run, const char *origin)
+{
+    if (!run->prune_roots || strcmp(origin, "-") == 0)
+        return;
+    if (run->troubled_count && strcmp(run->troubled[run->troubled_count - 1], origin) == 0)
+        return;
+    if (run->troubled_count == run->troubled_cap) {
+        size_t cap = run->troubled_cap ? run->troubled_cap * 2 : 16;
+        char **grown = realloc(run->troubled, cap * sizeof *grown);
+        if (!grown) {
+            run->failure = KS_ERR_NOMEM; /* pruning without the list could lose articles */
+            return;
+        }
+        run->troubled = grown;
+        run->troubled_cap = cap;
+    }
+    if (!(run->troubled[run->troubled_count] = strdup(origin)))
+        run->failure = KS_ERR_NOMEM;
+    else
+        run->troubled_count++;
+}
+
 static void on_problem(void *context, const char *origin, long line, long byte_offset,
                        const char *message)
 {
     index_run *run = context;
     run->skipped++;
+    remember_trouble(run, origin);
     progress_clear(run->progress);
     if (line > 0)
         fprintf(stderr, "kosearch: %s:%ld: %s\n", origin, line, message);
@@ -233,6 +261,11 @@ static int collect_vanished(void *context, const char *id, const char *origin)
         under = lies_under(origin, run->prune_roots[i]);
     if (!under)
         return 0;
+    for (size_t i = 0; i < run->troubled_count; i++)
+        if (lies_under(origin, run->troubled[i])) {
+            run->kept++;
+            return 0;
+        }
     if (list->count == list->cap) {
         list->cap = list->cap ? list->cap * 2 : 64;
         char **grown = realloc(list->ids, list->cap * sizeof *grown);
@@ -267,6 +300,10 @@ static ks_status prune(index_run *run)
     for (size_t i = 0; i < list.count; i++)
         free(list.ids[i]);
     free(list.ids);
+    if (st == KS_OK && run->kept)
+        fprintf(stderr, "kosearch: --prune kept %zu article%s of the inputs named above: "
+                        "they could not be read whole\n",
+                run->kept, run->kept == 1 ? "" : "s");
     return st;
 }
 
@@ -397,6 +434,9 @@ int cmd_index(int argc, char **argv)
     json_decref(run.seen);
     json_decref(run.skipped_files);
     free(run.prune_roots);
+    for (size_t i = 0; i < run.troubled_count; i++)
+        free(run.troubled[i]);
+    free(run.troubled);
     if (!quiet || st != KS_OK)
         fprintf(stderr,
                 "kosearch: %zu added, %zu updated, %zu unchanged, %zu removed, %zu skipped; "
