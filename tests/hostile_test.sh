@@ -163,6 +163,16 @@ else
     mkdir pr/sub
 fi
 
+# A file name that is not UTF-8 names one article, kept by --prune and
+# found unchanged by the next run.
+mkdir latin1
+printf '라틴 기사\n\n이름이상한파일 본문\n' >"latin1/caf$(printf '\351').txt"
+"$kosearch" index -q --db l1db latin1
+check "non-UTF-8 file name: --prune succeeds" run 0 index --prune --db l1db latin1
+check "non-UTF-8 file name: --prune keeps it" has "0 added, 0 updated, 1 unchanged, 0 removed"
+check "non-UTF-8 file name: the next run finds it unchanged" run 0 index --db l1db latin1
+check "non-UTF-8 file name: not added again" has "0 added, 0 updated, 1 unchanged, 0 removed"
+
 # ------------------------------------------------------------------------
 # Queries a user may type by mistake: one line on stderr and exit 2, or hits.
 bad_query() { # bad_query DESCRIPTION MESSAGE QUERY...

@@ -115,10 +115,17 @@ static void wait_for_writers(index_run *run)
     }
 }
 
+/* Adds `key` to a set. File names need not be UTF-8 (jansson's checked
+ * setters refuse them), and these sets are never written out as JSON. */
+static void add_to_set(index_run *run, json_t *set, const char *key)
+{
+    if (set && json_object_set_new_nocheck(set, key, json_true()) != 0)
+        run->failure = KS_ERR_NOMEM; /* pruning with a set missing an id would remove it */
+}
+
 static void remember(index_run *run, const char *id)
 {
-    if (run->seen)
-        json_object_set_new(run->seen, id, json_true());
+    add_to_set(run, run->seen, id);
 }
 
 /* Skips a file unread when its size and time match what was indexed: a
@@ -133,8 +140,7 @@ static bool wants_file(void *context, const ks_source_file *file)
             facts.size != file->size || facts.mtime != file->mtime)
             return true;
         /* --prune: every article from it was seen */
-        if (run->skipped_files)
-            json_object_set_new(run->skipped_files, file->path, json_true());
+        add_to_set(run, run->skipped_files, file->path);
         run->unchanged += facts.articles;
     } else {
         ks_article_record record;
