@@ -203,6 +203,10 @@ typedef struct ks_file_facts {
     uint64_t size;
     int64_t mtime;
     uint64_t articles;
+    /* The database holds no other article from this file (the facts were
+     * set by a run that removed the ones the file no longer has, or by a
+     * rebuild): only then may a pruning run skip the file. */
+    bool complete;
 } ks_file_facts;
 /* Records facts for the file at `path`, whose articles were all just put
  * with it as their origin; they take effect with the next commit, like

@@ -50,8 +50,10 @@
  *   origin:<hash>       the path of a file articles came from (a JSONL file),
  *                       stored once for all of them; <hash> is ks_hash64 of
  *                       the path in base 36. Kept when its articles go.
- *   F:<hash>            "<size> <mtime> <articles> <path>" (numbers in base
- *                       36, <hash> as for origin:): a JSONL file's facts
+ *   F:<hash>            "<size> <mtime> <articles> <c|u> <path>" (numbers in
+ *                       base 36, <hash> as for origin:; c when complete, u
+ *                       when other articles from the file may remain; an
+ *                       entry without the letter reads as u): a JSONL file's facts
  *                       (ks_db_set_file_facts), deleted when any article
  *                       from that file changes or leaves it. Not in shards.
  *
@@ -933,9 +935,10 @@ static ks_status write_file_facts(ks_db *db, struct shim_db *shim, const char *p
     char digits[3][14];
     ks_status st = file_facts_key(path, &key);
     if (st == KS_OK)
-        st = ks_buf_printf(&value, "%s %s %s %s", base36(facts->size, digits[0]),
+        st = ks_buf_printf(&value, "%s %s %s %c %s", base36(facts->size, digits[0]),
                            base36((uint64_t)facts->mtime, digits[1]),
-                           base36(facts->articles, digits[2]), path);
+                           base36(facts->articles, digits[2]), facts->complete ? 'c' : 'u',
+                           path);
     if (st != KS_OK)
         ks_db_fail(db, st, "out of memory");
     else if ((st = shim_db_set_metadata(shim, key.data, value.data)) != KS_OK)
@@ -1015,10 +1018,15 @@ KS_API ks_status ks_db_file_facts(ks_db *db, const char *path, ks_file_facts *ou
     /* The path is stored too: two paths may share a hash. */
     const char *at = db->scratch.data ? db->scratch.data : "";
     uint64_t size, mtime, articles;
-    if (!read_base36(&at, &size) || !read_base36(&at, &mtime) || !read_base36(&at, &articles) ||
-        strcmp(at, path) != 0)
+    if (!read_base36(&at, &size) || !read_base36(&at, &mtime) || !read_base36(&at, &articles))
         return KS_ERR_NOT_FOUND;
-    *out = (ks_file_facts){.size = size, .mtime = (int64_t)mtime, .articles = articles};
+    /* Entries written before the letter existed may be incomplete. */
+    bool lettered = (at[0] == 'c' || at[0] == 'u') && at[1] == ' ';
+    bool complete = lettered && at[0] == 'c';
+    if (strcmp(lettered ? at + 2 : at, path) != 0)
+        return KS_ERR_NOT_FOUND;
+    *out = (ks_file_facts){.size = size, .mtime = (int64_t)mtime, .articles = articles,
+                           .complete = complete};
     return KS_OK;
 }
 

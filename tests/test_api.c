@@ -324,6 +324,7 @@ static bool holds_facts(ks_db *db, const char *path, const ks_file_facts *expect
         assert_int_equal(held.size, expected->size);
         assert_int_equal(held.mtime, expected->mtime);
         assert_int_equal(held.articles, expected->articles);
+        assert_int_equal(held.complete, expected->complete);
     }
     return st == KS_OK;
 }
@@ -340,6 +341,11 @@ static void test_file_facts_last_while_the_file_is_as_read(void **state)
     assert_int_equal(ks_db_set_file_facts(f->db, feed, &facts), KS_OK);
     assert_true(holds_facts(f->db, feed, &facts));
     assert_false(holds_facts(f->db, other, NULL));
+    const ks_file_facts complete = {.size = 120, .mtime = 1764233100123456789, .articles = 2,
+                                    .complete = true};
+    assert_int_equal(ks_db_set_file_facts(f->db, feed, &complete), KS_OK);
+    assert_true(holds_facts(f->db, feed, &complete));
+    assert_int_equal(ks_db_set_file_facts(f->db, feed, &facts), KS_OK);
 
     /* Reading it again unchanged, or articles from nowhere, keep them;
      * readers see them once committed. */

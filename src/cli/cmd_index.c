@@ -65,6 +65,7 @@ typedef struct index_run {
     char **troubled;         /* inputs named as problems in this run: never pruned */
     size_t troubled_count, troubled_cap, kept;
     progress *progress;      /* NULL unless stderr is a terminal and not --quiet */
+    bool rebuilding;         /* --rebuild: the database holds only what is read now */
 } index_run;
 
 static ks_status commit(index_run *run)
@@ -139,6 +140,10 @@ static bool wants_file(void *context, const ks_source_file *file)
         if (ks_db_file_facts(run->db, file->path, &facts) != KS_OK ||
             facts.size != file->size || facts.mtime != file->mtime)
             return true;
+        /* Lines deleted before a run without --prune left their articles
+         * behind: only a pruning read of the file finds them. */
+        if (run->prune_roots && !facts.complete)
+            return true;
         /* --prune: every article from it was seen */
         add_to_set(run, run->skipped_files, file->path);
         run->unchanged += facts.articles;
@@ -161,7 +166,8 @@ static void file_read(void *context, const ks_source_file *file, size_t articles
     index_run *run = context;
     if (problems || run->failure != KS_OK)
         return;
-    ks_file_facts facts = {.size = file->size, .mtime = file->mtime, .articles = articles};
+    ks_file_facts facts = {.size = file->size, .mtime = file->mtime, .articles = articles,
+                           .complete = run->prune_roots || run->rebuilding};
     ks_status st = ks_db_set_file_facts(run->db, file->path, &facts);
     if (st != KS_OK) {
         progress_clear(run->progress);
@@ -370,7 +376,7 @@ int cmd_index(int argc, char **argv)
      * articles completed so far. */
     bool asked_rebuild = flags & KS_OPEN_REBUILD;
     flags |= KS_OPEN_BUILD_NEW;
-    index_run run = {0};
+    index_run run = {.rebuilding = asked_rebuild};
     run.db = cli_open_sharded_database(path, flags, (unsigned)shards);
     free(path);
     if (!run.db)
