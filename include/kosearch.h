@@ -287,6 +287,10 @@ typedef struct ks_reader_callbacks {
     void *context;
     ks_file_filter wants_file; /* may be NULL: read everything */
     ks_file_sink file_read;    /* may be NULL */
+    /* Follow symbolic links in a folder that lead out of the folder named
+     * to the reader; by default they are left alone, so a link inside a
+     * shared folder cannot bring in a file from elsewhere. */
+    bool follow_links;
 } ks_reader_callbacks;
 
 /* Reads a file or a folder (recursively: .txt .md .jsonl), or "-" for JSONL

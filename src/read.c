@@ -266,6 +266,7 @@ typedef struct reader {
     folder_id *open_folders; /* the folders on the path being walked */
     size_t open_count, open_cap;
     ks_buf raw, text;        /* reused for every text file */
+    char *root;              /* the named folder, links resolved; NULL for a file */
 } reader;
 
 /* byte_offset counts from the start of the file (text files) or of the line
@@ -707,9 +708,26 @@ static int is_visible(const struct dirent *entry)
 
 static ks_status walk_folder(reader *rd, const char *path, const struct stat *info);
 
-static ks_status read_entry(reader *rd, const char *path, const char *name)
+/* Whether the symbolic link at `path` leads out of the folder being read.
+ * A broken link does not: it is named as broken below. */
+static bool leaves_root(const reader *rd, const char *path)
+{
+    char *target = realpath(path, NULL);
+    if (!target)
+        return false;
+    size_t len = strlen(rd->root);
+    bool inside = strncmp(target, rd->root, len) == 0 &&
+                  (target[len] == '\0' || target[len] == '/' || strcmp(rd->root, "/") == 0);
+    free(target);
+    return !inside;
+}
+
+static ks_status read_entry(reader *rd, const char *path, const char *name, unsigned char type)
 {
     struct stat info;
+    if ((type == DT_LNK || type == DT_UNKNOWN) && !rd->callbacks->follow_links && rd->root &&
+        lstat(path, &info) == 0 && S_ISLNK(info.st_mode) && leaves_root(rd, path))
+        return KS_OK;
     if (stat(path, &info) != 0) {
         struct stat link;
         if (errno == ENOENT && lstat(path, &link) == 0 && S_ISLNK(link.st_mode))
@@ -761,7 +779,7 @@ static ks_status walk_entries(reader *rd, const char *path, struct dirent **entr
         if (st == KS_OK)
             st = ks_buf_append_str(&child, entries[i]->d_name);
         if (st == KS_OK)
-            st = read_entry(rd, child.data, entries[i]->d_name);
+            st = read_entry(rd, child.data, entries[i]->d_name, entries[i]->d_type);
     }
     ks_buf_free(&child);
     return st;
@@ -806,8 +824,15 @@ static ks_status read_named_path(reader *rd, const char *path)
             return KS_ERR_NOMEM;
         return error == ENOENT || error == ENOTDIR ? KS_ERR_NOT_FOUND : KS_ERR_IO;
     }
-    if (S_ISDIR(info.st_mode))
+    if (S_ISDIR(info.st_mode)) {
+        rd->root = realpath(path, NULL);
+        if (!rd->root) {
+            int error = errno;
+            report(rd, path, 0, -1, "%s", strerror(error));
+            return error == ENOMEM ? KS_ERR_NOMEM : KS_ERR_IO;
+        }
         return walk_folder(rd, path, &info);
+    }
     /* Named on purpose: read whatever the extension, pipes included. */
     return read_file(rd, path);
 }
@@ -818,6 +843,7 @@ KS_API ks_status ks_read_path(const char *path, const ks_reader_callbacks *callb
         return KS_ERR_INVALID_ARGUMENT;
     reader rd = {.callbacks = callbacks};
     ks_status st = read_named_path(&rd, path);
+    free(rd.root);
     free(rd.open_folders);
     ks_buf_free(&rd.raw);
     ks_buf_free(&rd.text);

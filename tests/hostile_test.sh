@@ -179,6 +179,24 @@ check "non-UTF-8 file name: --prune keeps it" has "0 added, 0 updated, 1 unchang
 check "non-UTF-8 file name: the next run finds it unchanged" run 0 index --db l1db latin1
 check "non-UTF-8 file name: not added again" has "0 added, 0 updated, 1 unchanged, 0 removed"
 
+# Symbolic links that lead out of the named folder are not followed unless
+# --follow is given; links inside it are.
+mkdir shared secret shared/inner
+printf '비밀 파일\n\n바깥비밀낱말 본문\n' >secret/shadow.txt
+printf '안쪽 기사\n\n안쪽공개낱말 본문\n' >shared/inner/a.txt
+ln -s "$work/secret/shadow.txt" shared/leak.txt
+ln -s ../secret shared/outdir
+ln -s inner/a.txt shared/alias.txt
+check "links out of the folder: index succeeds" run 0 index --db linkdb shared
+check "a file linked from outside is not indexed" bash -c "! '$kosearch' search --db linkdb 바깥비밀낱말 >/dev/null 2>&1"
+check "a link inside the folder is followed" finds linkdb 안쪽공개낱말 shared/alias.txt
+check "--follow: index succeeds" run 0 index --follow --db linkdb shared
+check "--follow indexes the linked file" finds linkdb 바깥비밀낱말 shared/leak.txt
+check "--follow indexes the linked folder" finds linkdb 바깥비밀낱말 shared/outdir/shadow.txt
+check "--prune without --follow removes what links brought in" run 0 index --prune --db linkdb shared
+check "both linked articles removed" has "0 added, 0 updated, 2 unchanged, 2 removed"
+check "index --help names --follow" bash -c "'$kosearch' index --help | grep -q -- '--follow'"
+
 # ------------------------------------------------------------------------
 # Queries a user may type by mistake: one line on stderr and exit 2, or hits.
 bad_query() { # bad_query DESCRIPTION MESSAGE QUERY...

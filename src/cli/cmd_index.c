@@ -33,6 +33,8 @@ static const char usage[] =
     "  --db PATH      the database (default: $KOSEARCH_DB, else\n"
     "                 $XDG_DATA_HOME/kosearch/default.db)\n"
     "  --prune        remove articles whose files (or JSONL ids) are gone from PATHs\n"
+    "  --follow       follow symbolic links that lead out of a folder PATH (by\n"
+    "                 default they are left alone)\n"
     "  --rebuild      build the database afresh; searches see the old one until\n"
     "                 the new one is complete (an interrupted rebuild keeps the old)\n"
     "  --shards N     spread articles over N databases PATH/shard-0 ... (by a hash\n"
@@ -323,7 +325,7 @@ int cmd_index(int argc, char **argv)
 {
     static const struct option options[] = {
         {"db", required_argument, NULL, 'd'},  {"rebuild", no_argument, NULL, 'r'},
-        {"prune", no_argument, NULL, 'p'},
+        {"prune", no_argument, NULL, 'p'},    {"follow", no_argument, NULL, 'f'},
         {"wait", no_argument, NULL, 'w'},      {"quiet", no_argument, NULL, 'q'},
         {"shards", required_argument, NULL, 's'},
         {"jobs", required_argument, NULL, 'j'},
@@ -331,7 +333,7 @@ int cmd_index(int argc, char **argv)
     };
     const char *db_option = NULL;
     unsigned flags = KS_OPEN_WRITE;
-    bool quiet = false, pruning = false;
+    bool quiet = false, pruning = false, follow_links = false;
     size_t shards = 0, jobs = 0;
     int c;
     optind = 1;
@@ -340,6 +342,7 @@ int cmd_index(int argc, char **argv)
         case 'd': db_option = optarg; break;
         case 'r': flags |= KS_OPEN_REBUILD; break;
         case 'p': pruning = true; break;
+        case 'f': follow_links = true; break;
         case 'w': flags |= KS_OPEN_WAIT; break;
         case 's':
             if (!cli_parse_size(optarg, &shards) || shards == 0 || shards > MAX_SHARDS)
@@ -397,7 +400,7 @@ int cmd_index(int argc, char **argv)
     }
     ks_reader_callbacks callbacks = {.on_article = on_article, .on_problem = on_problem,
                                      .context = &run, .wants_file = wants_file,
-                                     .file_read = file_read};
+                                     .file_read = file_read, .follow_links = follow_links};
     ks_status st = KS_OK;
     for (int i = optind; i < argc && st == KS_OK; i++) {
         st = ks_read_path(argv[i], &callbacks);

@@ -57,7 +57,7 @@ _kosearch()
 
     local options
     case $command in
-        index) options="--db --shards -j --jobs --rebuild --prune --wait -q --quiet -h --help" ;;
+        index) options="--db --shards -j --jobs --rebuild --prune --follow --wait -q --quiet -h --help" ;;
         search) options="--db -n --limit --offset --format --color --colour --explain --fuzzy --allow-partial -h --help" ;;
         batch) options="--db -n --limit --format -j --jobs --allow-partial -h --help" ;;
         serve) options="--db --port --host -h --help" ;;
