@@ -25,8 +25,10 @@
  *   Boolean terms:
  *     A<key>           the article the passage belongs to (delete by this term
  *                      to remove an article's passages together).
- *   <key> is the article id, or "#" and 16 hex digits of its hash when the id
- *   is longer than KS_MAX_ID_KEY bytes (Xapian limits term length).
+ *   <key> is the article id, or "#" and the 64 hex digits of its SHA-256
+ *   when the id is longer than KS_MAX_ID_KEY bytes (Xapian limits term
+ *   length) or itself starts with "#": the two kinds of key never meet, and
+ *   no chosen id can take another's key.
  *   No value slots.
  *   Data: the fields id, passage number, title, section, date, url and text,
  *   separated by NUL bytes, in BOCU-1 (ks_passage_data_write); the text is
@@ -65,6 +67,12 @@
  * the id's bytes), so reindexing finds it again; N is fixed at creation.
  * Each shard commits atomically on its own.
  *
+ * Format 9 (this one) changed how long ids are keyed: format 8 used "#" and
+ * 16 hex digits of FNV-1a, and keyed an id starting with "#" as itself, so a
+ * crafted id could take a long id's key. A format 7 or 8 database without
+ * any "#" key is the same in format 9 and is taken over in place; one with
+ * such keys must be rebuilt before it is written to (reading it is fine).
+ *
  * Atomicity: nothing is visible before a commit, and Xapian commits are
  * atomic, so an article's passages appear and disappear together as long as
  * commits happen only between articles. */
@@ -84,11 +92,14 @@
 #include <errno.h>
 #include <fcntl.h>
 
-#define KS_INDEX_FORMAT_VERSION 8
-/* Format 7 is format 8 without file facts. A writer of this version takes
- * it over in place; an older writer must not write to format 8, as it would
- * leave facts standing for files whose articles it changed. */
+#define KS_INDEX_FORMAT_VERSION 9
+/* Format 7 is format 8 without file facts; format 8 is format 9 with weak
+ * keys for long ids. A writer of this version takes either over in place
+ * when it holds no such key; an older writer must not write to format 9, as
+ * it would key long ids the old way. */
 #define KS_INDEX_FORMAT_WITHOUT_FILE_FACTS 7
+#define KS_INDEX_FORMAT_WEAK_KEYS 8
+#define KEY_HASHED '#'
 #define KS_MAX_ID_KEY 180
 
 #define META_FORMAT "kosearch.format"
@@ -197,6 +208,13 @@ static ks_status write_versions(ks_db *db)
     return st == KS_OK ? KS_OK : ks_db_fail_shim(db, st);
 }
 
+static int stop_at_key(void *context, const char *key)
+{
+    (void)context;
+    (void)key;
+    return 1;
+}
+
 /* Refuses an index made by another format or analyzer: its terms would not
  * match what this version produces for queries. */
 static ks_status check_versions(ks_db *db)
@@ -219,8 +237,25 @@ static ks_status check_versions(ks_db *db)
                           "%s is a Xapian database but not a kosearch index; "
                           "rebuild it with 'kosearch index --rebuild'", db->path);
     }
-    if (format == KS_INDEX_FORMAT_WITHOUT_FILE_FACTS && analyzer == ks_analyzer_version())
-        return db->writable ? write_versions(db) : KS_OK;
+    bool older = format == KS_INDEX_FORMAT_WITHOUT_FILE_FACTS ||
+                 format == KS_INDEX_FORMAT_WEAK_KEYS;
+    if (older && analyzer == ks_analyzer_version()) {
+        if (!db->writable)
+            return KS_OK;
+        int found = 0;
+        ks_status st = shim_db_each_metadata_key(db->shim, META_ARTICLE_PREFIX "#", stop_at_key,
+                                                 NULL, &found);
+        if (st != KS_OK)
+            return ks_db_fail_shim(db, st);
+        if (found)
+            return ks_db_fail(db, KS_ERR_VERSION,
+                              "%s was built with index format %u, which keys ids longer than "
+                              "%d bytes or starting with '#' in a way this kosearch (format %u) "
+                              "no longer trusts; rebuild it with 'kosearch index --rebuild "
+                              "PATH...'",
+                              db->path, format, KS_MAX_ID_KEY, KS_INDEX_FORMAT_VERSION);
+        return write_versions(db);
+    }
     if (format != KS_INDEX_FORMAT_VERSION || analyzer != ks_analyzer_version())
         return ks_db_fail(db, KS_ERR_VERSION,
                           "%s was built with index format %u and analyzer %u, this kosearch "
@@ -676,15 +711,18 @@ KS_API ks_status ks_db_commit(ks_db *db)
 /* ------------------------------------------------------------------------ */
 /* Article records.                                                         */
 
-/* The key naming an article in terms and metadata: the id itself, or a hash
- * of it when too long for a Xapian term. */
+/* The key naming an article in terms and metadata: the id itself, or "#"
+ * and its SHA-256 when too long for a Xapian term or starting with "#" (so
+ * that no id can be mistaken for another's hash). */
 static ks_status article_key(const char *id, ks_buf *out)
 {
     ks_buf_clear(out);
     size_t len = strlen(id);
-    if (len <= KS_MAX_ID_KEY)
+    if (len <= KS_MAX_ID_KEY && id[0] != KEY_HASHED)
         return ks_buf_append(out, id, len);
-    return ks_buf_printf(out, "#%016llx", (unsigned long long)ks_hash64(id, len));
+    char digest[KS_SHA256_HEX_SIZE];
+    ks_sha256_hex(id, len, digest);
+    return ks_buf_printf(out, "%c%s", KEY_HASHED, digest);
 }
 
 static ks_status article_metadata_key(const char *id, ks_buf *out)

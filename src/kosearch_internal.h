@@ -49,6 +49,10 @@ uint64_t ks_hash64(const char *bytes, size_t len);
  * n), b, m) is ks_hash64 of a and b joined. */
 #define KS_HASH64_START 0xcbf29ce484222325ULL
 uint64_t ks_hash64_more(uint64_t hash, const char *bytes, size_t len);
+/* SHA-256 of bytes as 64 lowercase hex digits and a NUL: where a hash must
+ * not be steerable by whoever chooses the bytes. */
+#define KS_SHA256_HEX_SIZE 65
+void ks_sha256_hex(const char *bytes, size_t len, char out[KS_SHA256_HEX_SIZE]);
 
 /* Decodes one UTF-8 code point at s[*i] (bounded by len), advancing *i.
  * Invalid bytes decode as U+FFFD and advance by one. */

@@ -715,6 +715,61 @@ static void test_format_7_is_taken_over_in_place(void **state)
     ks_remove_tree(folder);
 }
 
+/* A format 8 database keyed long ids by a 64-bit FNV-1a hash: taken over in
+ * place without such keys, refused for writing (with the rebuild advice)
+ * with them, and still searchable. */
+static void test_format_8_with_hashed_keys_needs_a_rebuild(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-format-XXXXXX";
+    assert_non_null(mkdtemp(folder));
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
+    put_text(db, "#hashtag", "구로구 소식");
+    assert_int_equal(shim_db_set_metadata(db->shim, "kosearch.format", "8"), KS_OK);
+    assert_int_equal(ks_db_close(db), KS_OK);
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_OK);
+    ks_db_close(db);
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_ERR_VERSION);
+    assert_non_null(strstr(ks_db_error(db), "kosearch index --rebuild"));
+    ks_db_close(db);
+    ks_remove_tree(folder);
+}
+
+/* Before format 9 an id over 180 bytes was keyed "#" and 16 hex digits of
+ * FNV-1a, and an id spelled that way took its place. */
+static void test_crafted_id_cannot_take_a_long_ids_key(void **state)
+{
+    fixture *f = *state;
+    char long_id[256];
+    memset(long_id, 'u', 200);
+    memcpy(long_id, "https://news.example/", 21);
+    long_id[200] = '\0';
+    char crafted[64], sha_like[80];
+    snprintf(crafted, sizeof crafted, "#%016llx",
+             (unsigned long long)ks_hash64(long_id, strlen(long_id)));
+    char digest[KS_SHA256_HEX_SIZE];
+    ks_sha256_hex(long_id, strlen(long_id), digest);
+    snprintf(sha_like, sizeof sha_like, "#%s", digest);
+    ks_db_stats before, stats;
+    assert_int_equal(ks_db_commit(f->db), KS_OK);
+    assert_int_equal(ks_db_stats_get(f->db, &before), KS_OK);
+    put_text(f->db, long_id, "긴주소기사 본문");
+    put_text(f->db, crafted, "가로챈기사 본문");
+    put_text(f->db, sha_like, "흉내낸기사 본문");
+    ks_article_record record;
+    assert_int_equal(ks_db_article_record(f->db, long_id, &record), KS_OK);
+    assert_int_equal(record.passages, 1);
+    assert_int_equal(ks_db_commit(f->db), KS_OK);
+    assert_int_equal(ks_db_stats_get(f->db, &stats), KS_OK);
+    assert_int_equal(stats.articles, before.articles + 3);
+    assert_int_equal(ks_db_remove_article(f->db, crafted), KS_OK);
+    assert_int_equal(ks_db_remove_article(f->db, sha_like), KS_OK);
+    assert_int_equal(ks_db_article_record(f->db, long_id, &record), KS_OK);
+    assert_int_equal(ks_db_remove_article(f->db, long_id), KS_OK);
+    assert_int_equal(ks_db_commit(f->db), KS_OK);
+}
+
 static void test_status_strings_are_distinct(void **state)
 {
     (void)state;
@@ -743,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_origins_are_stored_once),
         cmocka_unit_test(test_file_facts_last_while_the_file_is_as_read),
         cmocka_unit_test(test_second_writer_is_locked),
+        cmocka_unit_test(test_crafted_id_cannot_take_a_long_ids_key),
     };
     const struct CMUnitTest standalone_tests[] = {
         cmocka_unit_test(test_missing_database_says_so),
@@ -752,6 +808,7 @@ int main(void)
         cmocka_unit_test(test_build_new_only_builds_what_is_new),
         cmocka_unit_test(test_build_keeps_file_facts),
         cmocka_unit_test(test_format_7_is_taken_over_in_place),
+        cmocka_unit_test(test_format_8_with_hashed_keys_needs_a_rebuild),
         cmocka_unit_test(test_status_strings_are_distinct),
     };
     int failed = cmocka_run_group_tests(corpus_tests, setup_corpus, teardown_corpus);
