@@ -223,6 +223,10 @@ typedef struct ks_file_facts {
     uint64_t size;
     int64_t mtime;
     uint64_t articles;
+    /* The database holds no other article from this file (the facts were
+     * set by a run that removed the ones the file no longer has, or by a
+     * rebuild): only then may a pruning run skip the file. */
+    bool complete;
 } ks_file_facts;
 /* Records facts for the file at `path`, whose articles were all just put
  * with it as their origin; they take effect with the next commit, like
@@ -318,6 +322,10 @@ typedef struct ks_reader_callbacks {
     void *context;
     ks_file_filter wants_file; /* may be NULL: read everything */
     ks_file_sink file_read;    /* may be NULL */
+    /* Follow symbolic links in a folder that lead out of the folder named
+     * to the reader; by default they are left alone, so a link inside a
+     * shared folder cannot bring in a file from elsewhere. */
+    bool follow_links;
 } ks_reader_callbacks;
 
 /* Reads a file or a folder (recursively: .txt .md .jsonl), or "-" for JSONL

@@ -30,8 +30,10 @@
  *   Boolean terms:
  *     A<key>           the article the passage belongs to (delete by this term
  *                      to remove an article's passages together).
- *   <key> is the article id, or "#" and 16 hex digits of its hash when the id
- *   is longer than KS_MAX_ID_KEY bytes (Xapian limits term length).
+ *   <key> is the article id, or "#" and the 64 hex digits of its SHA-256
+ *   when the id is longer than KS_MAX_ID_KEY bytes (Xapian limits term
+ *   length) or itself starts with "#": the two kinds of key never meet, and
+ *   no chosen id can take another's key.
  *   Value slot 0 (KS_SLOT_DATE): the article's day, "YYYY-MM-DD", for
  *   date filters and sorting (string order is date order); no value when
  *   the date is unknown.
@@ -60,8 +62,10 @@
  *   origin:<hash>       the path of a file articles came from (a JSONL file),
  *                       stored once for all of them; <hash> is ks_hash64 of
  *                       the path in base 36. Kept when its articles go.
- *   F:<hash>            "<size> <mtime> <articles> <path>" (numbers in base
- *                       36, <hash> as for origin:): a JSONL file's facts
+ *   F:<hash>            "<size> <mtime> <articles> <c|u> <path>" (numbers in
+ *                       base 36, <hash> as for origin:; c when complete, u
+ *                       when other articles from the file may remain; an
+ *                       entry without the letter reads as u): a JSONL file's facts
  *                       (ks_db_set_file_facts), deleted when any article
  *                       from that file changes or leaves it. Not in shards.
  *
@@ -98,11 +102,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-/* Format 9 added the date value slot and the title and section terms:
- * older indexes (8, and 7 without file facts) lack them, so date filters
- * and fields would silently find nothing there; they are refused with the
- * rebuild message instead. */
+/* Format 9 added the date value slot and the title and section terms, and
+ * keys long ids (and ids starting with "#") by SHA-256 instead of "#" and 16
+ * hex digits of FNV-1a, under which a crafted id could take a long id's key.
+ * Older indexes (8, and 7 without file facts) lack the slot and the terms,
+ * so date filters and fields would silently find nothing there; they are
+ * refused with the rebuild message instead. */
 #define KS_INDEX_FORMAT_VERSION 9
+#define KEY_HASHED '#'
 #define KS_MAX_ID_KEY 180
 
 #define META_FORMAT "kosearch.format"
@@ -822,15 +829,18 @@ KS_API ks_status ks_db_commit(ks_db *db)
 /* ------------------------------------------------------------------------ */
 /* Article records.                                                         */
 
-/* The key naming an article in terms and metadata: the id itself, or a hash
- * of it when too long for a Xapian term. */
+/* The key naming an article in terms and metadata: the id itself, or "#"
+ * and its SHA-256 when too long for a Xapian term or starting with "#" (so
+ * that no id can be mistaken for another's hash). */
 static ks_status article_key(const char *id, ks_buf *out)
 {
     ks_buf_clear(out);
     size_t len = strlen(id);
-    if (len <= KS_MAX_ID_KEY)
+    if (len <= KS_MAX_ID_KEY && id[0] != KEY_HASHED)
         return ks_buf_append(out, id, len);
-    return ks_buf_printf(out, "#%016llx", (unsigned long long)ks_hash64(id, len));
+    char digest[KS_SHA256_HEX_SIZE];
+    ks_sha256_hex(id, len, digest);
+    return ks_buf_printf(out, "%c%s", KEY_HASHED, digest);
 }
 
 ks_status ks_article_term(const char *id, ks_buf *out)
@@ -1092,9 +1102,10 @@ static ks_status write_file_facts(ks_db *db, struct shim_db *shim, const char *p
     char digits[3][14];
     ks_status st = file_facts_key(path, &key);
     if (st == KS_OK)
-        st = ks_buf_printf(&value, "%s %s %s %s", base36(facts->size, digits[0]),
+        st = ks_buf_printf(&value, "%s %s %s %c %s", base36(facts->size, digits[0]),
                            base36((uint64_t)facts->mtime, digits[1]),
-                           base36(facts->articles, digits[2]), path);
+                           base36(facts->articles, digits[2]), facts->complete ? 'c' : 'u',
+                           path);
     if (st != KS_OK)
         ks_db_fail(db, st, "out of memory");
     else if ((st = shim_db_set_metadata(shim, key.data, value.data)) != KS_OK)
@@ -1174,10 +1185,15 @@ KS_API ks_status ks_db_file_facts(ks_db *db, const char *path, ks_file_facts *ou
     /* The path is stored too: two paths may share a hash. */
     const char *at = db->scratch.data ? db->scratch.data : "";
     uint64_t size, mtime, articles;
-    if (!read_base36(&at, &size) || !read_base36(&at, &mtime) || !read_base36(&at, &articles) ||
-        strcmp(at, path) != 0)
+    if (!read_base36(&at, &size) || !read_base36(&at, &mtime) || !read_base36(&at, &articles))
         return KS_ERR_NOT_FOUND;
-    *out = (ks_file_facts){.size = size, .mtime = (int64_t)mtime, .articles = articles};
+    /* Entries written before the letter existed may be incomplete. */
+    bool lettered = (at[0] == 'c' || at[0] == 'u') && at[1] == ' ';
+    bool complete = lettered && at[0] == 'c';
+    if (strcmp(lettered ? at + 2 : at, path) != 0)
+        return KS_ERR_NOT_FOUND;
+    *out = (ks_file_facts){.size = size, .mtime = (int64_t)mtime, .articles = articles,
+                           .complete = complete};
     return KS_OK;
 }
 

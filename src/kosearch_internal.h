@@ -53,6 +53,10 @@ uint64_t ks_hash64(const char *bytes, size_t len);
  * n), b, m) is ks_hash64 of a and b joined. */
 #define KS_HASH64_START 0xcbf29ce484222325ULL
 uint64_t ks_hash64_more(uint64_t hash, const char *bytes, size_t len);
+/* SHA-256 of bytes as 64 lowercase hex digits and a NUL: where a hash must
+ * not be steerable by whoever chooses the bytes. */
+#define KS_SHA256_HEX_SIZE 65
+void ks_sha256_hex(const char *bytes, size_t len, char out[KS_SHA256_HEX_SIZE]);
 
 /* Decodes one UTF-8 code point at s[*i] (bounded by len), advancing *i.
  * Invalid bytes decode as U+FFFD and advance by one. */
@@ -149,11 +153,21 @@ ks_status ks_date_bound(const char *text, size_t len, bool upper,
 ks_status ks_read_jsonl_buffer(const char *bytes, size_t len, const char *origin,
                                const ks_reader_callbacks *callbacks);
 
+/* The invalid bytes a decoding replaced with U+FFFD: how many, and where
+ * the first few are (offsets from the start of the input). */
+#define KS_INVALID_BYTES_SHOWN 5
+typedef struct ks_invalid_bytes {
+    size_t count;
+    long first[KS_INVALID_BYTES_SHOWN];
+} ks_invalid_bytes;
+
 /* Converts raw file bytes to clean UTF-8: strips a BOM, turns CRLF into LF,
- * detects CP949/EUC-KR and converts it. KS_ERR_ENCODING with *out_bad_offset
- * set when the bytes are neither; KS_ERR_BAD_INPUT for NUL bytes (binary). */
+ * detects CP949/EUC-KR and converts it. Bytes that are neither are taken as
+ * UTF-8 with each invalid byte replaced by U+FFFD: KS_OK, with the reason
+ * saying so and *out_invalid (optional) listing them. KS_ERR_BAD_INPUT for
+ * NUL bytes (binary), with *out_bad_offset at the first. */
 ks_status ks_decode_text(const char *bytes, size_t len, ks_buf *out, long *out_bad_offset,
-                         const char **out_reason);
+                         const char **out_reason, ks_invalid_bytes *out_invalid);
 /* Converts bytes in `charset` to UTF-8 appended to out. Any byte the charset
  * does not define stops the conversion: KS_ERR_ENCODING with *bad_offset at
  * that byte (or -1 when a placeholder was refused). */

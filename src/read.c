@@ -25,7 +25,7 @@
 /* Decoding.                                                                */
 
 static const char REASON_BINARY[] = "binary file (NUL byte)";
-static const char REASON_NOT_UTF8[] = "invalid UTF-8 (not CP949/EUC-KR either)";
+static const char REASON_REPAIRED[] = "invalid UTF-8 replaced with U+FFFD";
 static const char REASON_NOT_UTF16[] = "invalid UTF-16";
 static const char REASON_FROM_CP949[] = "converted from CP949/EUC-KR";
 static const char REASON_FROM_UTF16[] = "converted from UTF-16";
@@ -148,6 +148,28 @@ static bool mostly_utf8(const char *bytes, size_t len)
     return good > bad;
 }
 
+/* Copies UTF-8 from bytes[from..] with each invalid byte replaced by
+ * U+FFFD, so a file cut in the middle of a character or holding one stray
+ * byte keeps the rest of its text. */
+static ks_status repair_utf8(const char *bytes, size_t len, size_t from, ks_buf *out,
+                             ks_invalid_bytes *invalid)
+{
+    ks_status st = KS_OK;
+    for (size_t at = from; at < len && st == KS_OK;) {
+        size_t valid = ks_utf8_valid_prefix(bytes + at, len - at);
+        st = ks_buf_append(out, bytes + at, valid);
+        at += valid;
+        if (at == len || st != KS_OK)
+            break;
+        if (invalid->count < KS_INVALID_BYTES_SHOWN)
+            invalid->first[invalid->count] = (long)at;
+        invalid->count++;
+        at++; /* no valid sequence starts at this byte */
+        st = ks_buf_append(out, "\xEF\xBF\xBD", 3);
+    }
+    return st;
+}
+
 static ks_status decode_utf16(const char *bytes, size_t len, bool little_endian, ks_buf *out,
                               long *bad_offset, const char **reason)
 {
@@ -170,7 +192,7 @@ static ks_status decode_utf16(const char *bytes, size_t len, bool little_endian,
 }
 
 static ks_status decode_bytes(const char *bytes, size_t len, ks_buf *out, long *bad_offset,
-                              const char **reason)
+                              const char **reason, ks_invalid_bytes *invalid)
 {
     const unsigned char *u = (const unsigned char *)bytes;
     if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
@@ -197,25 +219,26 @@ static ks_status decode_bytes(const char *bytes, size_t len, ks_buf *out, long *
         ks_buf_clear(out); /* not CP949 either (or no CP949 data in this ICU) */
     }
     *bad_offset = (long)(skip + valid);
-    *reason = REASON_NOT_UTF8;
-    return KS_ERR_ENCODING;
+    *reason = REASON_REPAIRED;
+    return repair_utf8(bytes, len, skip, out, invalid);
 }
 
 /* Replaces out's contents. *out_reason is NULL for UTF-8 input taken as it
- * is, says where the text came from when it was converted, and why it was
- * refused otherwise (static strings). *out_bad_offset is -1 unless a byte is
- * to blame. */
+ * is, says where the text came from when it was converted or repaired, and
+ * why it was refused otherwise (static strings). *out_bad_offset is -1
+ * unless a byte is to blame. */
 ks_status ks_decode_text(const char *bytes, size_t len, ks_buf *out, long *out_bad_offset,
-                         const char **out_reason)
+                         const char **out_reason, ks_invalid_bytes *out_invalid)
 {
     long bad_offset = -1;
     const char *reason = NULL;
+    ks_invalid_bytes invalid = {0};
     if (!out || (!bytes && len))
         return KS_ERR_INVALID_ARGUMENT;
     ks_buf_clear(out);
     ks_status st = ks_buf_append(out, "", 0); /* data is never NULL on success */
     if (st == KS_OK)
-        st = decode_bytes(bytes ? bytes : "", len, out, &bad_offset, &reason);
+        st = decode_bytes(bytes ? bytes : "", len, out, &bad_offset, &reason, &invalid);
     if (st == KS_OK)
         unix_line_ends(out, 0);
     else
@@ -224,6 +247,8 @@ ks_status ks_decode_text(const char *bytes, size_t len, ks_buf *out, long *out_b
         *out_bad_offset = bad_offset;
     if (out_reason)
         *out_reason = reason;
+    if (out_invalid)
+        *out_invalid = invalid;
     return st;
 }
 
@@ -241,6 +266,7 @@ typedef struct reader {
     folder_id *open_folders; /* the folders on the path being walked */
     size_t open_count, open_cap;
     ks_buf raw, text;        /* reused for every text file */
+    char *root;              /* the named folder, links resolved; NULL for a file */
 } reader;
 
 /* byte_offset counts from the start of the file (text files) or of the line
@@ -335,17 +361,37 @@ static int64_t modification_time(const struct stat *info)
 
 static bool has_extension(const char *name, const char *extension);
 
+/* Names the bytes a decoding replaced: the file is indexed, but not as
+ * written, so the run must say so (and --prune keeps what it held). */
+static void report_invalid_bytes(reader *rd, const char *path, const ks_invalid_bytes *invalid)
+{
+    char where[KS_INVALID_BYTES_SHOWN * 24] = "";
+    size_t shown = invalid->count < KS_INVALID_BYTES_SHOWN ? invalid->count
+                                                           : KS_INVALID_BYTES_SHOWN;
+    for (size_t i = 0, used = 0; i < shown && used < sizeof where; i++)
+        used += (size_t)snprintf(where + used, sizeof where - used, "%s%ld", i ? ", " : "",
+                                 invalid->first[i]);
+    report(rd, path, 0, invalid->first[0],
+           "invalid UTF-8: %zu byte%s (at %s%s) replaced with U+FFFD; the rest is indexed",
+           invalid->count, invalid->count == 1 ? "" : "s", where,
+           invalid->count > shown ? ", ..." : "");
+}
+
 static ks_status deliver_text(reader *rd, const char *path, const struct stat *info)
 {
     long offset = -1;
     const char *reason = NULL;
-    ks_status st = ks_decode_text(rd->raw.data, rd->raw.len, &rd->text, &offset, &reason);
+    ks_invalid_bytes invalid;
+    ks_status st = ks_decode_text(rd->raw.data, rd->raw.len, &rd->text, &offset, &reason,
+                                  &invalid);
     if (st == KS_ERR_NOMEM || st == KS_ERR_INTERNAL)
         return st;
     if (st != KS_OK) {
         report(rd, path, 0, offset, "%s", reason ? reason : "cannot decode");
         return KS_OK;
     }
+    if (invalid.count)
+        report_invalid_bytes(rd, path, &invalid);
     if (is_blank_text(rd->text.data, rd->text.len)) {
         report(rd, path, 0, -1, "empty file");
         return KS_OK;
@@ -666,9 +712,26 @@ static int is_visible(const struct dirent *entry)
 
 static ks_status walk_folder(reader *rd, const char *path, const struct stat *info);
 
-static ks_status read_entry(reader *rd, const char *path, const char *name)
+/* Whether the symbolic link at `path` leads out of the folder being read.
+ * A broken link does not: it is named as broken below. */
+static bool leaves_root(const reader *rd, const char *path)
+{
+    char *target = realpath(path, NULL);
+    if (!target)
+        return false;
+    size_t len = strlen(rd->root);
+    bool inside = strncmp(target, rd->root, len) == 0 &&
+                  (target[len] == '\0' || target[len] == '/' || strcmp(rd->root, "/") == 0);
+    free(target);
+    return !inside;
+}
+
+static ks_status read_entry(reader *rd, const char *path, const char *name, unsigned char type)
 {
     struct stat info;
+    if ((type == DT_LNK || type == DT_UNKNOWN) && !rd->callbacks->follow_links && rd->root &&
+        lstat(path, &info) == 0 && S_ISLNK(info.st_mode) && leaves_root(rd, path))
+        return KS_OK;
     if (stat(path, &info) != 0) {
         struct stat link;
         if (errno == ENOENT && lstat(path, &link) == 0 && S_ISLNK(link.st_mode))
@@ -720,7 +783,7 @@ static ks_status walk_entries(reader *rd, const char *path, struct dirent **entr
         if (st == KS_OK)
             st = ks_buf_append_str(&child, entries[i]->d_name);
         if (st == KS_OK)
-            st = read_entry(rd, child.data, entries[i]->d_name);
+            st = read_entry(rd, child.data, entries[i]->d_name, entries[i]->d_type);
     }
     ks_buf_free(&child);
     return st;
@@ -765,7 +828,13 @@ static ks_status read_named_path(reader *rd, const char *path)
             return KS_ERR_NOMEM;
         return error == ENOENT || error == ENOTDIR ? KS_ERR_NOT_FOUND : KS_ERR_IO;
     }
-    if (S_ISDIR(info.st_mode))
+    if (S_ISDIR(info.st_mode)) {
+        rd->root = realpath(path, NULL);
+        if (!rd->root) {
+            int error = errno;
+            report(rd, path, 0, -1, "%s", strerror(error));
+            return error == ENOMEM ? KS_ERR_NOMEM : KS_ERR_IO;
+        }
         return walk_folder(rd, path, &info);
     /* A CSV's columns could be named anything: kosearch reads the one form
      * that names them, and says how to get it. */
@@ -785,6 +854,7 @@ KS_API ks_status ks_read_path(const char *path, const ks_reader_callbacks *callb
         return KS_ERR_INVALID_ARGUMENT;
     reader rd = {.callbacks = callbacks};
     ks_status st = read_named_path(&rd, path);
+    free(rd.root);
     free(rd.open_folders);
     ks_buf_free(&rd.raw);
     ks_buf_free(&rd.text);

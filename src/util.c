@@ -1,5 +1,6 @@
 /* Small shared helpers: growable buffers, UTF-8 decoding, hashing.
  * Every stage uses these instead of keeping its own. */
+#include <nettle/sha2.h>
 #include "kosearch_internal.h"
 
 #include <ftw.h>
@@ -99,6 +100,20 @@ uint64_t ks_hash64_more(uint64_t hash, const char *bytes, size_t len)
 uint64_t ks_hash64(const char *bytes, size_t len)
 {
     return ks_hash64_more(KS_HASH64_START, bytes, len);
+}
+
+void ks_sha256_hex(const char *bytes, size_t len, char out[KS_SHA256_HEX_SIZE])
+{
+    struct sha256_ctx context;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&context);
+    sha256_update(&context, len, (const uint8_t *)bytes);
+    sha256_digest(&context, sizeof digest, digest);
+    for (size_t i = 0; i < sizeof digest; i++) {
+        out[2 * i] = "0123456789abcdef"[digest[i] >> 4];
+        out[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
+    }
+    out[2 * SHA256_DIGEST_SIZE] = '\0';
 }
 
 /* Length of the valid UTF-8 sequence starting at s[0], or 0 if invalid. */

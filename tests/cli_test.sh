@@ -203,6 +203,21 @@ check "the file rebuilt from is skipped" run 0 search --db "$work/feeds.db" 깔�
 check "the bad line is reported again" run 1 index --db "$work/feeds.db" "$feeds"
 check "naming its line" grep -q 'b.jsonl:2: missing "body"' "$work/err"
 
+# A line deleted before a run without --prune: the next --prune reads the
+# file again (the facts that run recorded do not vouch for the old articles)
+# and removes its article.
+drop="$work/drop"
+mkdir "$drop"
+printf '{"id": "drop-1", "body": "남는 기사 본문"}\n{"id": "drop-2", "body": "지워질줄 기사 본문"}\n' >"$drop/d.jsonl"
+check "index a feed" run 0 index --prune --db "$work/drop.db" "$drop"
+printf '{"id": "drop-1", "body": "남는 기사 본문"}\n' >"$drop/d.jsonl"
+check "index it after a line is deleted, without --prune" run 0 index --db "$work/drop.db" "$drop"
+check "then with --prune" run 0 index --prune --db "$work/drop.db" "$drop"
+check "the deleted line's article is removed" grep -q "0 added, 0 updated, 1 unchanged, 1 removed" "$work/err"
+check "and no longer found" run 1 search --db "$work/drop.db" 지워질줄
+check "the next --prune skips the file again" run 0 index --prune --db "$work/drop.db" "$drop"
+check "counting its article as unchanged" grep -q "0 added, 0 updated, 1 unchanged, 0 removed" "$work/err"
+
 # --prune removes only articles of the files it is given: one read from stdin
 # (no file behind it) stays.
 echo '{"id": "stdin-1", "body": "표준입력으로 들어온 보도자료"}' >"$work/stdin.jsonl"

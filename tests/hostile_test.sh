@@ -37,6 +37,8 @@ printf '구로구 청소 기사\n\n구로구는 서울시 평가에서 청소 �
 # Invalid UTF-8 at byte 28: the title line and "본문 " take 28 bytes.
 printf '잘못된 바이트\n\n본문 \xff\xfe 계속되는 글\n' >in/bad_utf8.txt
 printf '널 바이트\n\n본문\x00계속\n' >in/nul.txt
+# Cut in the middle of its last character (절 is EC A0 88): bytes 44 and 45.
+printf '잘린 파일\n\n중간에잘린 마지막 글\xec\xa0' >in/cut.txt
 python3 -c "
 import sys
 sys.stdout.buffer.write('한글 완성형 기사\n\n똠방각하 구로구청장은 완성형으로 적힌 보도자료를 냈다.\n'.encode('cp949'))
@@ -56,7 +58,10 @@ ln -s .. in/sub/up         # a folder loop
 ln -s self.txt in/self.txt # a link to itself
 
 check "odd files: index exits 1 (some skipped)" run 1 index --db db in
-check "invalid UTF-8 named with its file and byte" has "kosearch: in/bad_utf8.txt: byte 28: invalid UTF-8"
+check "invalid UTF-8 named with its file and bytes" has \
+    "kosearch: in/bad_utf8.txt: byte 28: invalid UTF-8: 2 bytes (at 28, 29) replaced with U+FFFD; the rest is indexed"
+check "a file cut inside a character named with its bytes" has \
+    "kosearch: in/cut.txt: byte 44: invalid UTF-8: 2 bytes (at 44, 45) replaced with U+FFFD"
 check "NUL byte named with its file and byte" has "kosearch: in/nul.txt: byte 21: binary file (NUL byte)"
 check "binary file named" has "kosearch: in/image.txt: byte 8: binary file (NUL byte)"
 check "empty file named" has "kosearch: in/empty.txt: empty file"
@@ -68,9 +73,9 @@ else
     check "unreadable file named" has "kosearch: in/unreadable.txt: cannot read: Permission denied"
 fi
 if [ "$(id -u)" -eq 0 ]; then
-    check "summary counts the good files" has "kosearch: 6 added, 0 updated, 0 unchanged, 0 removed, 6 skipped"
+    check "summary counts the good files" has "kosearch: 8 added, 0 updated, 0 unchanged, 0 removed, 7 skipped"
 else
-    check "summary counts the good files" has "kosearch: 5 added, 0 updated, 0 unchanged, 0 removed, 7 skipped"
+    check "summary counts the good files" has "kosearch: 7 added, 0 updated, 0 unchanged, 0 removed, 8 skipped"
 fi
 check "the good file is searchable" finds db 청소 in/good.txt
 check "CP949 file searchable by its Korean words" finds db 똠방각하 in/cp949.txt
@@ -83,7 +88,8 @@ check "CRLF file searchable" finds db 씨알엘에프 in/crlf.txt
 check "CRLF: paragraphs split, no CR kept" bash -c "
     '$kosearch' export --db db | jq -s -e '[.[] | select(.id == \"in/crlf.txt\")] |
         length == 2 and all(.text | contains(\"\r\") | not)' >/dev/null"
-check "a file with invalid UTF-8 is skipped whole" bash -c "! '$kosearch' search --db db 계속되는 >/dev/null 2>&1"
+check "the rest of a file with invalid UTF-8 is searchable" finds db 계속되는 in/bad_utf8.txt
+check "the rest of a file cut inside a character is searchable" finds db 중간에잘린 in/cut.txt
 
 # ------------------------------------------------------------------------
 # A 50 MB file on one line: indexed, its first and last words findable.
@@ -132,6 +138,64 @@ check "integer id indexed" finds jdb 정수 7
 printf '{"id": "s1", "body": "표준입력 \xff 본문"}\n{"id": "s2", "body": "표준입력 둘째"}\n' >stdin.jsonl
 check "invalid UTF-8 on stdin: exit 1" bash -c "'$kosearch' index --db jdb - <stdin.jsonl 2>err; [ \$? -eq 1 ]"
 check "stdin line and byte named" has "kosearch: -:1: invalid UTF-8 at byte 35"
+
+# ------------------------------------------------------------------------
+# --prune never removes the articles of an input that is only briefly bad:
+# a file that cannot be read, a folder that cannot be listed, one byte that
+# makes a text file binary, one malformed JSONL line.
+mkdir pr pr/sub
+printf '머무는 기사\n\n잠시읽을수없는 본문\n' >pr/gone_for_now.txt
+printf '하위 기사\n\n하위폴더잠깐 본문\n' >pr/sub/inner.txt
+printf '바이트 기사\n\n널바이트잠깐 본문\n' >pr/nul_for_now.txt
+printf '{"id": "p1", "body": "줄하나잘못 첫째"}\n{"id": "p2", "body": "줄하나잘못 둘째"}\n' >pr/feed.jsonl
+"$kosearch" index -q --db prdb pr
+mv pr/gone_for_now.txt gone.keep
+ln -s "$work/nowhere.txt" pr/gone_for_now.txt      # a link whose target is away
+printf '바이트 기사\n\n널바이트잠깐\000본문\n' >pr/nul_for_now.txt
+printf '{"id": "p1", "body": "줄하나잘못 첫째"}\n{"id": "p2", "body": "줄하나잘못 둘째\n' >pr/feed.jsonl
+if [ "$(id -u)" -ne 0 ]; then chmod 000 pr/sub; fi
+check "briefly bad inputs: --prune exits 1" run 1 index --prune --db prdb pr
+check "--prune removes nothing named as a problem" has "0 removed"
+check "--prune says what it kept" has "kosearch: --prune kept 3 articles of the inputs named above"
+check "the unreadable file's article stays" finds prdb 잠시읽을수없는 pr/gone_for_now.txt
+check "the binary-for-now file's article stays" finds prdb 널바이트잠깐 pr/nul_for_now.txt
+check "the JSONL file's articles stay" finds prdb 줄하나잘못 p2
+if [ "$(id -u)" -ne 0 ]; then
+    check "the unreadable folder's article stays" finds prdb 하위폴더잠깐 pr/sub/inner.txt
+    chmod 755 pr/sub
+else
+    skip "unreadable folder: running as root, who reads any folder"
+    rm -r pr/sub   # gone for good: pruned next time
+    mkdir pr/sub
+fi
+
+# A file name that is not UTF-8 names one article, kept by --prune and
+# found unchanged by the next run.
+mkdir latin1
+printf '라틴 기사\n\n이름이상한파일 본문\n' >"latin1/caf$(printf '\351').txt"
+"$kosearch" index -q --db l1db latin1
+check "non-UTF-8 file name: --prune succeeds" run 0 index --prune --db l1db latin1
+check "non-UTF-8 file name: --prune keeps it" has "0 added, 0 updated, 1 unchanged, 0 removed"
+check "non-UTF-8 file name: the next run finds it unchanged" run 0 index --db l1db latin1
+check "non-UTF-8 file name: not added again" has "0 added, 0 updated, 1 unchanged, 0 removed"
+
+# Symbolic links that lead out of the named folder are not followed unless
+# --follow is given; links inside it are.
+mkdir shared secret shared/inner
+printf '비밀 파일\n\n바깥비밀낱말 본문\n' >secret/shadow.txt
+printf '안쪽 기사\n\n안쪽공개낱말 본문\n' >shared/inner/a.txt
+ln -s "$work/secret/shadow.txt" shared/leak.txt
+ln -s ../secret shared/outdir
+ln -s inner/a.txt shared/alias.txt
+check "links out of the folder: index succeeds" run 0 index --db linkdb shared
+check "a file linked from outside is not indexed" bash -c "! '$kosearch' search --db linkdb 바깥비밀낱말 >/dev/null 2>&1"
+check "a link inside the folder is followed" finds linkdb 안쪽공개낱말 shared/alias.txt
+check "--follow: index succeeds" run 0 index --follow --db linkdb shared
+check "--follow indexes the linked file" finds linkdb 바깥비밀낱말 shared/leak.txt
+check "--follow indexes the linked folder" finds linkdb 바깥비밀낱말 shared/outdir/shadow.txt
+check "--prune without --follow removes what links brought in" run 0 index --prune --db linkdb shared
+check "both linked articles removed" has "0 added, 0 updated, 2 unchanged, 2 removed"
+check "index --help names --follow" bash -c "'$kosearch' index --help | grep -q -- '--follow'"
 
 # ------------------------------------------------------------------------
 # Queries a user may type by mistake: one line on stderr and exit 2, or hits.

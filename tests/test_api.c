@@ -324,6 +324,7 @@ static bool holds_facts(ks_db *db, const char *path, const ks_file_facts *expect
         assert_int_equal(held.size, expected->size);
         assert_int_equal(held.mtime, expected->mtime);
         assert_int_equal(held.articles, expected->articles);
+        assert_int_equal(held.complete, expected->complete);
     }
     return st == KS_OK;
 }
@@ -340,6 +341,11 @@ static void test_file_facts_last_while_the_file_is_as_read(void **state)
     assert_int_equal(ks_db_set_file_facts(f->db, feed, &facts), KS_OK);
     assert_true(holds_facts(f->db, feed, &facts));
     assert_false(holds_facts(f->db, other, NULL));
+    const ks_file_facts complete = {.size = 120, .mtime = 1764233100123456789, .articles = 2,
+                                    .complete = true};
+    assert_int_equal(ks_db_set_file_facts(f->db, feed, &complete), KS_OK);
+    assert_true(holds_facts(f->db, feed, &complete));
+    assert_int_equal(ks_db_set_file_facts(f->db, feed, &facts), KS_OK);
 
     /* Reading it again unchanged, or articles from nowhere, keep them;
      * readers see them once committed. */
@@ -913,6 +919,38 @@ static void test_one_article_passages_in_order_and_removal(void **state)
     assert_string_equal(hit_ids(f, "id:c", NULL), "");
     assert_string_equal(hit_ids(f, "예산", NULL), "");
     assert_int_equal(ks_db_each_article_passage(f->db, "c", see_passage, &seen), KS_ERR_NOT_FOUND);
+/* Before format 9 an id over 180 bytes was keyed "#" and 16 hex digits of
+ * FNV-1a, and an id spelled that way took its place. */
+static void test_crafted_id_cannot_take_a_long_ids_key(void **state)
+{
+    fixture *f = *state;
+    char long_id[256];
+    memset(long_id, 'u', 200);
+    memcpy(long_id, "https://news.example/", 21);
+    long_id[200] = '\0';
+    char crafted[64], sha_like[80];
+    snprintf(crafted, sizeof crafted, "#%016llx",
+             (unsigned long long)ks_hash64(long_id, strlen(long_id)));
+    char digest[KS_SHA256_HEX_SIZE];
+    ks_sha256_hex(long_id, strlen(long_id), digest);
+    snprintf(sha_like, sizeof sha_like, "#%s", digest);
+    ks_db_stats before, stats;
+    assert_int_equal(ks_db_commit(f->db), KS_OK);
+    assert_int_equal(ks_db_stats_get(f->db, &before), KS_OK);
+    put_text(f->db, long_id, "긴주소기사 본문");
+    put_text(f->db, crafted, "가로챈기사 본문");
+    put_text(f->db, sha_like, "흉내낸기사 본문");
+    ks_article_record record;
+    assert_int_equal(ks_db_article_record(f->db, long_id, &record), KS_OK);
+    assert_int_equal(record.passages, 1);
+    assert_int_equal(ks_db_commit(f->db), KS_OK);
+    assert_int_equal(ks_db_stats_get(f->db, &stats), KS_OK);
+    assert_int_equal(stats.articles, before.articles + 3);
+    assert_int_equal(ks_db_remove_article(f->db, crafted), KS_OK);
+    assert_int_equal(ks_db_remove_article(f->db, sha_like), KS_OK);
+    assert_int_equal(ks_db_article_record(f->db, long_id, &record), KS_OK);
+    assert_int_equal(ks_db_remove_article(f->db, long_id), KS_OK);
+    assert_int_equal(ks_db_commit(f->db), KS_OK);
 }
 
 static void test_status_strings_are_distinct(void **state)
@@ -971,6 +1009,7 @@ int main(void)
         cmocka_unit_test(test_unknown_open_flags_are_refused),
         cmocka_unit_test(test_second_writer_is_locked_without_the_lock_file),
         cmocka_unit_test(test_existing_flag_never_creates),
+        cmocka_unit_test(test_crafted_id_cannot_take_a_long_ids_key),
     };
     const struct CMUnitTest standalone_tests[] = {
         cmocka_unit_test(test_missing_database_says_so),

@@ -215,7 +215,7 @@ static void make_folder(void **state, const char *relative)
 static ks_status decode(const char *bytes, size_t len, ks_buf *out, long *offset,
                         const char **reason)
 {
-    return ks_decode_text(bytes, len, out, offset, reason);
+    return ks_decode_text(bytes, len, out, offset, reason, NULL);
 }
 
 static void decode_keeps_utf8_and_strips_bom(void **state)
@@ -283,24 +283,42 @@ static void decode_converts_utf16_with_bom(void **state)
     }
 }
 
-static void decode_reports_first_invalid_byte(void **state)
+static void decode_replaces_invalid_bytes(void **state)
 {
     (void)state;
     ks_buf out = {0};
     long offset;
     const char *reason;
+    ks_invalid_bytes invalid;
     /* 구로구 is 9 bytes; 0xFF follows. Too much good UTF-8 to be CP949. */
     const char text[] = "구로구\xFF깔끔이봉사단";
-    assert_int_equal(decode(text, sizeof text - 1, &out, &offset, &reason), KS_ERR_ENCODING);
+    assert_int_equal(ks_decode_text(text, sizeof text - 1, &out, &offset, &reason, &invalid),
+                     KS_OK);
+    assert_string_equal(out.data, "구로구\xEF\xBF\xBD깔끔이봉사단");
     assert_int_equal(offset, 9);
-    assert_string_equal(reason, "invalid UTF-8 (not CP949/EUC-KR either)");
+    assert_string_equal(reason, "invalid UTF-8 replaced with U+FFFD");
+    assert_int_equal(invalid.count, 1);
+    assert_int_equal(invalid.first[0], 9);
+    /* Cut in the middle of 단 (EB 8B A8): its two bytes are replaced. */
+    const char cut[] = "구로구 깔끔이봉사\xEB\x8B";
+    assert_int_equal(ks_decode_text(cut, sizeof cut - 1, &out, &offset, &reason, &invalid),
+                     KS_OK);
+    assert_string_equal(out.data, "구로구 깔끔이봉사\xEF\xBF\xBD\xEF\xBF\xBD");
+    assert_int_equal(invalid.count, 2);
+    assert_int_equal(invalid.first[0], 25);
+    assert_int_equal(invalid.first[1], 26);
     /* Bytes CP949 has no character for. */
     const char junk[] = "ab\xFF\xFF\xFF";
-    assert_int_equal(decode(junk, sizeof junk - 1, &out, &offset, &reason), KS_ERR_ENCODING);
+    assert_int_equal(ks_decode_text(junk, sizeof junk - 1, &out, &offset, &reason, &invalid),
+                     KS_OK);
+    assert_int_equal(invalid.count, 3);
     assert_int_equal(offset, 2);
+    /* After a UTF-8 BOM, offsets still count from the file's first byte. */
     const char bom_then_cp949[] = "\xEF\xBB\xBF\xB1\xB8";
-    assert_int_equal(decode(bom_then_cp949, 5, &out, &offset, &reason), KS_ERR_ENCODING);
-    assert_int_equal(offset, 3);
+    assert_int_equal(ks_decode_text(bom_then_cp949, 5, &out, &offset, &reason, &invalid), KS_OK);
+    assert_int_equal(invalid.first[0], 3);
+    assert_int_equal(invalid.first[1], 4);
+    assert_string_equal(out.data, "\xEF\xBF\xBD\xEF\xBF\xBD");
     ks_buf_free(&out);
 }
 
@@ -374,7 +392,7 @@ static void cp949_file_is_read_as_utf8(void **state)
     collector_free(&c);
 }
 
-static void undecodable_files_are_reported_and_skipped(void **state)
+static void undecodable_files_are_reported(void **state)
 {
     write_text(state, "a_empty.txt", "");
     write_text(state, "b_blank.txt", " \n\t\r\n");
@@ -383,17 +401,20 @@ static void undecodable_files_are_reported_and_skipped(void **state)
     write_text(state, "e_good.txt", "좋은 기사\n본문이다.\n");
     collector c = {0};
     assert_int_equal(read_into(*state, &c), KS_OK);
-    assert_int_equal(c.article_count, 1);
-    assert_string_equal(c.articles[0].title, "좋은 기사");
     assert_int_equal(c.problem_count, 4);
     assert_problem(&c, 0, 0, "empty file");
     assert_int_equal(c.problems[0].byte_offset, -1);
     assert_problem(&c, 1, 0, "empty file");
     assert_problem(&c, 2, 0, "binary file (NUL byte)");
     assert_int_equal(c.problems[2].byte_offset, 4);
-    assert_problem(&c, 3, 0, "invalid UTF-8 (not CP949/EUC-KR either)");
+    /* One stray byte: named, replaced, and the rest of the file kept. */
+    assert_problem(&c, 3, 0,
+                   "invalid UTF-8: 1 byte (at 9) replaced with U+FFFD; the rest is indexed");
     assert_int_equal(c.problems[3].byte_offset, 9);
     assert_string_equal(c.problems[3].origin, scratch_path(state, "d_broken.txt"));
+    assert_int_equal(c.article_count, 2);
+    assert_string_equal(c.articles[0].title, "구로구\xEF\xBF\xBD깔끔이");
+    assert_string_equal(c.articles[1].title, "좋은 기사");
     collector_free(&c);
 }
 
@@ -652,12 +673,12 @@ int main(void)
         cmocka_unit_test(decode_turns_crlf_and_cr_into_lf),
         cmocka_unit_test(decode_converts_cp949),
         cmocka_unit_test(decode_converts_utf16_with_bom),
-        cmocka_unit_test(decode_reports_first_invalid_byte),
+        cmocka_unit_test(decode_replaces_invalid_bytes),
         cmocka_unit_test(decode_refuses_binary),
         cmocka_unit_test_setup_teardown(text_file_becomes_one_article, make_scratch, remove_scratch),
         cmocka_unit_test(seed_article_title_is_its_first_line),
         cmocka_unit_test(cp949_file_is_read_as_utf8),
-        cmocka_unit_test_setup_teardown(undecodable_files_are_reported_and_skipped, make_scratch,
+        cmocka_unit_test_setup_teardown(undecodable_files_are_reported, make_scratch,
                                         remove_scratch),
         cmocka_unit_test_setup_teardown(unreadable_file_is_reported_and_skipped, make_scratch,
                                         remove_scratch),

@@ -33,6 +33,8 @@ static const char usage[] =
     "  --db PATH      the database (default: $KOSEARCH_DB, else\n"
     "                 $XDG_DATA_HOME/kosearch/default.db)\n"
     "  --prune        remove articles whose files (or JSONL ids) are gone from PATHs\n"
+    "  --follow       follow symbolic links that lead out of a folder PATH (by\n"
+    "                 default they are left alone)\n"
     "  --rebuild      build the database afresh; searches see the old one until\n"
     "                 the new one is complete (an interrupted rebuild keeps the old)\n"
     "  --shards N     spread articles over N databases PATH/shard-0 ... (by a hash\n"
@@ -65,8 +67,11 @@ typedef struct index_run {
     json_t *skipped_files;   /* JSONL files skipped as unchanged (a set) */
     char **prune_roots;      /* paths whose vanished articles are removed */
     size_t prune_root_count;
+    char **troubled;         /* inputs named as problems in this run: never pruned */
+    size_t troubled_count, troubled_cap, kept;
     progress *progress;      /* NULL unless stderr is a terminal and not --quiet */
     bool built_new;          /* a new database: nothing is saved until it closes */
+    bool rebuilding;         /* --rebuild: the database holds only what is read now */
 } index_run;
 
 static ks_status commit(index_run *run)
@@ -122,10 +127,17 @@ static void wait_for_writers(index_run *run)
     }
 }
 
+/* Adds `key` to a set. File names need not be UTF-8 (jansson's checked
+ * setters refuse them), and these sets are never written out as JSON. */
+static void add_to_set(index_run *run, json_t *set, const char *key)
+{
+    if (set && json_object_set_new_nocheck(set, key, json_true()) != 0)
+        run->failure = KS_ERR_NOMEM; /* pruning with a set missing an id would remove it */
+}
+
 static void remember(index_run *run, const char *id)
 {
-    if (run->seen)
-        json_object_set_new(run->seen, id, json_true());
+    add_to_set(run, run->seen, id);
 }
 
 /* Skips a file unread when its size and time match what was indexed: a
@@ -139,9 +151,12 @@ static bool wants_file(void *context, const ks_source_file *file)
         if (ks_db_file_facts(run->db, file->path, &facts) != KS_OK ||
             facts.size != file->size || facts.mtime != file->mtime)
             return true;
+        /* Lines deleted before a run without --prune left their articles
+         * behind: only a pruning read of the file finds them. */
+        if (run->prune_roots && !facts.complete)
+            return true;
         /* --prune: every article from it was seen */
-        if (run->skipped_files)
-            json_object_set_new(run->skipped_files, file->path, json_true());
+        add_to_set(run, run->skipped_files, file->path);
         run->unchanged += facts.articles;
     } else {
         ks_article_record record;
@@ -162,7 +177,8 @@ static void file_read(void *context, const ks_source_file *file, size_t articles
     index_run *run = context;
     if (problems || run->failure != KS_OK)
         return;
-    ks_file_facts facts = {.size = file->size, .mtime = file->mtime, .articles = articles};
+    ks_file_facts facts = {.size = file->size, .mtime = file->mtime, .articles = articles,
+                           .complete = run->prune_roots || run->rebuilding};
     ks_status st = ks_db_set_file_facts(run->db, file->path, &facts);
     if (st != KS_OK) {
         progress_clear(run->progress);
@@ -208,11 +224,37 @@ static ks_status on_article(void *context, const ks_source_article *source)
     return KS_OK;
 }
 
+/* Remembers an input named as a problem: what it held may come back once
+ * it is readable again, so --prune must not take it as gone. The reader
+ * names each problem file or folder once or a few times in a row. */
+static void remember_trouble(index_run *run, const char *origin)
+{
+    if (!run->prune_roots || strcmp(origin, "-") == 0)
+        return;
+    if (run->troubled_count && strcmp(run->troubled[run->troubled_count - 1], origin) == 0)
+        return;
+    if (run->troubled_count == run->troubled_cap) {
+        size_t cap = run->troubled_cap ? run->troubled_cap * 2 : 16;
+        char **grown = realloc(run->troubled, cap * sizeof *grown);
+        if (!grown) {
+            run->failure = KS_ERR_NOMEM; /* pruning without the list could lose articles */
+            return;
+        }
+        run->troubled = grown;
+        run->troubled_cap = cap;
+    }
+    if (!(run->troubled[run->troubled_count] = strdup(origin)))
+        run->failure = KS_ERR_NOMEM;
+    else
+        run->troubled_count++;
+}
+
 static void on_problem(void *context, const char *origin, long line, long byte_offset,
                        const char *message)
 {
     index_run *run = context;
     run->skipped++;
+    remember_trouble(run, origin);
     progress_clear(run->progress);
     if (line > 0)
         fprintf(stderr, "kosearch: %s:%ld: %s\n", origin, line, message);
@@ -248,6 +290,11 @@ static int collect_vanished(void *context, const char *id, const char *origin)
         under = lies_under(origin, run->prune_roots[i]);
     if (!under)
         return 0;
+    for (size_t i = 0; i < run->troubled_count; i++)
+        if (lies_under(origin, run->troubled[i])) {
+            run->kept++;
+            return 0;
+        }
     if (list->count == list->cap) {
         list->cap = list->cap ? list->cap * 2 : 64;
         char **grown = realloc(list->ids, list->cap * sizeof *grown);
@@ -282,6 +329,10 @@ static ks_status prune(index_run *run)
     for (size_t i = 0; i < list.count; i++)
         free(list.ids[i]);
     free(list.ids);
+    if (st == KS_OK && run->kept)
+        fprintf(stderr, "kosearch: --prune kept %zu article%s of the inputs named above: "
+                        "they could not be read whole\n",
+                run->kept, run->kept == 1 ? "" : "s");
     return st;
 }
 
@@ -289,7 +340,7 @@ int cmd_index(int argc, char **argv)
 {
     static const struct option options[] = {
         {"db", required_argument, NULL, 'd'},  {"rebuild", no_argument, NULL, 'r'},
-        {"prune", no_argument, NULL, 'p'},
+        {"prune", no_argument, NULL, 'p'},    {"follow", no_argument, NULL, 'f'},
         {"wait", no_argument, NULL, 'w'},      {"quiet", no_argument, NULL, 'q'},
         {"shards", required_argument, NULL, 's'},
         {"jobs", required_argument, NULL, 'j'},
@@ -297,7 +348,7 @@ int cmd_index(int argc, char **argv)
     };
     const char *db_option = NULL;
     unsigned flags = KS_OPEN_WRITE;
-    bool quiet = false, pruning = false;
+    bool quiet = false, pruning = false, follow_links = false;
     size_t shards = 0, jobs = 0;
     int c;
     optind = 1;
@@ -306,6 +357,7 @@ int cmd_index(int argc, char **argv)
         case 'd': db_option = optarg; break;
         case 'r': flags |= KS_OPEN_REBUILD; break;
         case 'p': pruning = true; break;
+        case 'f': follow_links = true; break;
         case 'w': flags |= KS_OPEN_WAIT; break;
         case 's':
             if (!cli_parse_size(optarg, &shards) || shards == 0 || shards > MAX_SHARDS)
@@ -336,7 +388,7 @@ int cmd_index(int argc, char **argv)
      * articles completed so far. */
     bool asked_rebuild = flags & KS_OPEN_REBUILD;
     flags |= KS_OPEN_BUILD_NEW;
-    index_run run = {.built_new = built_new};
+    index_run run = {.built_new = built_new, .rebuilding = asked_rebuild};
     run.db = cli_open_sharded_database(path, flags, (unsigned)shards);
     free(path);
     if (!run.db)
@@ -357,7 +409,7 @@ int cmd_index(int argc, char **argv)
     }
     ks_reader_callbacks callbacks = {.on_article = on_article, .on_problem = on_problem,
                                      .context = &run, .wants_file = wants_file,
-                                     .file_read = file_read};
+                                     .file_read = file_read, .follow_links = follow_links};
     ks_status st = KS_OK;
     for (int i = optind; i < argc && st == KS_OK; i++) {
         st = ks_read_path(argv[i], &callbacks);
@@ -406,6 +458,9 @@ int cmd_index(int argc, char **argv)
     json_decref(run.seen);
     json_decref(run.skipped_files);
     free(run.prune_roots);
+    for (size_t i = 0; i < run.troubled_count; i++)
+        free(run.troubled[i]);
+    free(run.troubled);
     bool saved = committed == KS_OK && closed == KS_OK;
     if (!saved && !give_up) {
         /* Only what earlier commits wrote is in the database (nothing, for a

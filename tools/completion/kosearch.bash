@@ -61,7 +61,7 @@ _kosearch()
 
     local options
     case $command in
-        index) options="--db --shards -j --jobs --rebuild --prune --wait -q --quiet -h --help" ;;
+        index) options="--db --shards -j --jobs --rebuild --prune --follow --wait -q --quiet -h --help" ;;
         search) options="--db -n --limit --offset --since --until --sort -c --count --format --color --colour --explain --fuzzy --allow-partial -h --help" ;;
         batch) options="--db -n --limit --offset --since --until --sort --fuzzy --format -j --jobs --allow-partial -h --help" ;;
         show) options="--db --format -h --help" ;;
