@@ -836,6 +836,7 @@ static ks_status read_named_path(reader *rd, const char *path)
             return error == ENOMEM ? KS_ERR_NOMEM : KS_ERR_IO;
         }
         return walk_folder(rd, path, &info);
+    }
     /* A CSV's columns could be named anything: kosearch reads the one form
      * that names them, and says how to get it. */
     if (has_extension(path, ".csv")) {

@@ -919,6 +919,8 @@ static void test_one_article_passages_in_order_and_removal(void **state)
     assert_string_equal(hit_ids(f, "id:c", NULL), "");
     assert_string_equal(hit_ids(f, "예산", NULL), "");
     assert_int_equal(ks_db_each_article_passage(f->db, "c", see_passage, &seen), KS_ERR_NOT_FOUND);
+}
+
 /* Before format 9 an id over 180 bytes was keyed "#" and 16 hex digits of
  * FNV-1a, and an id spelled that way took its place. */
 static void test_crafted_id_cannot_take_a_long_ids_key(void **state)
