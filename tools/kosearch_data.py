@@ -14,6 +14,7 @@ Run as a program, this module is the FTS5 baseline as a separate process
   python3 tools/kosearch_data.py fts5-latency DB LIMIT < queries.tsv  (qid TAB us TAB hits)
 """
 
+import csv
 import gzip
 import json
 import os
@@ -31,6 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path(os.environ.get("KOSEARCH_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 KORQUAD_FILE = Path("korquad") / "KorQuAD_v1.0_dev.json"
 BULK_FILE = Path("bulk") / "docs.jsonl.gz"
+WIKINEWS_FILE = Path("news") / "wikinews.csv"
 
 
 class SetupError(Exception):
@@ -92,6 +94,22 @@ def load_bulk_paragraphs(path, excluded_source=None):
             for n, text in enumerate(paragraphs):
                 passages.append(Passage(f"bulk-{doc['id']}-{n}", doc["title"], text))
     return passages
+
+
+@dataclass
+class NewsArticle:
+    id: str
+    title: str
+    paragraphs: list
+
+
+def load_wikinews(path):
+    """The Wikinews articles (CSV 작성일,출처,제목,내용) as articles wn-{row}, each
+    with its body's non-empty lines as paragraphs, in file order."""
+    with Path(path).open(encoding="utf-8", newline="") as rows:
+        return [NewsArticle(f"wn-{n}", row["제목"].strip(),
+                            [line for line in row["내용"].split("\n") if line.strip()])
+                for n, row in enumerate(csv.DictReader(rows))]
 
 
 def evenly_spaced(items, count):
