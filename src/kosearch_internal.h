@@ -288,7 +288,8 @@ typedef enum ks_query_node_kind {
     KS_QUERY_PHRASE,  /* "quoted words" */
     KS_QUERY_OR,      /* a OR b */
     KS_QUERY_AND,     /* the query's clauses, all wanted */
-    KS_QUERY_NOT      /* -word or -"phrase" */
+    KS_QUERY_NOT,     /* -word or -"phrase" */
+    KS_QUERY_REQUIRED /* +word, +"phrase", either side of a AND b */
 } ks_query_node_kind;
 
 typedef struct ks_query_node {
@@ -302,6 +303,9 @@ typedef struct ks_query_node {
  * message naming the byte offset. */
 ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error);
 void ks_query_node_free(ks_query_node *node);
+/* Makes every clause of a parsed query required (--match all); exclusions
+ * stay as they are. */
+ks_status ks_query_require_all(ks_query_node *root);
 
 /* What a query looks for in a passage, for highlighting: whole-word terms
  * (a word holding any of them is highlighted whole) and, per query word, its

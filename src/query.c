@@ -1,9 +1,15 @@
 /* Query syntax -> query tree -> Xapian query, through the same analyzer as
  * the documents.
  *
- * Syntax: words; "quoted phrases"; -word or -"phrase" to exclude; a OR b
- * between alternatives. Every other character is text for the analyzer, so
- * punctuation inside words never causes a syntax error. */
+ * Syntax: words; "quoted phrases"; -word or -"phrase" to exclude; +word or
+ * +"phrase" to require; a OR b between alternatives, a AND b to require
+ * both. Every other character is text for the analyzer, so punctuation
+ * inside words never causes a syntax error.
+ *
+ * Ranking: a passage holding more of the query's clauses (the words and
+ * phrases as typed) comes before one holding fewer, in keyword queries
+ * (KEYWORD_QUERY_CLAUSES); BM25 orders passages holding as many. Longer
+ * queries are questions, ranked by BM25 over all their words. */
 #include "kosearch_internal.h"
 #include "xapian_shim.h"
 
@@ -71,14 +77,26 @@ static ks_status parse_fail(parser *p, size_t byte, const char *message)
     return KS_ERR_BAD_QUERY;
 }
 
-/* Reads one clause: a word, a "phrase", or either preceded by '-'. */
+static ks_query_node *wrap_node(ks_query_node_kind kind, ks_query_node *child)
+{
+    ks_query_node *wrapper = node_new(kind, NULL, 0);
+    if (!wrapper || node_add_child(wrapper, child) != KS_OK) {
+        ks_query_node_free(child);
+        ks_query_node_free(wrapper);
+        return NULL;
+    }
+    return wrapper;
+}
+
+/* Reads one clause: a word, a "phrase", or either preceded by '-' or '+'. */
 static ks_status parse_clause(parser *p, ks_query_node **out)
 {
     *out = NULL;
-    bool negated = false;
-    size_t start = p->at;
-    if (p->text[p->at] == '-' && p->at + 1 < p->len && !is_space(p->text[p->at + 1])) {
-        negated = true;
+    ks_query_node_kind wrapper = KS_QUERY_WORD; /* none */
+    char sign = p->text[p->at];
+    if ((sign == '-' || sign == '+') && p->at + 1 < p->len && !is_space(p->text[p->at + 1]) &&
+        p->text[p->at + 1] != sign) {
+        wrapper = sign == '-' ? KS_QUERY_NOT : KS_QUERY_REQUIRED;
         p->at++;
     }
     ks_query_node *node;
@@ -97,26 +115,37 @@ static ks_status parse_clause(parser *p, ks_query_node **out)
         node = node_new(KS_QUERY_WORD, p->text + p->at, end - p->at);
         p->at = end;
     }
+    if (node && wrapper != KS_QUERY_WORD)
+        node = wrap_node(wrapper, node);
     if (!node)
         return KS_ERR_NOMEM;
-    if (negated) {
-        ks_query_node *not = node_new(KS_QUERY_NOT, NULL, 0);
-        if (!not || node_add_child(not, node) != KS_OK) {
-            ks_query_node_free(node);
-            ks_query_node_free(not);
-            return KS_ERR_NOMEM;
-        }
-        node = not;
-    }
-    (void)start;
     *out = node;
     return KS_OK;
 }
 
-static bool at_or_keyword(const parser *p)
+static bool at_keyword(const parser *p, const char *keyword)
 {
-    return p->at + 2 <= p->len && p->text[p->at] == 'O' && p->text[p->at + 1] == 'R' &&
-           (p->at + 2 == p->len || is_space(p->text[p->at + 2]));
+    size_t len = strlen(keyword);
+    return p->at + len <= p->len && memcmp(p->text + p->at, keyword, len) == 0 &&
+           (p->at + len == p->len || is_space(p->text[p->at + len]));
+}
+
+/* A clause on either side of AND is required (once). */
+static ks_status require_clause(ks_query_node **slot)
+{
+    if ((*slot)->kind == KS_QUERY_REQUIRED || (*slot)->kind == KS_QUERY_NOT)
+        return KS_OK;
+    ks_query_node *required = wrap_node(KS_QUERY_REQUIRED, *slot);
+    *slot = required;
+    return required ? KS_OK : KS_ERR_NOMEM;
+}
+
+ks_status ks_query_require_all(ks_query_node *root)
+{
+    for (size_t i = 0; i < root->child_count; i++)
+        if (require_clause(&root->children[i]) != KS_OK)
+            return KS_ERR_NOMEM;
+    return KS_OK;
 }
 
 static void skip_spaces(parser *p)
@@ -133,16 +162,24 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
     if (!root)
         return KS_ERR_NOMEM;
     ks_status st = KS_OK;
-    bool pending_or = false;
-    size_t or_at = 0;
+    bool pending_or = false, pending_and = false;
+    size_t or_at = 0, and_at = 0;
     skip_spaces(&p);
     while (st == KS_OK && p.at < p.len) {
-        if (at_or_keyword(&p)) {
-            if (root->child_count == 0 || pending_or)
+        if (at_keyword(&p, "OR")) {
+            if (root->child_count == 0 || pending_or || pending_and)
                 st = parse_fail(&p, p.at, "OR needs a word on both sides");
             pending_or = true;
             or_at = p.at;
             p.at += 2;
+        } else if (at_keyword(&p, "AND")) {
+            if (root->child_count == 0 || pending_or || pending_and)
+                st = parse_fail(&p, p.at, "AND needs a word on both sides");
+            else
+                st = require_clause(&root->children[root->child_count - 1]);
+            pending_and = true;
+            and_at = p.at;
+            p.at += 3;
         } else {
             ks_query_node *clause;
             st = parse_clause(&p, &clause);
@@ -162,7 +199,11 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
                 st = node_add_child(left, clause);
                 pending_or = false;
             } else if (st == KS_OK) {
-                st = node_add_child(root, clause);
+                if (pending_and)
+                    st = require_clause(&clause);
+                if (st == KS_OK)
+                    st = node_add_child(root, clause);
+                pending_and = false;
             }
             if (st != KS_OK && st != KS_ERR_BAD_QUERY)
                 ks_query_node_free(clause);
@@ -171,6 +212,8 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
     }
     if (st == KS_OK && pending_or)
         st = parse_fail(&p, or_at, "OR needs a word on both sides");
+    if (st == KS_OK && pending_and)
+        st = parse_fail(&p, and_at, "AND needs a word on both sides");
     if (st == KS_OK && root->child_count == 0)
         st = parse_fail(&p, 0, "empty query");
     if (st != KS_OK) {
@@ -726,6 +769,8 @@ static shim_query *build_node(builder *b, const ks_query_node *node, clause_list
         return build_phrase(b, node->text);
     case KS_QUERY_OR:
         return build_alternatives(b, node);
+    case KS_QUERY_REQUIRED: /* inside an alternative: one side, as written */
+        return build_node(b, node->children[0], proximity);
     case KS_QUERY_AND:
     case KS_QUERY_NOT:
         break;
@@ -760,6 +805,58 @@ static shim_query *proximity_bonus(builder *b, clause_list *proximity)
     return bonus;
 }
 
+/* Each clause a passage holds adds this much to its score, in keyword
+ * queries: more than all the BM25 weight a query of KEYWORD_QUERY_CLAUSES
+ * clauses can give (a term weighs at most (k1 + 1) * idf, about 17 at a
+ * million passages, and a word has a handful of terms), so every passage
+ * holding all the clauses ranks before any holding fewer. */
+#define WEIGHT_CLAUSE_HELD 1000.0
+/* Up to this many clauses a query is keywords, and the clauses held come
+ * first; a longer one is a question, whose best passage often lacks a
+ * word or two of it (KorQuAD on tools/eval). */
+#define KEYWORD_QUERY_CLAUSES 3
+
+/* The optional clauses, each also as a fixed weight when held. */
+static shim_query *coordinated(builder *b, const clause_list *optional, size_t clauses)
+{
+    if (optional->count < 2 || clauses > KEYWORD_QUERY_CLAUSES)
+        return shim_query_combine(SHIM_OP_OR, optional->items, optional->count, 0);
+    clause_list held = {0};
+    for (size_t i = 0; i < optional->count; i++)
+        clause_list_push(b, &held, shim_query_constant(optional->items[i], WEIGHT_CLAUSE_HELD));
+    shim_query *parts[2] = {shim_query_combine(SHIM_OP_OR, held.items, held.count, 0),
+                            shim_query_combine(SHIM_OP_OR, optional->items, optional->count, 0)};
+    shim_query *q = shim_query_combine(SHIM_OP_OR, parts, 2, 0);
+    free_queries(parts, 2);
+    clause_list_free(&held);
+    return q;
+}
+
+/* Required clauses select; optional ones, and the bonuses, only rank. */
+static shim_query *combine_wanted(builder *b, clause_list *required, clause_list *optional,
+                                  shim_query *bonus)
+{
+    shim_query *ranked = coordinated(b, optional, required->count + optional->count);
+    shim_query *must = shim_query_combine(SHIM_OP_AND, required->items, required->count, 0);
+    shim_query *parts[3] = {ranked, bonus, NULL};
+    shim_query *maybe = shim_query_combine(SHIM_OP_OR, parts, 2, 0);
+    shim_query *positive;
+    if (required->count) {
+        shim_query *pair[2] = {must, maybe};
+        positive = shim_query_combine(SHIM_OP_AND_MAYBE, pair, 2, 0);
+    } else {
+        positive = maybe;
+        maybe = NULL;
+    }
+    shim_query_free(ranked);
+    shim_query_free(bonus);
+    shim_query_free(must);
+    shim_query_free(maybe);
+    if (!positive)
+        b->status = KS_ERR_NOMEM;
+    return positive;
+}
+
 ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root, shim_query **out,
                          ks_match_terms *out_terms, ks_buf *error)
 {
@@ -777,7 +874,7 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
     for (size_t i = 0; i < root->child_count; i++)
         plain_words += root->children[i]->kind == KS_QUERY_WORD;
     b.drop_question_words = plain_words > 1;
-    clause_list wanted = {0}, excluded = {0}, proximity = {0};
+    clause_list optional = {0}, required = {0}, excluded = {0}, proximity = {0};
     ks_match_terms ignored = {0};
     for (size_t i = 0; i < root->child_count && b.status == KS_OK; i++) {
         const ks_query_node *child = root->children[i];
@@ -786,12 +883,14 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
             b.match = &ignored;
             clause_list_push(&b, &excluded, build_node(&b, child->children[0], NULL));
             b.match = out_terms;
+        } else if (child->kind == KS_QUERY_REQUIRED) {
+            clause_list_push(&b, &required, build_node(&b, child->children[0], &proximity));
         } else {
-            clause_list_push(&b, &wanted, build_node(&b, child, &proximity));
+            clause_list_push(&b, &optional, build_node(&b, child, &proximity));
         }
     }
     ks_match_terms_free(&ignored);
-    if (b.status == KS_OK && wanted.count == 0) {
+    if (b.status == KS_OK && optional.count + required.count == 0) {
         ks_buf_clear(error);
         ks_buf_append_str(error, excluded.count
                                      ? "the query only excludes words; add a word to look for"
@@ -799,8 +898,8 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
         b.status = KS_ERR_BAD_QUERY;
     }
     if (b.status == KS_OK) {
-        clause_list_push(&b, &wanted, proximity_bonus(&b, &proximity));
-        shim_query *positive = shim_query_combine(SHIM_OP_OR, wanted.items, wanted.count, 0);
+        shim_query *positive = combine_wanted(&b, &required, &optional,
+                                              proximity_bonus(&b, &proximity));
         if (positive && b.loose.count) {
             shim_query *loose = shim_query_combine(SHIM_OP_OR, b.loose.items, b.loose.count, 0);
             shim_query *pair[2] = {positive, loose};
@@ -820,7 +919,8 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
         if (!*out)
             b.status = KS_ERR_NOMEM;
     }
-    clause_list_free(&wanted);
+    clause_list_free(&optional);
+    clause_list_free(&required);
     clause_list_free(&excluded);
     clause_list_free(&proximity);
     clause_list_free(&b.loose);

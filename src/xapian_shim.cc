@@ -770,6 +770,18 @@ shim_query *shim_query_scale(const shim_query *query, double factor)
     }
 }
 
+shim_query *shim_query_constant(const shim_query *query, double weight)
+{
+    try {
+        if (query->query.empty())
+            return new shim_query{query->query};
+        Xapian::Query fixed((new Xapian::FixedWeightPostingSource(weight))->release());
+        return new shim_query{Xapian::Query(Xapian::Query::OP_FILTER, fixed, query->query)};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
 bool shim_query_is_empty(const shim_query *query)
 {
     return !query || query->query.empty();

@@ -128,6 +128,9 @@ shim_query *shim_query_term(const char *term, uint32_t query_freq, uint32_t posi
 shim_query *shim_query_wildcard(const char *prefix, uint32_t max_expansion);
 shim_query *shim_query_combine(shim_op op, shim_query *const *children, size_t count, uint32_t window);
 shim_query *shim_query_scale(const shim_query *query, double factor);
+/* Matches what `query` matches, each document weighing `weight` whatever
+ * its terms: a count of clauses held, for coordination. */
+shim_query *shim_query_constant(const shim_query *query, double weight);
 bool shim_query_is_empty(const shim_query *query);
 /* Xapian's description, for --explain; the caller frees it. */
 char *shim_query_describe(const shim_query *query);
