@@ -19,9 +19,12 @@
  *                      word too (행정(行政)). Within-document frequency 0: it
  *                      finds 九老區 for 구로구 without changing any passage's
  *                      length or any other term's statistics.
- *     The article title's and the section heading's terms are added the same
- *     way but without positions: they count for ranking (a passage under a
- *     heading that names the query ranks higher), never for phrases.
+ *     T<text>          the SURFACE, STEM and COMPOUND terms of the article
+ *                      title and the section heading, without positions:
+ *                      they rank (a passage under a heading that names the
+ *                      query ranks higher), but a passage is found by its
+ *                      own text only, and a word it writes counts before
+ *                      one its title gives it.
  *   Boolean terms:
  *     A<key>           the article the passage belongs to (delete by this term
  *                      to remove an article's passages together).
@@ -82,11 +85,7 @@
 #include <errno.h>
 #include <fcntl.h>
 
-#define KS_INDEX_FORMAT_VERSION 8
-/* Format 7 is format 8 without file facts. A writer of this version takes
- * it over in place; an older writer must not write to format 8, as it would
- * leave facts standing for files whose articles it changed. */
-#define KS_INDEX_FORMAT_WITHOUT_FILE_FACTS 7
+#define KS_INDEX_FORMAT_VERSION 9
 #define KS_MAX_ID_KEY 180
 
 #define META_FORMAT "kosearch.format"
@@ -217,8 +216,6 @@ static ks_status check_versions(ks_db *db)
                           "%s is a Xapian database but not a kosearch index; "
                           "rebuild it with 'kosearch index --rebuild'", db->path);
     }
-    if (format == KS_INDEX_FORMAT_WITHOUT_FILE_FACTS && analyzer == ks_analyzer_version())
-        return db->writable ? write_versions(db) : KS_OK;
     if (format != KS_INDEX_FORMAT_VERSION || analyzer != ks_analyzer_version())
         return ks_db_fail(db, KS_ERR_VERSION,
                           "%s was built with index format %u and analyzer %u, this kosearch "
@@ -1185,6 +1182,23 @@ ks_status ks_passage_data_read(const char *stored, size_t len, ks_buf *record,
     return KS_OK;
 }
 
+/* The title's or heading's whole words, as T terms (see the top comment). */
+static ks_status add_context_terms(ks_db *db, shim_doc *doc, const char *text)
+{
+    const ks_term *terms;
+    size_t count;
+    ks_status st = ks_analyzer_run(db->analyzer, text, strlen(text), &terms, &count);
+    if (st != KS_OK)
+        return ks_db_fail(db, st, "analysis failed: %s", ks_status_string(st));
+    char term[KS_MAX_TERM_BYTES + 8];
+    for (size_t i = 0; i < count && st == KS_OK; i++)
+        if (terms[i].kind != KS_TERM_BIGRAM &&
+            snprintf(term, sizeof term, KS_PREFIX_CONTEXT "%s", terms[i].text) < (int)sizeof term)
+            st = shim_doc_add_term(doc, term, 1);
+    return st == KS_OK ? KS_OK : ks_db_fail(db, st, "cannot build a document: %s",
+                                            ks_status_string(st));
+}
+
 static ks_status add_passage(ks_db *db, const ks_article *article, const char *article_term,
                              const ks_passage *passage, const char *date)
 {
@@ -1194,9 +1208,9 @@ static ks_status add_passage(ks_db *db, const ks_article *article, const char *a
         return ks_db_fail(db, st, "out of memory");
     st = add_terms(db, doc, passage->text, passage->len, true);
     if (st == KS_OK && article->title)
-        st = add_terms(db, doc, article->title, strlen(article->title), false);
+        st = add_context_terms(db, doc, article->title);
     if (st == KS_OK && passage->section && *passage->section)
-        st = add_terms(db, doc, passage->section, strlen(passage->section), false);
+        st = add_context_terms(db, doc, passage->section);
     if (st == KS_OK)
         st = shim_doc_add_boolean_term(doc, article_term);
     if (st == KS_OK && (st = ks_passage_data_write(article, passage, date, &db->passage_record,

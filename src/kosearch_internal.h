@@ -263,6 +263,7 @@ void ks_build_remove_leftovers(const char *rebuild_path);
 #define KS_PREFIX_BIGRAM "B"
 #define KS_PREFIX_ARTICLE "A"
 #define KS_PREFIX_READING "H"
+#define KS_PREFIX_CONTEXT "T" /* the title's and heading's whole words */
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in shard.c: routing articles to shards, and the layout. */

@@ -233,6 +233,9 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
 #define WEIGHT_WHOLE_WORD 1.0
 #define WEIGHT_FRAGMENT 0.3
 #define WEIGHT_PROXIMITY 0.1
+/* A word of the passage's title or heading (tools/eval: KorQuAD questions
+ * name their article's subject). */
+#define WEIGHT_CONTEXT 0.5
 /* Any of a word's bigrams, in any order: finds compounds written with a
  * space (수중 도시 for 수중도시). Weighed per bigram, so it stays below a
  * whole-word match. */
@@ -318,8 +321,10 @@ typedef struct builder {
     ks_buf *error;
     ks_status status;
     bool drop_question_words; /* the query has other words to go by */
+    bool question;            /* more clauses than KEYWORD_QUERY_CLAUSES */
     size_t word_count;        /* analyzed words so far, for MAX_QUERY_WORDS */
     clause_list loose;        /* loose bigram matches: they rank, never select */
+    clause_list context;      /* words of the title and heading: they rank too */
     struct shim_db *db;       /* for initials and synonyms; NULL: none */
     /* Passages holding each proximity word (UINT64_MAX: unknown). */
     uint64_t proximity_freq[MAX_PROXIMITY_WORDS];
@@ -407,17 +412,22 @@ static shim_query *term_query(builder *b, const char *prefix, const char *text, 
     return q;
 }
 
-/* Whole-word alternatives of one word, as one synonym group. */
+/* Whole-word alternatives of one word, as one synonym group. In a question
+ * the title's and heading's words (T terms) join the group: a question
+ * names its article's subject, which its passage need not repeat. */
 static shim_query *whole_word_query(builder *b, const query_word *w)
 {
-    shim_query *parts[8];
+    shim_query *parts[16] = {0};
+    size_t count = 0;
     for (size_t i = 0; i < w->whole_count; i++) {
-        parts[i] = term_query(b, "", w->whole[i]->text, 0);
+        parts[count++] = term_query(b, "", w->whole[i]->text, 0);
+        if (b->question)
+            parts[count++] = term_query(b, KS_PREFIX_CONTEXT, w->whole[i]->text, 0);
         if (b->status == KS_OK)
             b->status = match_add_word(b->match, w->whole[i]->text);
     }
-    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, parts, w->whole_count, 0);
-    free_queries(parts, w->whole_count);
+    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, parts, count, 0);
+    free_queries(parts, count);
     return q;
 }
 
@@ -488,6 +498,20 @@ static shim_query *fragment_query(builder *b, const query_word *w)
     /* An AND weighs the sum of its terms; keep a long compound from
      * outweighing whole words just by having many bigrams. */
     shim_query *scaled = shim_query_scale(q, WEIGHT_FRAGMENT / (double)w->bigram_count);
+    shim_query_free(q);
+    return scaled;
+}
+
+/* The word in the passage's title or heading (T terms): context that helps
+ * rank a passage its own text selected. */
+static shim_query *context_query(builder *b, const query_word *w)
+{
+    shim_query *parts[8];
+    for (size_t i = 0; i < w->whole_count; i++)
+        parts[i] = term_query(b, KS_PREFIX_CONTEXT, w->whole[i]->text, 0);
+    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, parts, w->whole_count, 0);
+    free_queries(parts, w->whole_count);
+    shim_query *scaled = q ? shim_query_scale(q, WEIGHT_CONTEXT) : NULL;
     shim_query_free(q);
     return scaled;
 }
@@ -566,6 +590,8 @@ static void build_words(builder *b, const char *text, clause_list *out, clause_l
         if (b->drop_question_words && is_question_word(&words[i]))
             continue;
         clause_list_push(b, out, word_query(b, &words[i]));
+        if (!b->question)
+            clause_list_push(b, &b->context, context_query(b, &words[i]));
         if (proximity)
             push_proximity_word(b, proximity, &words[i]);
         collect_synonyms(b, &words[i], &synonyms);
@@ -590,6 +616,7 @@ static shim_query *build_phrase(builder *b, const char *text)
         if (parts) {
             for (size_t i = 0; i < count; i++) {
                 parts[i] = base_term_query(b, &words[i]);
+                clause_list_push(b, &b->context, context_query(b, &words[i]));
                 for (size_t k = 0; k < words[i].whole_count && b->status == KS_OK; k++)
                     b->status = match_add_word(b->match, words[i].whole[k]->text);
             }
@@ -817,9 +844,9 @@ static shim_query *proximity_bonus(builder *b, clause_list *proximity)
 #define KEYWORD_QUERY_CLAUSES 3
 
 /* The optional clauses, each also as a fixed weight when held. */
-static shim_query *coordinated(builder *b, const clause_list *optional, size_t clauses)
+static shim_query *coordinated(builder *b, const clause_list *optional)
 {
-    if (optional->count < 2 || clauses > KEYWORD_QUERY_CLAUSES)
+    if (optional->count < 2 || b->question)
         return shim_query_combine(SHIM_OP_OR, optional->items, optional->count, 0);
     clause_list held = {0};
     for (size_t i = 0; i < optional->count; i++)
@@ -836,7 +863,7 @@ static shim_query *coordinated(builder *b, const clause_list *optional, size_t c
 static shim_query *combine_wanted(builder *b, clause_list *required, clause_list *optional,
                                   shim_query *bonus)
 {
-    shim_query *ranked = coordinated(b, optional, required->count + optional->count);
+    shim_query *ranked = coordinated(b, optional);
     shim_query *must = shim_query_combine(SHIM_OP_AND, required->items, required->count, 0);
     shim_query *parts[3] = {ranked, bonus, NULL};
     shim_query *maybe = shim_query_combine(SHIM_OP_OR, parts, 2, 0);
@@ -870,10 +897,13 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
     *out = NULL;
     builder b = {.analyzer = analyzer, .match = out_terms, .error = error, .status = KS_OK,
                  .db = db};
-    size_t plain_words = 0;
-    for (size_t i = 0; i < root->child_count; i++)
+    size_t plain_words = 0, clauses = 0;
+    for (size_t i = 0; i < root->child_count; i++) {
         plain_words += root->children[i]->kind == KS_QUERY_WORD;
+        clauses += root->children[i]->kind != KS_QUERY_NOT;
+    }
     b.drop_question_words = plain_words > 1;
+    b.question = clauses > KEYWORD_QUERY_CLAUSES;
     clause_list optional = {0}, required = {0}, excluded = {0}, proximity = {0};
     ks_match_terms ignored = {0};
     for (size_t i = 0; i < root->child_count && b.status == KS_OK; i++) {
@@ -900,8 +930,12 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
     if (b.status == KS_OK) {
         shim_query *positive = combine_wanted(&b, &required, &optional,
                                               proximity_bonus(&b, &proximity));
-        if (positive && b.loose.count) {
-            shim_query *loose = shim_query_combine(SHIM_OP_OR, b.loose.items, b.loose.count, 0);
+        if (positive && (b.loose.count || b.context.count)) {
+            shim_query *bonuses[2] = {
+                shim_query_combine(SHIM_OP_OR, b.loose.items, b.loose.count, 0),
+                shim_query_combine(SHIM_OP_OR, b.context.items, b.context.count, 0)};
+            shim_query *loose = shim_query_combine(SHIM_OP_OR, bonuses, 2, 0);
+            free_queries(bonuses, 2);
             shim_query *pair[2] = {positive, loose};
             shim_query *ranked = shim_query_combine(SHIM_OP_AND_MAYBE, pair, 2, 0);
             free_queries(pair, 2);
@@ -924,5 +958,6 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
     clause_list_free(&excluded);
     clause_list_free(&proximity);
     clause_list_free(&b.loose);
+    clause_list_free(&b.context);
     return b.status;
 }

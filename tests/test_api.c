@@ -681,9 +681,9 @@ static void test_build_keeps_file_facts(void **state)
     ks_remove_tree(folder);
 }
 
-/* Format 7 differs only in holding no file facts: it is searched as it is,
- * and a writer takes it over. */
-static void test_format_7_is_taken_over_in_place(void **state)
+/* Format 8 indexed titles as the passage's own words: refused, with a
+ * message that says how to rebuild. */
+static void test_format_8_is_refused_with_a_rebuild_message(void **state)
 {
     (void)state;
     char folder[] = "/tmp/kosearch-format-XXXXXX";
@@ -691,20 +691,10 @@ static void test_format_7_is_taken_over_in_place(void **state)
     ks_db *db = NULL;
     assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
     put_text(db, "a", "구로구 소식");
-    assert_int_equal(shim_db_set_metadata(db->shim, "kosearch.format", "7"), KS_OK);
+    assert_int_equal(shim_db_set_metadata(db->shim, "kosearch.format", "8"), KS_OK);
     assert_int_equal(ks_db_close(db), KS_OK);
-    ks_db_stats stats;
-    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_OK);
-    assert_int_equal(ks_db_stats_get(db, &stats), KS_OK);
-    assert_int_equal(stats.index_format, 7);
-    assert_int_equal(stats.passages, 1);
-    ks_db_close(db);
-    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
-    assert_int_equal(ks_db_close(db), KS_OK);
-    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_OK);
-    assert_int_equal(ks_db_stats_get(db, &stats), KS_OK);
-    assert_int_equal(stats.index_format, ks_index_format_version());
-    assert_int_equal(stats.passages, 1);
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_ERR_VERSION);
+    assert_non_null(strstr(ks_db_error(db), "kosearch index --rebuild"));
     ks_db_close(db);
     ks_remove_tree(folder);
 }
@@ -745,7 +735,7 @@ int main(void)
         cmocka_unit_test(test_build_on_threads_matches_one_writer),
         cmocka_unit_test(test_build_new_only_builds_what_is_new),
         cmocka_unit_test(test_build_keeps_file_facts),
-        cmocka_unit_test(test_format_7_is_taken_over_in_place),
+        cmocka_unit_test(test_format_8_is_refused_with_a_rebuild_message),
         cmocka_unit_test(test_status_strings_are_distinct),
     };
     int failed = cmocka_run_group_tests(corpus_tests, setup_corpus, teardown_corpus);
