@@ -12,6 +12,11 @@
  *     B<text>          syllable BIGRAM terms of each word's stem, without
  *                      positions: the part 봉사단 of 깔끔이봉사단 is found as
  *                      AND(B봉사, B사단) (query.c says why no phrase).
+ *     BI<text>         instead of B<text>, a bigram inside a longer
+ *                      hunspell-ko noun that goes on past it (lexicon.c):
+ *                      청소 in 청소년. A query word of two syllables does
+ *                      not match it (청소 finds 대청소 and 청소활동, not
+ *                      청소년); a longer one does (구로구 finds 구로구청장).
  *   Terms made from the analyzer's by expand.c (ks_input_index_terms):
  *     H<reading>       the Hangul reading of each run of adjacent Hanja words
  *                      (libhangul's dictionary), at the position of the run's
@@ -1102,14 +1107,27 @@ static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t le
     if (st != KS_OK)
         return ks_db_fail(db, st, "analysis failed: %s", ks_status_string(st));
     char term[KS_MAX_TERM_BYTES + 8];
+    const char *stem = NULL; /* of the word the next bigrams come from */
+    size_t bigram_index = 0;
     for (size_t i = 0; i < count && st == KS_OK; i++) {
         const ks_term *t = &terms[i];
+        if (i == 0 || t->word != terms[i - 1].word) {
+            stem = NULL;
+            bigram_index = 0;
+        }
+        if (t->kind == KS_TERM_STEM || (t->kind == KS_TERM_SURFACE && !stem))
+            stem = t->text;
         /* Built by hand: this runs for every term of every passage. */
-        size_t prefix_len = t->kind == KS_TERM_BIGRAM ? sizeof KS_PREFIX_BIGRAM - 1 : 0;
+        const char *prefix = "";
+        if (t->kind == KS_TERM_BIGRAM)
+            prefix = stem && ks_lexicon_bigram_is_inner(stem, bigram_index++, t->text)
+                         ? KS_PREFIX_INNER_BIGRAM
+                         : KS_PREFIX_BIGRAM;
+        size_t prefix_len = strlen(prefix);
         size_t text_len = strlen(t->text);
         if (prefix_len + text_len >= sizeof term)
             continue; /* the analyzer keeps terms shorter than this */
-        memcpy(term, KS_PREFIX_BIGRAM, prefix_len);
+        memcpy(term, prefix, prefix_len);
         memcpy(term + prefix_len, t->text, text_len + 1);
         st = positional && phrase_position(terms, count, i)
                  ? shim_doc_add_posting(doc, term, t->position, 1)

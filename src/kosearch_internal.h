@@ -261,6 +261,7 @@ void ks_build_remove_leftovers(const char *rebuild_path);
 
 /* Term prefixes (the index format is described at the top of index.c). */
 #define KS_PREFIX_BIGRAM "B"
+#define KS_PREFIX_INNER_BIGRAM "BI" /* bigrams never start with a Latin letter */
 #define KS_PREFIX_ARTICLE "A"
 #define KS_PREFIX_READING "H"
 #define KS_PREFIX_CONTEXT "T" /* the title's and heading's whole words */
@@ -280,6 +281,20 @@ ks_status ks_shard_layout_read(const char *path, unsigned *out_count);
 /* Creates the folder and (atomically) its stub listing `count` shards;
  * Xapian creates the shard folders themselves. */
 ks_status ks_shard_layout_create(const char *path, unsigned count, ks_buf *error);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in lexicon.c: hunspell-ko's nouns.                     */
+
+/* The generated table (lexicon_table.c): nouns of three or more syllables,
+ * sorted by bytes. */
+extern const size_t ks_lexicon_longest_syllables;
+extern const size_t ks_lexicon_count;
+extern const char *const ks_lexicon_nouns[];
+/* Whether the bigram at syllables first and first+1 of `word` lies inside
+ * a longer dictionary noun that goes on past it (청소 in 청소년, not in
+ * 대청소 or 청소활동): an inner bigram, indexed apart (index.c). False when
+ * the word's syllables there are not `bigram`. */
+bool ks_lexicon_bigram_is_inner(const char *word, size_t first, const char *bigram);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in query.c: query syntax -> query tree.                */

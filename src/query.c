@@ -466,6 +466,32 @@ static void push_proximity_word(builder *b, clause_list *proximity, const query_
     b->proximity_freq[before] = freq;
 }
 
+/* The AND of the word's bigrams. A two-syllable word is one bigram, and it
+ * must not lie inside a longer dictionary noun that goes on past it (BI,
+ * index.c: 청소 in 청소년, 인도 in 인도네시아, yet 대청소 and 청소활동 hold
+ * 청소). A longer word is specific enough to be found wherever it is written
+ * (구로구 in 구로구청장, 청소년 in 청소년활동): its bigrams may be inner. */
+static shim_query *inner_bigrams_allowed(builder *b, const query_word *w, shim_query **bigrams)
+{
+    if (w->bigram_count == 1)
+        return shim_query_scale(bigrams[0], 1.0);
+    shim_query **needed = calloc(w->bigram_count, sizeof *needed);
+    if (!needed) {
+        b->status = KS_ERR_NOMEM;
+        return NULL;
+    }
+    for (size_t i = 0; i < w->bigram_count; i++) {
+        shim_query *either[2] = {bigrams[i],
+                                 term_query(b, KS_PREFIX_INNER_BIGRAM, w->bigrams[i]->text, 0)};
+        needed[i] = shim_query_combine(SHIM_OP_OR, either, 2, 0);
+        shim_query_free(either[1]);
+    }
+    shim_query *q = shim_query_combine(SHIM_OP_AND, needed, w->bigram_count, 0);
+    free_queries(needed, w->bigram_count);
+    free(needed);
+    return q;
+}
+
 /* All of the word's syllable bigrams: finds it inside compounds (봉사단 in
  * 깔끔이봉사단). Bigrams carry no positions in the index: requiring them in
  * order (a phrase) cost half of all query time and ranked no better on the
@@ -481,7 +507,7 @@ static shim_query *fragment_query(builder *b, const query_word *w)
     }
     for (size_t i = 0; i < w->bigram_count; i++)
         parts[i] = term_query(b, KS_PREFIX_BIGRAM, w->bigrams[i]->text, 0);
-    shim_query *q = shim_query_combine(SHIM_OP_AND, parts, w->bigram_count, 0);
+    shim_query *q = inner_bigrams_allowed(b, w, parts);
     if (w->bigram_count > 1) {
         shim_query *any = shim_query_combine(SHIM_OP_OR, parts, w->bigram_count, 0);
         clause_list_push(b, &b->loose,

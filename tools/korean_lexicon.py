@@ -7,14 +7,20 @@ and it is not a verb or adjective stem that only occurs inside inflected forms
 (flag 1, ONLYINCOMPOUND). Entries are stored decomposed in ko.dic; they are
 composed (NFC) here.
 
-The rule, used by kosearch's analyzer (through the C table this writes) and by
-tools/eval's judge alike: an occurrence of a noun N inside a written word W
-is N unless a dictionary noun longer than N covers the occurrence and goes on
-past its end. Korean compounds put their head last, so a noun ending a longer
+The rule, used by kosearch's index (through the C table this writes) and by
+tools/eval's judge alike: an occurrence of a two-syllable noun N inside a
+written word W is N unless a dictionary noun longer than N covers the
+occurrence and goes on past its end. A longer noun is specific enough to be
+itself wherever it is written (구로구 in 구로구청장). Korean compounds put their head last, so a noun ending a longer
 noun is what that noun is about (대청소 is a 청소, 물청소 too), while a longer
 noun that begins with N and goes on is a different word (청소년, 부동산,
 인도네시아). Words not in the dictionary are compounds of their parts
-(청소활동, 깔끔이봉사단).
+(청소활동, 청소년활동).
+
+The judge (holds_word) also asks where the occurrence starts: at the start
+of the written word, or right after a dictionary noun (청소년활동's 활동), or
+as the end of a longer dictionary noun (대청소). Elsewhere it is inside a
+verb or an ending (결정하기로 does not write 기로).
 
   python3 tools/korean_lexicon.py c-table DIC AFF OUT.c   (the build's table)
 """
@@ -26,6 +32,8 @@ from pathlib import Path
 DEFAULT_DIC = Path("/usr/share/hunspell/ko.dic")
 DEFAULT_AFF = Path("/usr/share/hunspell/ko.aff")
 PARTICLE_FLAG = "530"
+# The dictionary's one longer entry is a 72-syllable joke name.
+MAX_NOUN_SYLLABLES = 10
 ONLY_IN_COMPOUND_FLAG = "1"
 
 
@@ -47,7 +55,7 @@ def flag_aliases(aff_path):
 
 
 def load_nouns(dic_path=DEFAULT_DIC, aff_path=DEFAULT_AFF):
-    """The dictionary's nouns of two or more Hangul syllables, as a set."""
+    """The dictionary's nouns of 2 to MAX_NOUN_SYLLABLES Hangul syllables, as a set."""
     aliases = flag_aliases(aff_path)
     nouns = set()
     with open(dic_path, encoding="utf-8") as lines:
@@ -60,7 +68,7 @@ def load_nouns(dic_path=DEFAULT_DIC, aff_path=DEFAULT_AFF):
             if PARTICLE_FLAG not in alias or ONLY_IN_COMPOUND_FLAG in alias:
                 continue
             word = unicodedata.normalize("NFC", word)
-            if len(word) >= 2 and all(is_hangul_syllable(c) for c in word):
+            if 2 <= len(word) <= MAX_NOUN_SYLLABLES and all(map(is_hangul_syllable, word)):
                 nouns.add(word)
     return nouns
 
@@ -79,6 +87,14 @@ class Lexicon:
                     return True
         return False
 
+    def starts_here(self, word, start, length):
+        """True when a noun may start at word[start]: the word's start, right
+        after a dictionary noun, or inside a dictionary noun that ends with it."""
+        if start == 0:
+            return True
+        return any(word[s:start] in self.nouns or word[s:start + length] in self.nouns
+                   for s in range(max(0, start - self.longest), start))
+
     def holds_word(self, text, noun):
         """True when text writes noun as itself at least once (the rule above)."""
         at = text.find(noun)
@@ -89,8 +105,9 @@ class Lexicon:
             end = at + len(noun)
             while end < len(text) and is_hangul_syllable(text[end]):
                 end += 1
-            word = text[start:end]
-            if not self.bound_at(word, at - start, at - start + len(noun)):
+            word, i = text[start:end], at - start
+            if self.starts_here(word, i, len(noun)) and (
+                    len(noun) > 2 or not self.bound_at(word, i, i + len(noun))):
                 return True
             at = text.find(noun, at + 1)
         return False
