@@ -304,11 +304,19 @@ typedef enum ks_search_flags {
                                        KS_SEARCH_FUZZY is set too */
 } ks_search_flags;
 
+/* Which passages a query finds. Either way, in a query of up to three
+ * words a passage holding every word ranks before one holding fewer. */
+typedef enum ks_match {
+    KS_MATCH_ANY = 0, /* passages holding any word (+word and a AND b required) */
+    KS_MATCH_ALL      /* only passages holding every word */
+} ks_match;
+
 typedef struct ks_search_options {
     size_t limit;   /* hits to return; 0 means 10 */
     size_t offset;  /* hits to skip */
     size_t snippet_bytes; /* target snippet length; 0 means 240 */
     unsigned flags; /* ks_search_flags */
+    ks_match match; /* KS_MATCH_ANY (0) or KS_MATCH_ALL */
 } ks_search_options;
 
 typedef struct ks_span {
@@ -336,9 +344,10 @@ typedef struct ks_hit {
 
 typedef struct ks_results ks_results;
 
-/* Runs a query: words, "quoted phrases", -excluded words, OR between
- * alternatives, initial consonants (ㄱㄹㄱ finds 구로구), prefixes (청소*
- * finds 청소분야) and Hanja (九老區 finds 구로구). Stored synonyms are
+/* Runs a query: words, "quoted phrases", -excluded words, +required words,
+ * OR between alternatives, AND between required words, initial consonants
+ * (ㄱㄹㄱ finds 구로구), prefixes (청소* finds 청소분야) and Hanja (九老區
+ * finds 구로구). Stored synonyms are
  * searched too. When the query finds fewer than three passages, see
  * ks_results_corrected_query() and ks_results_suggestion(). A syntax error
  * is KS_ERR_BAD_QUERY with the reason in ks_db_error(). */

@@ -58,7 +58,12 @@ bool cli_use_color(cli_color choice, FILE *stream);
 /* Query words such as "-깔끔이봉사단" look like options to getopt. Hide
  * them from it (pointing past their '-') before parsing options, and show
  * them again after. */
-void cli_hide_excluded_words(int argc, char **argv);
+struct option;
+/* After the first query word every -word is query syntax (청소 -LED), not
+ * an option; `short_options` and `long_options` are getopt's, to tell an
+ * option's value (--db PATH) from the first query word. */
+void cli_hide_excluded_words(int argc, char **argv, const char *short_options,
+                             const struct option *long_options);
 void cli_show_excluded_words(int argc, char **argv);
 
 /* Joins argv[0..argc) with single spaces; malloc'd. */

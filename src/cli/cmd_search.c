@@ -11,8 +11,12 @@ static const char usage[] =
     "Usage: kosearch search [OPTIONS] QUERY...\n"
     "\n"
     "Find passages. Words match with or without particles (구로구 finds 구로구는)\n"
-    "and inside compounds (봉사단 finds 깔끔이봉사단). \"Quoted words\" must appear\n"
-    "together, -word excludes, a OR b accepts either.\n"
+    "and inside compounds (봉사단 finds 깔끔이봉사단), but not inside a longer word\n"
+    "of their own (청소 does not find 청소년). Passages holding every word come\n"
+    "first, then those holding fewer (in queries of up to three words).\n"
+    "\"Quoted words\" must appear together, -word excludes, +word requires,\n"
+    "a AND b requires both, a OR b accepts either. After the first query word,\n"
+    "-word is a word to exclude, not an option (kosearch search 청소 -LED).\n"
     "\n"
     "Options:\n"
     "  --db PATH            the database (default: $KOSEARCH_DB, else\n"
@@ -22,6 +26,8 @@ static const char usage[] =
     "  --format FORMAT      text (default) or json (JSON Lines, one hit per line)\n"
     "  --color WHEN         auto (default), always or never; NO_COLOR disables auto\n"
     "  --explain            print how the query was read, then search\n"
+    "  --match MODE         any (default): passages holding any word;\n"
+    "                       all: only passages holding every word\n"
     "  --fuzzy              when the query finds few hits, search the closest\n"
     "                       indexed words instead (구로고 -> 구로구)\n"
     "  --allow-partial      with shards: search the shards that answer, warning about\n"
@@ -56,6 +62,7 @@ int cmd_search(int argc, char **argv)
         {"explain", no_argument, NULL, 'e'},      {"help", no_argument, NULL, 'h'},
         {"allow-partial", no_argument, NULL, 'p'},
         {"fuzzy", no_argument, NULL, 'z'},
+        {"match", required_argument, NULL, 'm'},
         {NULL, 0, NULL, 0},
     };
     const char *db_option = NULL;
@@ -66,7 +73,7 @@ int cmd_search(int argc, char **argv)
     unsigned open_flags = KS_OPEN_READ;
     int c;
     optind = 1;
-    cli_hide_excluded_words(argc, argv);
+    cli_hide_excluded_words(argc, argv, "n:h", options);
     while ((c = getopt_long(argc, argv, "n:h", options, NULL)) != -1) {
         switch (c) {
         case 'd': db_option = optarg; break;
@@ -89,6 +96,14 @@ int cmd_search(int argc, char **argv)
         case 'e': explain = true; break;
         case 'p': open_flags |= KS_OPEN_ALLOW_PARTIAL; break;
         case 'z': search.flags |= KS_SEARCH_FUZZY; break;
+        case 'm':
+            if (strcmp(optarg, "any") == 0)
+                search.match = KS_MATCH_ANY;
+            else if (strcmp(optarg, "all") == 0)
+                search.match = KS_MATCH_ALL;
+            else
+                return cli_usage_error("search", "--match must be any or all, not '%s'", optarg);
+            break;
         case 'h': fputs(usage, stdout); return 0;
         default: return cli_bad_option("search", argv);
         }

@@ -50,6 +50,10 @@ _kosearch()
             _kosearch_reply -W "auto always never" -- "$cur"
             return 0
             ;;
+        --match)
+            _kosearch_reply -W "any all" -- "$cur"
+            return 0
+            ;;
         -n | --limit | --offset | -j | --jobs | --shards | --port | --host)
             return 0
             ;;
@@ -58,7 +62,7 @@ _kosearch()
     local options
     case $command in
         index) options="--db --shards -j --jobs --rebuild --prune --wait -q --quiet -h --help" ;;
-        search) options="--db -n --limit --offset --format --color --colour --explain --fuzzy --allow-partial -h --help" ;;
+        search) options="--db -n --limit --offset --format --color --colour --explain --match --fuzzy --allow-partial -h --help" ;;
         batch) options="--db -n --limit --format -j --jobs --allow-partial -h --help" ;;
         serve) options="--db --port --host -h --help" ;;
         analyze) options="--format -h --help" ;;
