@@ -105,6 +105,27 @@ static void test_quoted_phrase_finds_its_section(void **state)
     assert_true(rank >= 1 && rank <= 3);
 }
 
+/* KS_MATCH_ALL keeps only the passages holding every word; KS_MATCH_ANY
+ * finds the others too, after them. */
+static void test_match_all_keeps_passages_holding_every_word(void **state)
+{
+    fixture *f = *state;
+    ks_search_options options = {.limit = 50, .match = KS_MATCH_ALL};
+    ks_results *all = NULL;
+    assert_int_equal(ks_search(f->db, "구로구 LED", &options, &all), KS_OK);
+    assert_true(ks_results_count(all) > 0);
+    for (size_t i = 0; i < ks_results_count(all); i++) {
+        const char *text = ks_results_hit(all, i)->text;
+        assert_true(strstr(text, "구로구") && strstr(text, "LED"));
+    }
+    ks_results *any = search(f, "구로구 LED", 50);
+    assert_true(ks_results_count(any) > ks_results_count(all));
+    for (size_t i = 0; i < ks_results_count(all); i++)
+        assert_string_equal(ks_results_hit(any, i)->text, ks_results_hit(all, i)->text);
+    ks_results_free(all);
+    ks_results_free(any);
+}
+
 /* A passage that holds 구로구 only with a particle attached. */
 static bool has_hit_containing(fixture *f, const char *query, const char *needle)
 {
@@ -714,6 +735,7 @@ int main(void)
         cmocka_unit_test(test_compound_parts_find_cleaning_section),
         cmocka_unit_test(test_led_and_nuclear_rank_their_section_first),
         cmocka_unit_test(test_quoted_phrase_finds_its_section),
+        cmocka_unit_test(test_match_all_keeps_passages_holding_every_word),
         cmocka_unit_test(test_phrases_match_through_particles),
         cmocka_unit_test(test_particles_do_not_hide_words),
         cmocka_unit_test(test_highlights_cover_whole_words),
