@@ -35,7 +35,10 @@
  *                      to remove an article's passages together).
  *   <key> is the article id, or "#" and 16 hex digits of its hash when the id
  *   is longer than KS_MAX_ID_KEY bytes (Xapian limits term length).
- *   No value slots.
+ *   Value slot KS_SLOT_ORDER: the article id, a NUL byte and the passage
+ *   number as 4 bytes big-endian: equal scores rank in this order, so a
+ *   ranking never depends on how the index was built (incrementally, in
+ *   parallel, in shards).
  *   Data: the fields id, passage number, title, section, date, url and text,
  *   separated by NUL bytes, in BOCU-1 (ks_passage_data_write); the text is
  *   the passage as written, so highlights are byte offsets into its UTF-8.
@@ -1200,6 +1203,21 @@ ks_status ks_passage_data_read(const char *stored, size_t len, ks_buf *record,
     return KS_OK;
 }
 
+/* The KS_SLOT_ORDER value (see the top comment). */
+static ks_status set_order_value(shim_doc *doc, const char *id, uint32_t number)
+{
+    size_t len = strlen(id);
+    char *key = malloc(len + 5);
+    if (!key)
+        return KS_ERR_NOMEM;
+    memcpy(key, id, len + 1);
+    for (int i = 0; i < 4; i++)
+        key[len + 1 + i] = (char)(number >> (24 - 8 * i));
+    ks_status st = shim_doc_set_value(doc, KS_SLOT_ORDER, key, len + 5);
+    free(key);
+    return st;
+}
+
 /* The title's or heading's whole words, as T terms (see the top comment). */
 static ks_status add_context_terms(ks_db *db, shim_doc *doc, const char *text)
 {
@@ -1231,6 +1249,8 @@ static ks_status add_passage(ks_db *db, const ks_article *article, const char *a
         st = add_context_terms(db, doc, passage->section);
     if (st == KS_OK)
         st = shim_doc_add_boolean_term(doc, article_term);
+    if (st == KS_OK)
+        st = set_order_value(doc, article->id, passage->number);
     if (st == KS_OK && (st = ks_passage_data_write(article, passage, date, &db->passage_record,
                                                    &db->scratch)) != KS_OK)
         ks_db_fail(db, st, "cannot store a passage of %s: %s", article->id, ks_status_string(st));

@@ -265,6 +265,9 @@ void ks_build_remove_leftovers(const char *rebuild_path);
 #define KS_PREFIX_ARTICLE "A"
 #define KS_PREFIX_READING "H"
 #define KS_PREFIX_CONTEXT "T" /* the title's and heading's whole words */
+/* Value slot: article id, NUL, passage number (4 bytes, big-endian), so
+ * that equal scores rank in that order however the index was built. */
+#define KS_SLOT_ORDER 0
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in shard.c: routing articles to shards, and the layout. */

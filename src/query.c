@@ -692,15 +692,29 @@ static shim_query *initials_query(builder *b, const char *initials)
     return q;
 }
 
-/* The words a prefix stands for, to highlight them: the same most frequent
- * ones Xapian expands it to. */
-static void highlight_prefix(builder *b, const char *prefix)
+/* The most frequent words a prefix stands for, looked up once over the
+ * whole database and searched as one synonym group: each shard of a
+ * sharded or remote database would otherwise expand it to its own most
+ * frequent words, and rank differently from one database. Without a
+ * database (tests), Xapian expands it. */
+static shim_query *prefix_query(builder *b, const char *prefix)
 {
+    if (!b->db)
+        return shim_query_wildcard(prefix, MAX_PREFIX_EXPANSION);
     ks_buf words = {0};
-    if (b->db && ks_words_with_prefix(b->db, prefix, MAX_PREFIX_EXPANSION, &words) == KS_OK)
-        for (size_t at = 0; at < words.len && b->status == KS_OK; at += strlen(words.data + at) + 1)
+    if (ks_words_with_prefix(b->db, prefix, MAX_PREFIX_EXPANSION, &words) != KS_OK)
+        ks_buf_clear(&words); /* a failed lookup finds nothing */
+    clause_list terms = {0};
+    for (size_t at = 0; at < words.len && b->status == KS_OK; at += strlen(words.data + at) + 1) {
+        clause_list_push(b, &terms, term_query(b, "", words.data + at, 0));
+        if (b->status == KS_OK)
             b->status = match_add_word(b->match, words.data + at);
+    }
+    shim_query *q = terms.count ? shim_query_combine(SHIM_OP_SYNONYM, terms.items, terms.count, 0)
+                                : term_query(b, "", prefix, 0); /* no such word: nothing */
+    clause_list_free(&terms);
     ks_buf_free(&words);
+    return q;
 }
 
 /* Initials (ㄱㄹㄱ) and prefixes (청소*) stand for other words and replace
@@ -716,11 +730,10 @@ static bool build_input_form(builder *b, const char *text, clause_list *out)
         replaced = true;
         break;
     case KS_INPUT_PREFIX: {
-        shim_query *q = shim_query_wildcard(form.data, MAX_PREFIX_EXPANSION);
+        shim_query *q = prefix_query(b, form.data);
         if (!q)
             b->status = KS_ERR_NOMEM;
         clause_list_push(b, out, q);
-        highlight_prefix(b, form.data);
         replaced = true;
         break;
     }

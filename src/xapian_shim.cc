@@ -840,6 +840,7 @@ ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_
         result = new shim_mset;
         Xapian::Enquire enquire(*db->reader);
         enquire.set_query(query->query);
+        enquire.set_sort_by_relevance_then_value(KS_SLOT_ORDER, false);
         if (bm25)
             enquire.set_weighting_scheme(
                 Xapian::BM25Weight(bm25->k1, bm25->k2, bm25->k3, bm25->b, bm25->min_normlen));
@@ -862,6 +863,7 @@ ks_status shim_search(shim_db *db, const shim_query *query, size_t offset, size_
                     throw;
                 enquire = Xapian::Enquire(*db->reader);
                 enquire.set_query(query->query);
+                enquire.set_sort_by_relevance_then_value(KS_SLOT_ORDER, false);
                 if (bm25)
                     enquire.set_weighting_scheme(Xapian::BM25Weight(
                         bm25->k1, bm25->k2, bm25->k3, bm25->b, bm25->min_normlen));

@@ -73,6 +73,26 @@ while read -r example; do
     check "README shows '$example'" grep -qF -- "$example" "$root/README.md"
 done <"$work/examples"
 
+# Equal scores rank by article id, then passage number, whatever the order
+# the articles were indexed in.
+printf '%s\n' '{"id":"z","body":"같은 문장 청소"}' '{"id":"b","body":"같은 문장 청소"}' \
+    '{"id":"m","body":"같은 문장 청소\n\n같은 문장 청소"}' >"$work/ties.jsonl"
+tac "$work/ties.jsonl" >"$work/ties-reversed.jsonl"
+"$kosearch" index --quiet --db "$work/ties" "$work/ties.jsonl"
+"$kosearch" index --quiet --db "$work/ties-reversed" "$work/ties-reversed.jsonl"
+order() { "$kosearch" search --db "$1" --format json 청소 | jq -r '"\(.id)#\(.passage)"' | tr '\n' ' '; }
+check "equal scores rank by article id and passage" [ "$(order "$work/ties")" = "b#1 m#1 m#2 z#1 " ]
+check "equal scores rank the same whatever the indexing order" \
+    [ "$(order "$work/ties-reversed")" = "b#1 m#1 m#2 z#1 " ]
+
+# Prefixes and initials expand to the same words over shards as over one database.
+"$kosearch" index --quiet --shards 3 --db "$work/shards" "$root/corpus/"
+ranking() { "$kosearch" search --db "$1" --format json --limit 30 "$2" | jq -c '[.id, .passage, .score]'; }
+for query in '청소*' 'ㄱㄹㄱ' '구로구 청소'; do
+    check "$query ranks the same over three shards as over one database" \
+        [ "$(ranking "$KOSEARCH_DB" "$query")" = "$(ranking "$work/shards" "$query")" ]
+done
+
 "$kosearch" search --help >"$work/help"
 for syntax in "+word" "a AND b" "a OR b" "-word" "--match"; do
     check "--help explains $syntax" grep -qF -- "$syntax" "$work/help"
