@@ -667,36 +667,41 @@ static shim_query *build_phrase(builder *b, const char *text)
 #define MAX_PREFIX_EXPANSION 100
 #define MAX_INITIALS_EXPANSION 50
 
-/* The indexed words with these initials, as one synonym group: it weighs
- * like a single word and highlights the words found. */
+/* The words found (NUL-separated) as one synonym group: it weighs like a
+ * single word and highlights the words found. No words: `typed` as a term
+ * no passage holds, so the query finds nothing instead of being refused as
+ * having no words. */
+static shim_query *found_words_query(builder *b, const ks_buf *words, const char *typed)
+{
+    if (!words->len)
+        return term_query(b, "", typed, 0);
+    clause_list terms = {0};
+    for (size_t at = 0; at < words->len && b->status == KS_OK; at += strlen(words->data + at) + 1) {
+        clause_list_push(b, &terms, term_query(b, "", words->data + at, 0));
+        if (b->status == KS_OK)
+            b->status = match_add_word(b->match, words->data + at);
+    }
+    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, terms.items, terms.count, 0);
+    clause_list_free(&terms);
+    return q;
+}
+
+/* The indexed words with these initials. */
 static shim_query *initials_query(builder *b, const char *initials)
 {
     ks_buf words = {0};
     if (b->db && ks_words_with_initials(b->db, initials, MAX_INITIALS_EXPANSION, &words) != KS_OK)
-        ks_buf_clear(&words); /* a failed lookup finds nothing, as below */
-    /* No such words: a term no passage holds, so the query finds nothing
-     * instead of being refused as having no words. */
-    if (!words.len) {
-        ks_buf_free(&words);
-        return term_query(b, "", initials, 0);
-    }
-    clause_list terms = {0};
-    for (size_t at = 0; at < words.len && b->status == KS_OK; at += strlen(words.data + at) + 1) {
-        clause_list_push(b, &terms, term_query(b, "", words.data + at, 0));
-        if (b->status == KS_OK)
-            b->status = match_add_word(b->match, words.data + at);
-    }
-    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, terms.items, terms.count, 0);
-    clause_list_free(&terms);
+        ks_buf_clear(&words); /* a failed lookup finds nothing */
+    shim_query *q = found_words_query(b, &words, initials);
     ks_buf_free(&words);
     return q;
 }
 
 /* The most frequent words a prefix stands for, looked up once over the
- * whole database and searched as one synonym group: each shard of a
- * sharded or remote database would otherwise expand it to its own most
- * frequent words, and rank differently from one database. Without a
- * database (tests), Xapian expands it. */
+ * whole database: each shard of a sharded or remote database would
+ * otherwise expand a wildcard to its own most frequent words, and rank
+ * differently from one database. Without a database (tests), Xapian
+ * expands it. */
 static shim_query *prefix_query(builder *b, const char *prefix)
 {
     if (!b->db)
@@ -704,15 +709,7 @@ static shim_query *prefix_query(builder *b, const char *prefix)
     ks_buf words = {0};
     if (ks_words_with_prefix(b->db, prefix, MAX_PREFIX_EXPANSION, &words) != KS_OK)
         ks_buf_clear(&words); /* a failed lookup finds nothing */
-    clause_list terms = {0};
-    for (size_t at = 0; at < words.len && b->status == KS_OK; at += strlen(words.data + at) + 1) {
-        clause_list_push(b, &terms, term_query(b, "", words.data + at, 0));
-        if (b->status == KS_OK)
-            b->status = match_add_word(b->match, words.data + at);
-    }
-    shim_query *q = terms.count ? shim_query_combine(SHIM_OP_SYNONYM, terms.items, terms.count, 0)
-                                : term_query(b, "", prefix, 0); /* no such word: nothing */
-    clause_list_free(&terms);
+    shim_query *q = found_words_query(b, &words, prefix);
     ks_buf_free(&words);
     return q;
 }
