@@ -24,8 +24,8 @@
  *                      word too (행정(行政)). Within-document frequency 0: it
  *                      finds 九老區 for 구로구 without changing any passage's
  *                      length or any other term's statistics.
- *     T<text>          the SURFACE, STEM and COMPOUND terms of the article
- *                      title and the section heading, without positions:
+ *     T<text>, TB<text> the terms of the article title and the section
+ *                      heading (TB: their bigrams), without positions:
  *                      they rank (a passage under a heading that names the
  *                      query ranks higher), but a passage is found by its
  *                      own text only, and a word it writes counts before
@@ -1228,8 +1228,9 @@ static ks_status add_context_terms(ks_db *db, shim_doc *doc, const char *text)
         return ks_db_fail(db, st, "analysis failed: %s", ks_status_string(st));
     char term[KS_MAX_TERM_BYTES + 8];
     for (size_t i = 0; i < count && st == KS_OK; i++)
-        if (terms[i].kind != KS_TERM_BIGRAM &&
-            snprintf(term, sizeof term, KS_PREFIX_CONTEXT "%s", terms[i].text) < (int)sizeof term)
+        if (snprintf(term, sizeof term, "%s%s%s", KS_PREFIX_CONTEXT,
+                     terms[i].kind == KS_TERM_BIGRAM ? KS_PREFIX_BIGRAM : "",
+                     terms[i].text) < (int)sizeof term)
             st = shim_doc_add_term(doc, term, 1);
     return st == KS_OK ? KS_OK : ks_db_fail(db, st, "cannot build a document: %s",
                                             ks_status_string(st));

@@ -466,6 +466,19 @@ static void push_proximity_word(builder *b, clause_list *proximity, const query_
     b->proximity_freq[before] = freq;
 }
 
+/* A bigram of the passage's text; in a question, of its title and heading
+ * too (TB terms), as their whole words join the word's synonym group. */
+static shim_query *bigram_query(builder *b, const char *bigram)
+{
+    shim_query *text = term_query(b, KS_PREFIX_BIGRAM, bigram, 0);
+    if (!b->question || !text)
+        return text;
+    shim_query *either[2] = {text, term_query(b, KS_PREFIX_CONTEXT KS_PREFIX_BIGRAM, bigram, 0)};
+    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, either, 2, 0);
+    free_queries(either, 2);
+    return q;
+}
+
 /* The AND of the word's bigrams. A two-syllable word is one bigram, and it
  * must not lie inside a longer dictionary noun that goes on past it (BI,
  * index.c: 청소 in 청소년, 인도 in 인도네시아, yet 대청소 and 청소활동 hold
@@ -506,7 +519,7 @@ static shim_query *fragment_query(builder *b, const query_word *w)
         return NULL;
     }
     for (size_t i = 0; i < w->bigram_count; i++)
-        parts[i] = term_query(b, KS_PREFIX_BIGRAM, w->bigrams[i]->text, 0);
+        parts[i] = bigram_query(b, w->bigrams[i]->text);
     shim_query *q = inner_bigrams_allowed(b, w, parts);
     if (w->bigram_count > 1) {
         shim_query *any = shim_query_combine(SHIM_OP_OR, parts, w->bigram_count, 0);
