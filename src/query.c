@@ -321,7 +321,8 @@ typedef struct builder {
     ks_buf *error;
     ks_status status;
     bool drop_question_words; /* the query has other words to go by */
-    bool question;            /* more clauses than KEYWORD_QUERY_CLAUSES */
+    bool question;            /* more clauses than KEYWORD_QUERY_CLAUSES, or
+                                 typed as a question (typed_as_question) */
     size_t word_count;        /* analyzed words so far, for MAX_QUERY_WORDS */
     clause_list loose;        /* loose bigram matches: they rank, never select */
     clause_list context;      /* words of the title and heading: they rank too */
@@ -605,6 +606,23 @@ static size_t analyze_words(builder *b, const char *text, query_word **out_words
 static const char *const question_words[] = {
     "무엇", "누구", "언제", "어디", "어느", "어떤", "무슨", "몇", "얼마", "왜", "어떻게", "어째서",
 };
+
+/* A query typed as a question: a word with '?' in it, or an interrogative
+ * on its own (몇, 누구). */
+static bool typed_as_question(const ks_query_node *root)
+{
+    for (size_t i = 0; i < root->child_count; i++) {
+        const char *text = root->children[i]->text;
+        if (root->children[i]->kind != KS_QUERY_WORD)
+            continue;
+        if (strchr(text, '?'))
+            return true;
+        for (size_t k = 0; k < sizeof question_words / sizeof question_words[0]; k++)
+            if (strcmp(text, question_words[k]) == 0)
+                return true;
+    }
+    return false;
+}
 
 static bool is_question_word(const query_word *w)
 {
@@ -952,7 +970,7 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
         clauses += root->children[i]->kind != KS_QUERY_NOT;
     }
     b.drop_question_words = plain_words > 1;
-    b.question = clauses > KEYWORD_QUERY_CLAUSES;
+    b.question = clauses > KEYWORD_QUERY_CLAUSES || typed_as_question(root);
     clause_list optional = {0}, required = {0}, excluded = {0}, proximity = {0};
     ks_match_terms ignored = {0};
     for (size_t i = 0; i < root->child_count && b.status == KS_OK; i++) {
