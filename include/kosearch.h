@@ -356,6 +356,13 @@ typedef enum ks_sort {
                               of articles without a date come last */
 } ks_sort;
 
+/* Which passages a query finds. Either way, in a query of up to three
+ * words a passage holding every word ranks before one holding fewer. */
+typedef enum ks_match {
+    KS_MATCH_ANY = 0, /* passages holding any word (+word and a AND b required) */
+    KS_MATCH_ALL      /* only passages holding every word */
+} ks_match;
+
 typedef struct ks_search_options {
     size_t limit;   /* hits to return; 0 means 10; more than the database
                        holds means all */
@@ -367,6 +374,7 @@ typedef struct ks_search_options {
     const char *until;
     ks_sort sort;       /* KS_SORT_RELEVANCE (0, default) or KS_SORT_DATE: newest first,
                            ties by relevance */
+    ks_match match; /* KS_MATCH_ANY (0) or KS_MATCH_ALL */
 } ks_search_options;
 
 typedef struct ks_span {
@@ -394,19 +402,20 @@ typedef struct ks_hit {
 
 typedef struct ks_results ks_results;
 
-/* Runs a query: words, "quoted phrases", -excluded words, OR between
- * alternatives, initial consonants (ㄱㄹㄱ finds 구로구), prefixes (청소*
- * finds 청소분야) and Hanja (九老區 finds 구로구). Stored synonyms are
- * searched too. Fields narrow the passages searched: title:WORD (the
- * article's title holds the word), section:WORD (the heading the passage
- * falls under does), id:ID (the article), date:A..B (the article's date is
- * within; A or B may be left out, and date:A alone is that year, month or
- * day); each may be negated (-title:WORD), given a "phrase" (all its words),
- * or joined with OR to another field. A query of fields only lists their
- * passages in index order. When the query finds fewer than three passages,
- * see ks_results_corrected_query() and ks_results_suggestion(). A syntax
- * error is KS_ERR_BAD_QUERY with the reason in ks_db_error(); a bad
- * `since` or `until` is KS_ERR_INVALID_ARGUMENT. */
+/* Runs a query: words, "quoted phrases", -excluded words, +required words,
+ * OR between alternatives, AND between required words, initial consonants
+ * (ㄱㄹㄱ finds 구로구), prefixes (청소* finds 청소분야) and Hanja (九老區
+ * finds 구로구). Stored synonyms are searched too. Fields narrow the
+ * passages searched: title:WORD (the article's title holds the word),
+ * section:WORD (the heading the passage falls under does), id:ID (the
+ * article), date:A..B (the article's date is within; A or B may be left
+ * out, and date:A alone is that year, month or day); each may be negated
+ * (-title:WORD), given a "phrase" (all its words), or joined with OR to
+ * another field. A query of fields only lists their passages in index
+ * order. When the query finds fewer than three passages, see
+ * ks_results_corrected_query() and ks_results_suggestion(). A syntax error
+ * is KS_ERR_BAD_QUERY with the reason in ks_db_error(); a bad `since` or
+ * `until` is KS_ERR_INVALID_ARGUMENT. */
 KS_API ks_status ks_search(ks_db *db, const char *query, const ks_search_options *options,
                            ks_results **out);
 KS_API size_t ks_results_count(const ks_results *results);

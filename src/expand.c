@@ -246,7 +246,8 @@ static bool layout_convert_words(HangulInputContext *ic, const char *query, bool
         const char *word = query + start;
         size_t word_len = i - start;
         size_t before = out->len;
-        bool keyword = word_len == 2 && memcmp(word, "OR", 2) == 0;
+        bool keyword = (word_len == 2 && memcmp(word, "OR", 2) == 0) ||
+                       (word_len == 3 && memcmp(word, "AND", 3) == 0);
         bool converted = false;
         if (!keyword && to_hangul && all_ascii_letters(word, word_len))
             converted = type_word_as_hangul(ic, word, word_len, out);

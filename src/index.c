@@ -12,6 +12,11 @@
  *     B<text>          syllable BIGRAM terms of each word's stem, without
  *                      positions: the part 봉사단 of 깔끔이봉사단 is found as
  *                      AND(B봉사, B사단) (query.c says why no phrase).
+ *     BI<text>         instead of B<text>, a bigram inside a longer
+ *                      hunspell-ko noun that goes on past it (lexicon.c):
+ *                      청소 in 청소년. A query word of two syllables does
+ *                      not match it (청소 finds 대청소 and 청소활동, not
+ *                      청소년); a longer one does (구로구 finds 구로구청장).
  *   Terms made from the analyzer's by expand.c (ks_input_index_terms):
  *     H<reading>       the Hangul reading of each run of adjacent Hanja words
  *                      (libhangul's dictionary), at the position of the run's
@@ -19,9 +24,12 @@
  *                      word too (행정(行政)). Within-document frequency 0: it
  *                      finds 九老區 for 구로구 without changing any passage's
  *                      length or any other term's statistics.
- *     The article title's and the section heading's terms are added the same
- *     way but without positions: they count for ranking (a passage under a
- *     heading that names the query ranks higher), never for phrases.
+ *     C<text>, CB<text> the terms of the article title and the section
+ *                      heading (CB: their bigrams), without positions:
+ *                      they rank (a passage under a heading that names the
+ *                      query ranks higher), but a passage is found by its
+ *                      own text only, and a word it writes counts before
+ *                      one its title gives it.
  *     T<text>, TB<text> the title's SURFACE, STEM and COMPOUND terms, and its
  *                      BIGRAM terms, for title:WORD; within-document
  *                      frequency 0 and no positions, so they change no
@@ -37,6 +45,10 @@
  *   Value slot 0 (KS_SLOT_DATE): the article's day, "YYYY-MM-DD", for
  *   date filters and sorting (string order is date order); no value when
  *   the date is unknown.
+ *   Value slot 1 (KS_SLOT_ORDER): the article id, a NUL byte and the passage
+ *   number as 4 bytes big-endian: equal scores rank in this order, so a
+ *   ranking never depends on how the index was built (incrementally, in
+ *   parallel, in shards).
  *   Data: the fields id, passage number, title, section, date, url and text,
  *   separated by NUL bytes, in BOCU-1 (ks_passage_data_write); the text is
  *   the passage as written, so highlights are byte offsets into its UTF-8.
@@ -102,7 +114,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-/* Format 9 added the date value slot and the title and section terms, and
+/* Format 9 added the date and order value slots, the context terms and the
+ * title and section terms (a passage is found by its own text alone), and
  * keys long ids (and ids starting with "#") by SHA-256 instead of "#" and 16
  * hex digits of FNV-1a, under which a crafted id could take a long id's key.
  * Older indexes (8, and 7 without file facts) lack the slot and the terms,
@@ -1282,9 +1295,9 @@ static ks_status add_field_term(shim_doc *doc, const char *field, const ks_term 
 
 /* Adds the analyzer's terms, and the Hangul readings of Hanja made from them
  * (expand.c); positions only when `positional`, and then only where a phrase
- * looks for them. With a `field` prefix, each term is added under it too. */
+ * looks for them. */
 static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t len,
-                           bool positional, const char *field)
+                           bool positional)
 {
     const ks_term *terms;
     size_t count;
@@ -1292,20 +1305,31 @@ static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t le
     if (st != KS_OK)
         return ks_db_fail(db, st, "analysis failed: %s", ks_status_string(st));
     char term[KS_MAX_TERM_BYTES + 8];
+    const char *stem = NULL; /* of the word the next bigrams come from */
+    size_t bigram_index = 0;
     for (size_t i = 0; i < count && st == KS_OK; i++) {
         const ks_term *t = &terms[i];
+        if (i == 0 || t->word != terms[i - 1].word) {
+            stem = NULL;
+            bigram_index = 0;
+        }
+        if (t->kind == KS_TERM_STEM || (t->kind == KS_TERM_SURFACE && !stem))
+            stem = t->text;
         /* Built by hand: this runs for every term of every passage. */
-        size_t prefix_len = t->kind == KS_TERM_BIGRAM ? sizeof KS_PREFIX_BIGRAM - 1 : 0;
+        const char *prefix = "";
+        if (t->kind == KS_TERM_BIGRAM)
+            prefix = stem && ks_lexicon_bigram_is_inner(stem, bigram_index++, t->text)
+                         ? KS_PREFIX_INNER_BIGRAM
+                         : KS_PREFIX_BIGRAM;
+        size_t prefix_len = strlen(prefix);
         size_t text_len = strlen(t->text);
         if (prefix_len + text_len >= sizeof term)
             continue; /* the analyzer keeps terms shorter than this */
-        memcpy(term, KS_PREFIX_BIGRAM, prefix_len);
+        memcpy(term, prefix, prefix_len);
         memcpy(term + prefix_len, t->text, text_len + 1);
         st = positional && phrase_position(terms, count, i)
                  ? shim_doc_add_posting(doc, term, t->position, 1)
                  : shim_doc_add_term(doc, term, 1);
-        if (st == KS_OK && field)
-            st = add_field_term(doc, field, t);
     }
     term_target target = {doc, positional};
     if (st == KS_OK)
@@ -1374,6 +1398,42 @@ ks_status ks_passage_data_read(const char *stored, size_t len, ks_buf *record,
     return KS_OK;
 }
 
+/* The KS_SLOT_ORDER value (see the top comment). */
+static ks_status set_order_value(shim_doc *doc, const char *id, uint32_t number)
+{
+    size_t len = strlen(id);
+    char *key = malloc(len + 5);
+    if (!key)
+        return KS_ERR_NOMEM;
+    memcpy(key, id, len + 1);
+    for (int i = 0; i < 4; i++)
+        key[len + 1 + i] = (char)(number >> (24 - 8 * i));
+    ks_status st = shim_doc_set_value(doc, KS_SLOT_ORDER, key, len + 5);
+    free(key);
+    return st;
+}
+
+/* The title's or heading's whole words, as T terms (see the top comment). */
+/* A title's or heading's terms: as context (C) that ranks, and under the
+ * `field` prefix (T or S) that title: and section: look for. */
+static ks_status add_context_terms(ks_db *db, shim_doc *doc, const char *text, const char *field)
+{
+    const ks_term *terms;
+    size_t count;
+    ks_status st = ks_analyzer_run(db->analyzer, text, strlen(text), &terms, &count);
+    if (st != KS_OK)
+        return ks_db_fail(db, st, "analysis failed: %s", ks_status_string(st));
+    char term[KS_MAX_TERM_BYTES + 8];
+    for (size_t i = 0; i < count && st == KS_OK; i++)
+        if (snprintf(term, sizeof term, "%s%s%s", KS_PREFIX_CONTEXT,
+                     terms[i].kind == KS_TERM_BIGRAM ? KS_PREFIX_BIGRAM : "",
+                     terms[i].text) < (int)sizeof term &&
+            (st = shim_doc_add_term(doc, term, 1)) == KS_OK)
+            st = add_field_term(doc, field, &terms[i]);
+    return st == KS_OK ? KS_OK : ks_db_fail(db, st, "cannot build a document: %s",
+                                            ks_status_string(st));
+}
+
 static ks_status add_passage(ks_db *db, const ks_article *article, const char *article_term,
                              const ks_passage *passage, const char *date)
 {
@@ -1381,16 +1441,17 @@ static ks_status add_passage(ks_db *db, const ks_article *article, const char *a
     ks_status st = shim_doc_new(&doc);
     if (st != KS_OK)
         return ks_db_fail(db, st, "out of memory");
-    st = add_terms(db, doc, passage->text, passage->len, true, NULL);
+    st = add_terms(db, doc, passage->text, passage->len, true);
     if (st == KS_OK && article->title)
-        st = add_terms(db, doc, article->title, strlen(article->title), false, KS_PREFIX_TITLE);
+        st = add_context_terms(db, doc, article->title, KS_PREFIX_TITLE);
     if (st == KS_OK && passage->section && *passage->section)
-        st = add_terms(db, doc, passage->section, strlen(passage->section), false,
-                       KS_PREFIX_SECTION);
+        st = add_context_terms(db, doc, passage->section, KS_PREFIX_SECTION);
     if (st == KS_OK)
         st = shim_doc_add_boolean_term(doc, article_term);
     if (st == KS_OK && strlen(date) >= KS_SLOT_DATE_BYTES)
         st = shim_doc_set_value(doc, KS_SLOT_DATE, date, KS_SLOT_DATE_BYTES);
+    if (st == KS_OK)
+        st = set_order_value(doc, article->id, passage->number);
     if (st == KS_OK && (st = ks_passage_data_write(article, passage, date, &db->passage_record,
                                                    &db->scratch)) != KS_OK)
         ks_db_fail(db, st, "cannot store a passage of %s: %s", article->id, ks_status_string(st));

@@ -326,10 +326,15 @@ void ks_build_remove_leftovers(const char *rebuild_path);
 
 /* Term prefixes (the index format is described at the top of index.c). */
 #define KS_PREFIX_BIGRAM "B"
+#define KS_PREFIX_INNER_BIGRAM "BI" /* bigrams never start with a Latin letter */
 #define KS_PREFIX_ARTICLE "A"
 #define KS_PREFIX_READING "H"
 #define KS_PREFIX_TITLE "T"   /* title:   whole words and B bigrams of the title */
 #define KS_PREFIX_SECTION "S" /* section: the same of the passage's heading */
+#define KS_PREFIX_CONTEXT "C" /* the title's and heading's words, for ranking */
+/* Value slot: article id, NUL, passage number (4 bytes, big-endian), so
+ * that equal scores rank in that order however the index was built. */
+#define KS_SLOT_ORDER 1
 
 /* The boolean term of the article `id`: A and its key. */
 ks_status ks_article_term(const char *id, ks_buf *out);
@@ -351,6 +356,20 @@ ks_status ks_shard_layout_read(const char *path, unsigned *out_count);
 ks_status ks_shard_layout_create(const char *path, unsigned count, ks_buf *error);
 
 /* ------------------------------------------------------------------------ */
+/* Interface to code in lexicon.c: hunspell-ko's nouns.                     */
+
+/* The generated table (lexicon_table.c): nouns of three or more syllables,
+ * sorted by bytes. */
+extern const size_t ks_lexicon_longest_syllables;
+extern const size_t ks_lexicon_count;
+extern const char *const ks_lexicon_nouns[];
+/* Whether the bigram at syllables first and first+1 of `word` lies inside
+ * a longer dictionary noun that goes on past it (청소 in 청소년, not in
+ * 대청소 or 청소활동): an inner bigram, indexed apart (index.c). False when
+ * the word's syllables there are not `bigram`. */
+bool ks_lexicon_bigram_is_inner(const char *word, size_t first, const char *bigram);
+
+/* ------------------------------------------------------------------------ */
 /* Interface to code in query.c: query syntax -> query tree.                */
 
 typedef enum ks_query_node_kind {
@@ -359,7 +378,8 @@ typedef enum ks_query_node_kind {
     KS_QUERY_OR,      /* a OR b */
     KS_QUERY_AND,     /* the query's clauses, all wanted */
     KS_QUERY_NOT,     /* -word or -"phrase" */
-    KS_QUERY_FIELD    /* title:word, section:"words", id:ID, date:A..B */
+    KS_QUERY_FIELD,   /* title:word, section:"words", id:ID, date:A..B */
+    KS_QUERY_REQUIRED /* +word, +"phrase", either side of a AND b */
 } ks_query_node_kind;
 
 typedef enum ks_query_field {
@@ -384,6 +404,9 @@ typedef struct ks_query_node {
  * message naming the byte offset. */
 ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error);
 void ks_query_node_free(ks_query_node *node);
+/* Makes every clause of a parsed query required (--match all); exclusions
+ * stay as they are. */
+ks_status ks_query_require_all(ks_query_node *root);
 
 /* What a query looks for in a passage, for highlighting: whole-word terms
  * (a word holding any of them is highlighted whole) and, per query word, its

@@ -1,10 +1,16 @@
 /* Query syntax -> query tree -> Xapian query, through the same analyzer as
  * the documents.
  *
- * Syntax: words; "quoted phrases"; -word or -"phrase" to exclude; a OR b
- * between alternatives; fields title:, section:, id: and date: in front of a
- * word or "phrase". Every other character is text for the analyzer, so
- * punctuation inside words never causes a syntax error. */
+ * Syntax: words; "quoted phrases"; -word or -"phrase" to exclude; +word or
+ * +"phrase" to require; a OR b between alternatives, a AND b to require
+ * both; fields title:, section:, id: and date: in front of a word or
+ * "phrase". Every other character is text for the analyzer, so punctuation
+ * inside words never causes a syntax error.
+ *
+ * Ranking: a passage holding more of the query's clauses (the words and
+ * phrases as typed) comes before one holding fewer, in keyword queries
+ * (KEYWORD_QUERY_CLAUSES); BM25 orders passages holding as many. Longer
+ * queries are questions, ranked by BM25 over all their words. */
 #include "kosearch_internal.h"
 #include "xapian_shim.h"
 
@@ -84,6 +90,18 @@ static ks_status parse_fail(parser *p, size_t byte, const char *message)
     return KS_ERR_BAD_QUERY;
 }
 
+static ks_query_node *wrap_node(ks_query_node_kind kind, ks_query_node *child)
+{
+    ks_query_node *wrapper = node_new(kind, NULL, 0);
+    if (!wrapper || node_add_child(wrapper, child) != KS_OK) {
+        ks_query_node_free(child);
+        ks_query_node_free(wrapper);
+        return NULL;
+    }
+    return wrapper;
+}
+
+
 static const struct {
     const char *name;
     ks_query_field field;
@@ -110,15 +128,16 @@ static ks_query_field field_at(const parser *p, size_t *name_len)
     return KS_FIELD_NONE;
 }
 
-/* Reads one clause: a word, a "phrase", either preceded by a field name,
- * and all that maybe preceded by '-'. */
+/* Reads one clause: a word or a "phrase", maybe preceded by a field name,
+ * and all that maybe preceded by '-' or '+'. */
 static ks_status parse_clause(parser *p, ks_query_node **out)
 {
     *out = NULL;
-    bool negated = false;
-    size_t start = p->at;
-    if (p->text[p->at] == '-' && p->at + 1 < p->len && !is_space(p->text[p->at + 1])) {
-        negated = true;
+    ks_query_node_kind wrapper = KS_QUERY_WORD; /* none */
+    char sign = p->text[p->at];
+    if ((sign == '-' || sign == '+') && p->at + 1 < p->len && !is_space(p->text[p->at + 1]) &&
+        p->text[p->at + 1] != sign) {
+        wrapper = sign == '-' ? KS_QUERY_NOT : KS_QUERY_REQUIRED;
         p->at++;
     }
     size_t field_start = p->at, name_len = 0;
@@ -147,24 +166,35 @@ static ks_status parse_clause(parser *p, ks_query_node **out)
         node->field = field;
         node->at = field_start;
     }
-    if (negated) {
-        ks_query_node *not = node_new(KS_QUERY_NOT, NULL, 0);
-        if (!not || node_add_child(not, node) != KS_OK) {
-            ks_query_node_free(node);
-            ks_query_node_free(not);
-            return KS_ERR_NOMEM;
-        }
-        node = not;
-    }
-    (void)start;
+    if (wrapper != KS_QUERY_WORD && !(node = wrap_node(wrapper, node)))
+        return KS_ERR_NOMEM;
     *out = node;
     return KS_OK;
 }
 
-static bool at_or_keyword(const parser *p)
+static bool at_keyword(const parser *p, const char *keyword)
 {
-    return p->at + 2 <= p->len && p->text[p->at] == 'O' && p->text[p->at + 1] == 'R' &&
-           (p->at + 2 == p->len || is_space(p->text[p->at + 2]));
+    size_t len = strlen(keyword);
+    return p->at + len <= p->len && memcmp(p->text + p->at, keyword, len) == 0 &&
+           (p->at + len == p->len || is_space(p->text[p->at + len]));
+}
+
+/* A clause on either side of AND is required (once). */
+static ks_status require_clause(ks_query_node **slot)
+{
+    if ((*slot)->kind == KS_QUERY_REQUIRED || (*slot)->kind == KS_QUERY_NOT)
+        return KS_OK;
+    ks_query_node *required = wrap_node(KS_QUERY_REQUIRED, *slot);
+    *slot = required;
+    return required ? KS_OK : KS_ERR_NOMEM;
+}
+
+ks_status ks_query_require_all(ks_query_node *root)
+{
+    for (size_t i = 0; i < root->child_count; i++)
+        if (require_clause(&root->children[i]) != KS_OK)
+            return KS_ERR_NOMEM;
+    return KS_OK;
 }
 
 static void skip_spaces(parser *p)
@@ -187,16 +217,24 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
     if (!root)
         return KS_ERR_NOMEM;
     ks_status st = KS_OK;
-    bool pending_or = false;
-    size_t or_at = 0;
+    bool pending_or = false, pending_and = false;
+    size_t or_at = 0, and_at = 0;
     skip_spaces(&p);
     while (st == KS_OK && p.at < p.len) {
-        if (at_or_keyword(&p)) {
-            if (root->child_count == 0 || pending_or)
+        if (at_keyword(&p, "OR")) {
+            if (root->child_count == 0 || pending_or || pending_and)
                 st = parse_fail(&p, p.at, "OR needs a word on both sides");
             pending_or = true;
             or_at = p.at;
             p.at += 2;
+        } else if (at_keyword(&p, "AND")) {
+            if (root->child_count == 0 || pending_or || pending_and)
+                st = parse_fail(&p, p.at, "AND needs a word on both sides");
+            else
+                st = require_clause(&root->children[root->child_count - 1]);
+            pending_and = true;
+            and_at = p.at;
+            p.at += 3;
         } else {
             ks_query_node *clause;
             st = parse_clause(&p, &clause);
@@ -216,7 +254,11 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
                 st = node_add_child(left, clause);
                 pending_or = false;
             } else if (st == KS_OK) {
-                st = node_add_child(root, clause);
+                if (pending_and)
+                    st = require_clause(&clause);
+                if (st == KS_OK)
+                    st = node_add_child(root, clause);
+                pending_and = false;
             }
             if (st != KS_OK && st != KS_ERR_BAD_QUERY)
                 ks_query_node_free(clause);
@@ -225,6 +267,8 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
     }
     if (st == KS_OK && pending_or)
         st = parse_fail(&p, or_at, "OR needs a word on both sides");
+    if (st == KS_OK && pending_and)
+        st = parse_fail(&p, and_at, "AND needs a word on both sides");
     if (st == KS_OK && root->child_count == 0)
         st = parse_fail(&p, 0, "empty query");
     if (st != KS_OK) {
@@ -248,6 +292,9 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
 #define WEIGHT_WHOLE_WORD 1.0
 #define WEIGHT_FRAGMENT 0.3
 #define WEIGHT_PROXIMITY 0.1
+/* A word of the passage's title or heading (tools/eval: KorQuAD questions
+ * name their article's subject). */
+#define WEIGHT_CONTEXT 0.5
 /* Any of a word's bigrams, in any order: finds compounds written with a
  * space (수중 도시 for 수중도시). Weighed per bigram, so it stays below a
  * whole-word match. */
@@ -331,7 +378,10 @@ typedef struct builder {
     ks_status status;
     bool drop_question_words; /* the query has other words to go by */
     size_t term_count;        /* terms so far, for MAX_QUERY_TERMS */
+    bool question;            /* more clauses than KEYWORD_QUERY_CLAUSES, or
+                                 typed as a question (typed_as_question) */
     clause_list loose;        /* loose bigram matches: they rank, never select */
+    clause_list context;      /* words of the title and heading: they rank too */
     struct shim_db *db;       /* for initials and synonyms; NULL: none */
     /* Passages holding each proximity word (UINT64_MAX: unknown). */
     uint64_t proximity_freq[MAX_PROXIMITY_WORDS];
@@ -417,7 +467,7 @@ static bool spend_terms(builder *b, size_t count)
     ks_buf_clear(b->error);
     ks_buf_printf(b->error,
                   "the query is too long: it expands to more than %d terms (a word of n "
-                  "syllables takes about 2n, a 초성 word %d, a prefix* %d)",
+                  "syllables takes about 3n, a 초성 word %d, a prefix* %d)",
                   MAX_QUERY_TERMS, MAX_INITIALS_EXPANSION, MAX_PREFIX_EXPANSION);
     b->status = KS_ERR_BAD_QUERY;
     return false;
@@ -439,17 +489,22 @@ static shim_query *term_query(builder *b, const char *prefix, const char *text, 
     return q;
 }
 
-/* Whole-word alternatives of one word, as one synonym group. */
+/* Whole-word alternatives of one word, as one synonym group. In a question
+ * the title's and heading's words (T terms) join the group: a question
+ * names its article's subject, which its passage need not repeat. */
 static shim_query *whole_word_query(builder *b, const query_word *w)
 {
-    shim_query *parts[8];
+    shim_query *parts[16] = {0};
+    size_t count = 0;
     for (size_t i = 0; i < w->whole_count; i++) {
-        parts[i] = term_query(b, "", w->whole[i]->text, 0);
+        parts[count++] = term_query(b, "", w->whole[i]->text, 0);
+        if (b->question)
+            parts[count++] = term_query(b, KS_PREFIX_CONTEXT, w->whole[i]->text, 0);
         if (b->status == KS_OK)
             b->status = match_add_word(b->match, w->whole[i]->text);
     }
-    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, parts, w->whole_count, 0);
-    free_queries(parts, w->whole_count);
+    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, parts, count, 0);
+    free_queries(parts, count);
     return q;
 }
 
@@ -488,6 +543,45 @@ static void push_proximity_word(builder *b, clause_list *proximity, const query_
     b->proximity_freq[before] = freq;
 }
 
+/* A bigram of the passage's text; in a question, of its title and heading
+ * too (TB terms), as their whole words join the word's synonym group. */
+static shim_query *bigram_query(builder *b, const char *bigram)
+{
+    shim_query *text = term_query(b, KS_PREFIX_BIGRAM, bigram, 0);
+    if (!b->question || !text)
+        return text;
+    shim_query *either[2] = {text, term_query(b, KS_PREFIX_CONTEXT KS_PREFIX_BIGRAM, bigram, 0)};
+    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, either, 2, 0);
+    free_queries(either, 2);
+    return q;
+}
+
+/* The AND of the word's bigrams. A two-syllable word is one bigram, and it
+ * must not lie inside a longer dictionary noun that goes on past it (BI,
+ * index.c: 청소 in 청소년, 인도 in 인도네시아, yet 대청소 and 청소활동 hold
+ * 청소). A longer word is specific enough to be found wherever it is written
+ * (구로구 in 구로구청장, 청소년 in 청소년활동): its bigrams may be inner. */
+static shim_query *inner_bigrams_allowed(builder *b, const query_word *w, shim_query **bigrams)
+{
+    if (w->bigram_count == 1)
+        return shim_query_scale(bigrams[0], 1.0);
+    shim_query **needed = calloc(w->bigram_count, sizeof *needed);
+    if (!needed) {
+        b->status = KS_ERR_NOMEM;
+        return NULL;
+    }
+    for (size_t i = 0; i < w->bigram_count; i++) {
+        shim_query *either[2] = {bigrams[i],
+                                 term_query(b, KS_PREFIX_INNER_BIGRAM, w->bigrams[i]->text, 0)};
+        needed[i] = shim_query_combine(SHIM_OP_OR, either, 2, 0);
+        shim_query_free(either[1]);
+    }
+    shim_query *q = shim_query_combine(SHIM_OP_AND, needed, w->bigram_count, 0);
+    free_queries(needed, w->bigram_count);
+    free(needed);
+    return q;
+}
+
 /* All of the word's syllable bigrams: finds it inside compounds (봉사단 in
  * 깔끔이봉사단). Bigrams carry no positions in the index: requiring them in
  * order (a phrase) cost half of all query time and ranked no better on the
@@ -502,8 +596,8 @@ static shim_query *fragment_query(builder *b, const query_word *w)
         return NULL;
     }
     for (size_t i = 0; i < w->bigram_count; i++)
-        parts[i] = term_query(b, KS_PREFIX_BIGRAM, w->bigrams[i]->text, 0);
-    shim_query *q = shim_query_combine(SHIM_OP_AND, parts, w->bigram_count, 0);
+        parts[i] = bigram_query(b, w->bigrams[i]->text);
+    shim_query *q = inner_bigrams_allowed(b, w, parts);
     /* The loose match repeats every bigram: it counts again. */
     if (w->bigram_count > 1 && spend_terms(b, w->bigram_count)) {
         shim_query *any = shim_query_combine(SHIM_OP_OR, parts, w->bigram_count, 0);
@@ -521,6 +615,20 @@ static shim_query *fragment_query(builder *b, const query_word *w)
     /* An AND weighs the sum of its terms; keep a long compound from
      * outweighing whole words just by having many bigrams. */
     shim_query *scaled = shim_query_scale(q, WEIGHT_FRAGMENT / (double)w->bigram_count);
+    shim_query_free(q);
+    return scaled;
+}
+
+/* The word in the passage's title or heading (T terms): context that helps
+ * rank a passage its own text selected. */
+static shim_query *context_query(builder *b, const query_word *w)
+{
+    shim_query *parts[8];
+    for (size_t i = 0; i < w->whole_count; i++)
+        parts[i] = term_query(b, KS_PREFIX_CONTEXT, w->whole[i]->text, 0);
+    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, parts, w->whole_count, 0);
+    free_queries(parts, w->whole_count);
+    shim_query *scaled = q ? shim_query_scale(q, WEIGHT_CONTEXT) : NULL;
     shim_query_free(q);
     return scaled;
 }
@@ -568,6 +676,23 @@ static const char *const question_words[] = {
     "무엇", "누구", "언제", "어디", "어느", "어떤", "무슨", "몇", "얼마", "왜", "어떻게", "어째서",
 };
 
+/* A query typed as a question: a word with '?' in it, or an interrogative
+ * on its own (몇, 누구). */
+static bool typed_as_question(const ks_query_node *root)
+{
+    for (size_t i = 0; i < root->child_count; i++) {
+        const char *text = root->children[i]->text;
+        if (root->children[i]->kind != KS_QUERY_WORD)
+            continue;
+        if (strchr(text, '?'))
+            return true;
+        for (size_t k = 0; k < sizeof question_words / sizeof question_words[0]; k++)
+            if (strcmp(text, question_words[k]) == 0)
+                return true;
+    }
+    return false;
+}
+
 static bool is_question_word(const query_word *w)
 {
     for (size_t i = 0; i < w->whole_count; i++)
@@ -591,6 +716,8 @@ static void build_words(builder *b, const char *text, clause_list *out, clause_l
         if (b->drop_question_words && is_question_word(&words[i]))
             continue;
         clause_list_push(b, out, word_query(b, &words[i]));
+        if (!b->question)
+            clause_list_push(b, &b->context, context_query(b, &words[i]));
         if (proximity)
             push_proximity_word(b, proximity, &words[i]);
         collect_synonyms(b, &words[i], &synonyms);
@@ -615,6 +742,7 @@ static shim_query *build_phrase(builder *b, const char *text)
         if (parts) {
             for (size_t i = 0; i < count; i++) {
                 parts[i] = base_term_query(b, &words[i]);
+                clause_list_push(b, &b->context, context_query(b, &words[i]));
                 for (size_t k = 0; k < words[i].whole_count && b->status == KS_OK; k++)
                     b->status = match_add_word(b->match, words[i].whole[k]->text);
             }
@@ -636,8 +764,26 @@ static shim_query *build_phrase(builder *b, const char *text)
 /* A synonym ranks a little below the word typed. */
 #define WEIGHT_SYNONYM 0.8
 
-/* The indexed words with these initials, as one synonym group: it weighs
- * like a single word and highlights the words found. */
+/* The words found (NUL-separated) as one synonym group: it weighs like a
+ * single word and highlights the words found. No words: `typed` as a term
+ * no passage holds, so the query finds nothing instead of being refused as
+ * having no words. */
+static shim_query *found_words_query(builder *b, const ks_buf *words, const char *typed)
+{
+    if (!words->len)
+        return term_query(b, "", typed, 0);
+    clause_list terms = {0};
+    for (size_t at = 0; at < words->len && b->status == KS_OK; at += strlen(words->data + at) + 1) {
+        clause_list_push(b, &terms, term_query(b, "", words->data + at, 0));
+        if (b->status == KS_OK)
+            b->status = match_add_word(b->match, words->data + at);
+    }
+    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, terms.items, terms.count, 0);
+    clause_list_free(&terms);
+    return q;
+}
+
+/* The indexed words with these initials. */
 static shim_query *initials_query(builder *b, const char *initials)
 {
     /* Counted as the most words it may stand for, whatever the lookup (a
@@ -648,37 +794,35 @@ static shim_query *initials_query(builder *b, const char *initials)
     b->term_count -= MAX_INITIALS_EXPANSION; /* the words found fill the reservation */
     ks_buf words = {0};
     if (b->db && ks_words_with_initials(b->db, initials, MAX_INITIALS_EXPANSION, &words) != KS_OK)
-        ks_buf_clear(&words); /* a failed lookup finds nothing, as below */
-    /* No such words: a term no passage holds, so the query finds nothing
-     * instead of being refused as having no words. */
-    if (!words.len) {
-        ks_buf_free(&words);
-        shim_query *q = term_query(b, "", initials, 0);
-        b->term_count = counted;
-        return q;
-    }
-    clause_list terms = {0};
-    for (size_t at = 0; at < words.len && b->status == KS_OK; at += strlen(words.data + at) + 1) {
-        clause_list_push(b, &terms, term_query(b, "", words.data + at, 0));
-        if (b->status == KS_OK)
-            b->status = match_add_word(b->match, words.data + at);
-    }
-    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, terms.items, terms.count, 0);
-    clause_list_free(&terms);
+        ks_buf_clear(&words); /* a failed lookup finds nothing */
+    shim_query *q = found_words_query(b, &words, initials);
     ks_buf_free(&words);
     b->term_count = counted;
     return q;
 }
 
-/* The words a prefix stands for, to highlight them: the same most frequent
- * ones Xapian expands it to. */
-static void highlight_prefix(builder *b, const char *prefix)
+/* The most frequent words a prefix stands for, looked up once over the
+ * whole database: each shard of a sharded or remote database would
+ * otherwise expand a wildcard to its own most frequent words, and rank
+ * differently from one database. Without a database (tests), Xapian
+ * expands it. */
+static shim_query *prefix_query(builder *b, const char *prefix)
 {
+    /* Counted as the most words it may stand for, whatever the lookup
+     * finds, and refused before it (as initials are). */
+    if (!spend_terms(b, MAX_PREFIX_EXPANSION))
+        return NULL;
+    if (!b->db)
+        return shim_query_wildcard(prefix, MAX_PREFIX_EXPANSION);
+    size_t counted = b->term_count;
+    b->term_count -= MAX_PREFIX_EXPANSION; /* the words found fill the reservation */
     ks_buf words = {0};
-    if (b->db && ks_words_with_prefix(b->db, prefix, MAX_PREFIX_EXPANSION, &words) == KS_OK)
-        for (size_t at = 0; at < words.len && b->status == KS_OK; at += strlen(words.data + at) + 1)
-            b->status = match_add_word(b->match, words.data + at);
+    if (ks_words_with_prefix(b->db, prefix, MAX_PREFIX_EXPANSION, &words) != KS_OK)
+        ks_buf_clear(&words); /* a failed lookup finds nothing */
+    shim_query *q = found_words_query(b, &words, prefix);
     ks_buf_free(&words);
+    b->term_count = counted;
+    return q;
 }
 
 /* Initials (ㄱㄹㄱ) and prefixes (청소*) stand for other words and replace
@@ -694,15 +838,15 @@ static bool build_input_form(builder *b, const char *text, clause_list *out)
         replaced = true;
         break;
     case KS_INPUT_PREFIX: {
-        if (!spend_terms(b, MAX_PREFIX_EXPANSION)) {
+        shim_query *q = prefix_query(b, form.data);
+        if (b->status != KS_OK) { /* over the cost cap: the reason is set */
+            shim_query_free(q);
             replaced = true;
             break;
         }
-        shim_query *q = shim_query_wildcard(form.data, MAX_PREFIX_EXPANSION);
         if (!q)
             b->status = KS_ERR_NOMEM;
         clause_list_push(b, out, q);
-        highlight_prefix(b, form.data);
         replaced = true;
         break;
     }
@@ -956,6 +1100,8 @@ static shim_query *build_node(builder *b, const ks_query_node *node, clause_list
         return build_alternatives(b, node);
     case KS_QUERY_FIELD:
         return field_query(b, node);
+    case KS_QUERY_REQUIRED: /* inside an alternative: one side, as written */
+        return build_node(b, node->children[0], proximity);
     case KS_QUERY_AND:
     case KS_QUERY_NOT:
         break;
@@ -990,6 +1136,58 @@ static shim_query *proximity_bonus(builder *b, clause_list *proximity)
     return bonus;
 }
 
+/* Each clause a passage holds adds this much to its score, in keyword
+ * queries: more than all the BM25 weight a query of KEYWORD_QUERY_CLAUSES
+ * clauses can give (a term weighs at most (k1 + 1) * idf, about 17 at a
+ * million passages, and a word has a handful of terms), so every passage
+ * holding all the clauses ranks before any holding fewer. */
+#define WEIGHT_CLAUSE_HELD 1000.0
+/* Up to this many clauses a query is keywords, and the clauses held come
+ * first; a longer one is a question, whose best passage often lacks a
+ * word or two of it (KorQuAD on tools/eval). */
+#define KEYWORD_QUERY_CLAUSES 3
+
+/* The optional clauses, each also as a fixed weight when held. */
+static shim_query *coordinated(builder *b, const clause_list *optional)
+{
+    if (optional->count < 2 || b->question)
+        return shim_query_combine(SHIM_OP_OR, optional->items, optional->count, 0);
+    clause_list held = {0};
+    for (size_t i = 0; i < optional->count; i++)
+        clause_list_push(b, &held, shim_query_constant(optional->items[i], WEIGHT_CLAUSE_HELD));
+    shim_query *parts[2] = {shim_query_combine(SHIM_OP_OR, held.items, held.count, 0),
+                            shim_query_combine(SHIM_OP_OR, optional->items, optional->count, 0)};
+    shim_query *q = shim_query_combine(SHIM_OP_OR, parts, 2, 0);
+    free_queries(parts, 2);
+    clause_list_free(&held);
+    return q;
+}
+
+/* Required clauses select; optional ones, and the bonuses, only rank. */
+static shim_query *combine_wanted(builder *b, clause_list *required, clause_list *optional,
+                                  shim_query *bonus)
+{
+    shim_query *ranked = coordinated(b, optional);
+    shim_query *must = shim_query_combine(SHIM_OP_AND, required->items, required->count, 0);
+    shim_query *parts[3] = {ranked, bonus, NULL};
+    shim_query *maybe = shim_query_combine(SHIM_OP_OR, parts, 2, 0);
+    shim_query *positive;
+    if (required->count) {
+        shim_query *pair[2] = {must, maybe};
+        positive = shim_query_combine(SHIM_OP_AND_MAYBE, pair, 2, 0);
+    } else {
+        positive = maybe;
+        maybe = NULL;
+    }
+    shim_query_free(ranked);
+    shim_query_free(bonus);
+    shim_query_free(must);
+    shim_query_free(maybe);
+    if (!positive)
+        b->status = KS_ERR_NOMEM;
+    return positive;
+}
+
 ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root, shim_query **out,
                          ks_match_terms *out_terms, ks_buf *error)
 {
@@ -1021,11 +1219,14 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
     *out = NULL;
     builder b = {.analyzer = analyzer, .match = out_terms, .error = error, .status = KS_OK,
                  .db = db};
-    size_t plain_words = 0;
-    for (size_t i = 0; i < root->child_count; i++)
+    size_t plain_words = 0, clauses = 0;
+    for (size_t i = 0; i < root->child_count; i++) {
         plain_words += root->children[i]->kind == KS_QUERY_WORD;
+        clauses += root->children[i]->kind != KS_QUERY_NOT && !is_field_clause(root->children[i]);
+    }
     b.drop_question_words = plain_words > 1;
-    clause_list wanted = {0}, excluded = {0}, proximity = {0}, filters = {0};
+    b.question = clauses > KEYWORD_QUERY_CLAUSES || typed_as_question(root);
+    clause_list optional = {0}, required = {0}, excluded = {0}, proximity = {0}, filters = {0};
     ks_match_terms ignored = {0};
     bool windowed = dates_to_window(root, window);
     for (size_t i = 0; i < root->child_count && b.status == KS_OK; i++) {
@@ -1041,18 +1242,20 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
                                      "another field");
             b.status = KS_ERR_BAD_QUERY;
         } else if (is_field_clause(child)) {
-            build_field_clause(&b, child, &filters, &wanted, &proximity);
+            build_field_clause(&b, child, &filters, &optional, &proximity);
         } else if (child->kind == KS_QUERY_NOT) {
             /* Excluded words must not be highlighted. */
             b.match = &ignored;
             clause_list_push(&b, &excluded, build_node(&b, child->children[0], NULL));
             b.match = out_terms;
+        } else if (child->kind == KS_QUERY_REQUIRED) {
+            clause_list_push(&b, &required, build_node(&b, child->children[0], &proximity));
         } else {
-            clause_list_push(&b, &wanted, build_node(&b, child, &proximity));
+            clause_list_push(&b, &optional, build_node(&b, child, &proximity));
         }
     }
     ks_match_terms_free(&ignored);
-    if (b.status == KS_OK && wanted.count == 0 && filters.count == 0) {
+    if (b.status == KS_OK && optional.count + required.count == 0 && filters.count == 0) {
         ks_buf_clear(error);
         ks_buf_append_str(error, excluded.count
                                      ? "the query only excludes words; add a word to look for"
@@ -1060,10 +1263,14 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
         b.status = KS_ERR_BAD_QUERY;
     }
     if (b.status == KS_OK) {
-        clause_list_push(&b, &wanted, proximity_bonus(&b, &proximity));
-        shim_query *positive = shim_query_combine(SHIM_OP_OR, wanted.items, wanted.count, 0);
-        if (positive && b.loose.count) {
-            shim_query *loose = shim_query_combine(SHIM_OP_OR, b.loose.items, b.loose.count, 0);
+        shim_query *positive = combine_wanted(&b, &required, &optional,
+                                              proximity_bonus(&b, &proximity));
+        if (positive && (b.loose.count || b.context.count)) {
+            shim_query *bonuses[2] = {
+                shim_query_combine(SHIM_OP_OR, b.loose.items, b.loose.count, 0),
+                shim_query_combine(SHIM_OP_OR, b.context.items, b.context.count, 0)};
+            shim_query *loose = shim_query_combine(SHIM_OP_OR, bonuses, 2, 0);
+            free_queries(bonuses, 2);
             shim_query *pair[2] = {positive, loose};
             shim_query *ranked = shim_query_combine(SHIM_OP_AND_MAYBE, pair, 2, 0);
             free_queries(pair, 2);
@@ -1094,10 +1301,12 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
         if (!*out)
             b.status = KS_ERR_NOMEM;
     }
-    clause_list_free(&wanted);
+    clause_list_free(&optional);
+    clause_list_free(&required);
     clause_list_free(&excluded);
     clause_list_free(&proximity);
     clause_list_free(&filters);
     clause_list_free(&b.loose);
+    clause_list_free(&b.context);
     return b.status;
 }

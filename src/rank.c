@@ -6,6 +6,7 @@
 #include "kosearch_internal.h"
 #include "xapian_shim.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,7 +130,7 @@ static bool has_fields(const ks_query_node *node)
 
 /* Parses and builds the query; on failure the reason is on the handle.
  * With `window`, the query's date: clauses narrow it. */
-static ks_status prepare_query(ks_db *db, const char *query, shim_query **out,
+static ks_status prepare_query(ks_db *db, const char *query, ks_match mode, shim_query **out,
                                ks_match_terms *match, ks_date_window *window, bool *out_fielded)
 {
     ks_query_node *root = NULL;
@@ -137,6 +138,8 @@ static ks_status prepare_query(ks_db *db, const char *query, shim_query **out,
     ks_status st = ks_query_parse(query, &root, &error);
     if (st == KS_OK && out_fielded)
         *out_fielded = has_fields(root);
+    if (st == KS_OK && mode == KS_MATCH_ALL)
+        st = ks_query_require_all(root);
     if (st == KS_OK)
         st = ks_query_build_with_db(db->analyzer, db->shim, root, out, match, window, &error);
     if (st == KS_ERR_BAD_QUERY)
@@ -228,7 +231,8 @@ static ks_status search_as_given(ks_db *db, const char *query, const ks_search_o
     if (st == KS_OK)
         st = narrow_by_options(db, options, &window);
     if (st == KS_OK)
-        st = prepare_query(db, query, &xq, &match, &window, &fielded);
+        st = prepare_query(db, query, options ? options->match : KS_MATCH_ANY, &xq, &match, &window,
+                           &fielded);
     spec.range_slot = KS_SLOT_DATE;
     spec.range_low = window.low[0] ? window.low : NULL;
     spec.range_high = window.high[0] ? window.high : NULL;
@@ -314,10 +318,36 @@ static bool word_frequencies(ks_db *db, const char *word, uint64_t *out_typed, u
 /* The closest indexed word when the word as typed is in no passage and the
  * closest is commoner than what the word matches through its stem (구로고
  * is read as 구로 and a particle, yet 구로구 was meant). */
-static bool correct_word(ks_db *db, const char *word, ks_buf *out)
+/* Whether every pair of adjacent syllables of the word as typed is an
+ * indexed bigram: a word found inside compounds (봉사단 in 깔끔이봉사단) is
+ * not a typo, while 구로고's 로고 is in no passage. */
+static bool bigrams_indexed(ks_db *db, const char *word)
+{
+    char term[KS_MAX_TERM_BYTES + 8];
+    size_t len = strlen(word), pairs = 0;
+    for (size_t at = 0, next = 0; at < len; at = next) {
+        ks_utf8_next(word, len, &next);
+        size_t after = next;
+        if (after >= len)
+            break;
+        ks_utf8_next(word, len, &after);
+        uint64_t plain = 0, inner = 0;
+        snprintf(term, sizeof term, KS_PREFIX_BIGRAM "%.*s", (int)(after - at), word + at);
+        shim_db_term_freq(db->shim, term, &plain);
+        snprintf(term, sizeof term, KS_PREFIX_INNER_BIGRAM "%.*s", (int)(after - at), word + at);
+        shim_db_term_freq(db->shim, term, &inner);
+        if (plain + inner == 0)
+            return false;
+        pairs++;
+    }
+    return pairs > 0;
+}
+
+static bool correct_word(ks_db *db, const char *word, bool found_little, ks_buf *out)
 {
     uint64_t typed, any, closest = 0;
     if (!word_frequencies(db, word, &typed, &any) || typed > 0 ||
+        (!found_little && bigrams_indexed(db, word)) ||
         ks_closest_word(db->shim, word, out) != KS_OK || !out->len ||
         shim_db_term_freq(db->shim, out->data, &closest) != KS_OK)
         return false;
@@ -326,7 +356,7 @@ static bool correct_word(ks_db *db, const char *word, ks_buf *out)
 
 /* The query with each unknown Hangul word replaced by the closest indexed
  * word; empty when no word was replaced. */
-static void suggest_query(ks_db *db, const char *query, ks_buf *out)
+static void suggest_query(ks_db *db, const char *query, bool found_little, ks_buf *out)
 {
     ks_buf word = {0}, closest = {0};
     bool replaced = false;
@@ -339,7 +369,7 @@ static void suggest_query(ks_db *db, const char *query, ks_buf *out)
         ks_buf_clear(&closest);
         bool hangul = (unsigned char)query[start] >= 0xEA && (unsigned char)query[start] <= 0xED;
         if (hangul && ks_normalize_append(&word, query + start, i - start) == KS_OK &&
-            correct_word(db, word.data, &closest)) {
+            correct_word(db, word.data, found_little, &closest)) {
             ks_buf_append(out, closest.data, closest.len);
             replaced = true;
         } else {
@@ -379,7 +409,7 @@ static void search_what_was_meant(ks_db *db, const char *query, const ks_search_
     bool suggest = !(options && (options->flags & KS_SEARCH_NO_SUGGESTIONS)) ||
                    (options->flags & KS_SEARCH_FUZZY);
     if (!done && suggest)
-        suggest_query(db, query, &suggestion);
+        suggest_query(db, query, few, &suggestion);
     if (suggestion.len) {
         bool fuzzy = options && (options->flags & KS_SEARCH_FUZZY);
         /* Asked for: the closest words replace the query when they find anything. */
@@ -415,7 +445,7 @@ KS_API ks_status ks_explain(ks_db *db, const char *query, char **out)
         return KS_ERR_INVALID_ARGUMENT;
     shim_query *xq = NULL;
     ks_match_terms match = {0};
-    ks_status st = prepare_query(db, query, &xq, &match, NULL, NULL);
+    ks_status st = prepare_query(db, query, KS_MATCH_ANY, &xq, &match, NULL, NULL);
     if (st == KS_OK) {
         *out = shim_query_describe(xq);
         if (!*out)

@@ -837,6 +837,18 @@ shim_query *shim_query_value_range(unsigned slot, const char *low, const char *h
     }
 }
 
+shim_query *shim_query_constant(const shim_query *query, double weight)
+{
+    try {
+        if (query->query.empty())
+            return new shim_query{query->query};
+        Xapian::Query fixed((new Xapian::FixedWeightPostingSource(weight))->release());
+        return new shim_query{Xapian::Query(Xapian::Query::OP_FILTER, fixed, query->query)};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
 bool shim_query_is_empty(const shim_query *query)
 {
     return !query || query->query.empty();
@@ -926,6 +938,8 @@ static void prepare_enquire(Xapian::Enquire &enquire, const shim_query *query,
             Xapian::BM25Weight(bm25->k1, bm25->k2, bm25->k3, bm25->b, bm25->min_normlen));
     if (spec->sort_slot >= 0)
         enquire.set_sort_by_value_then_relevance((Xapian::valueno)spec->sort_slot, true);
+    else
+        enquire.set_sort_by_relevance_then_value(KS_SLOT_ORDER, false);
 }
 
 ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_spec *spec,

@@ -137,6 +137,9 @@ shim_query *shim_query_scale(const shim_query *query, double factor);
 /* Documents whose value in `slot` lies between `low` and `high` (byte
  * order, inclusive; NULL leaves that end open). */
 shim_query *shim_query_value_range(unsigned slot, const char *low, const char *high);
+/* Matches what `query` matches, each document weighing `weight` whatever
+ * its terms: a count of clauses held, for coordination. */
+shim_query *shim_query_constant(const shim_query *query, double weight);
 bool shim_query_is_empty(const shim_query *query);
 /* Xapian's description, for --explain; the caller frees it. */
 char *shim_query_describe(const shim_query *query);

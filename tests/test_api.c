@@ -105,6 +105,27 @@ static void test_quoted_phrase_finds_its_section(void **state)
     assert_true(rank >= 1 && rank <= 3);
 }
 
+/* KS_MATCH_ALL keeps only the passages holding every word; KS_MATCH_ANY
+ * finds the others too, after them. */
+static void test_match_all_keeps_passages_holding_every_word(void **state)
+{
+    fixture *f = *state;
+    ks_search_options options = {.limit = 50, .match = KS_MATCH_ALL};
+    ks_results *all = NULL;
+    assert_int_equal(ks_search(f->db, "구로구 LED", &options, &all), KS_OK);
+    assert_true(ks_results_count(all) > 0);
+    for (size_t i = 0; i < ks_results_count(all); i++) {
+        const char *text = ks_results_hit(all, i)->text;
+        assert_true(strstr(text, "구로구") && strstr(text, "LED"));
+    }
+    ks_results *any = search(f, "구로구 LED", 50);
+    assert_true(ks_results_count(any) > ks_results_count(all));
+    for (size_t i = 0; i < ks_results_count(all); i++)
+        assert_string_equal(ks_results_hit(any, i)->text, ks_results_hit(all, i)->text);
+    ks_results_free(all);
+    ks_results_free(any);
+}
+
 /* A passage that holds 구로구 only with a particle attached. */
 static bool has_hit_containing(fixture *f, const char *query, const char *needle)
 {
@@ -715,8 +736,6 @@ static void test_build_keeps_file_facts(void **state)
     ks_remove_tree(folder);
 }
 
-/* Format 7 differs only in holding no file facts: it is searched as it is,
- * and a writer takes it over. */
 /* Format 8 has no date values or field terms: date filters and fields
  * would find nothing there, so it is refused until rebuilt. */
 static void test_format_8_asks_for_rebuild(void **state)
@@ -839,9 +858,11 @@ static void test_date_sort_is_newest_first_unknown_last(void **state)
     ks_results *results = NULL;
     assert_int_equal(ks_search(f->db, "태풍", &options, &results), KS_OK);
     assert_string_equal(ks_results_hit(results, 0)->date, "2015-03-02T09:00");
-    assert_int_equal(ks_results_count(results), 5); /* a: both passages, by its title */
-    assert_string_equal(ks_results_hit(results, 4)->id, "c");
-    assert_string_equal(ks_results_hit(results, 4)->date, ""); /* never "yesterday" */
+    /* a's second passage has 태풍 only in its title: a passage is found by
+     * its own text, so four passages. */
+    assert_int_equal(ks_results_count(results), 4);
+    assert_string_equal(ks_results_hit(results, 3)->id, "c");
+    assert_string_equal(ks_results_hit(results, 3)->date, ""); /* never "yesterday" */
     ks_results_free(results);
     options.sort = (ks_sort)7;
     assert_int_equal(ks_search(f->db, "태풍", &options, &results), KS_ERR_INVALID_ARGUMENT);
@@ -870,8 +891,8 @@ static void test_paging_and_exact_totals(void **state)
     ks_results *all = NULL, *page = NULL;
     ks_search_options options = {.limit = SIZE_MAX, .flags = KS_SEARCH_EXACT_TOTAL};
     assert_int_equal(ks_search(f->db, "태풍", &options, &all), KS_OK);
-    assert_int_equal(ks_results_count(all), 5);
-    assert_int_equal(ks_results_estimated_total(all), 5);
+    assert_int_equal(ks_results_count(all), 4);
+    assert_int_equal(ks_results_estimated_total(all), 4);
     options = (ks_search_options){.limit = 2, .offset = 1};
     assert_int_equal(ks_search(f->db, "태풍", &options, &page), KS_OK);
     assert_int_equal(ks_results_count(page), 2);
@@ -995,6 +1016,7 @@ int main(void)
         cmocka_unit_test(test_compound_parts_find_cleaning_section),
         cmocka_unit_test(test_led_and_nuclear_rank_their_section_first),
         cmocka_unit_test(test_quoted_phrase_finds_its_section),
+        cmocka_unit_test(test_match_all_keeps_passages_holding_every_word),
         cmocka_unit_test(test_phrases_match_through_particles),
         cmocka_unit_test(test_particles_do_not_hide_words),
         cmocka_unit_test(test_highlights_cover_whole_words),

@@ -34,6 +34,7 @@ DEFAULT_DATA = Path(os.environ.get("KOSEARCH_SHARED_DATA", REPO_ROOT.parent / "s
 KORQUAD_FILE = Path("korquad") / "KorQuAD_v1.0_dev.json"
 BULK_FILE = Path("bulk") / "docs.jsonl.gz"
 KORNLU_DIR = Path("kornlu")
+WIKINEWS_FILE = Path("news") / "wikinews.csv"
 
 
 class SetupError(Exception):
@@ -134,6 +135,22 @@ def load_bulk_paragraphs(path, excluded_source=None):
             for n, text in enumerate(paragraphs):
                 passages.append(Passage(f"bulk-{doc['id']}-{n}", doc["title"], text))
     return passages
+
+
+@dataclass
+class NewsArticle:
+    id: str
+    title: str
+    paragraphs: list
+
+
+def load_wikinews(path):
+    """The Wikinews articles (CSV 작성일,출처,제목,내용) as articles wn-{row}, each
+    with its body's non-empty lines as paragraphs, in file order."""
+    with Path(path).open(encoding="utf-8", newline="") as rows:
+        return [NewsArticle(f"wn-{n}", row["제목"].strip(),
+                            [line for line in row["내용"].split("\n") if line.strip()])
+                for n, row in enumerate(csv.DictReader(rows))]
 
 
 def evenly_spaced(items, count):

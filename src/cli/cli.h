@@ -63,7 +63,8 @@ enum {
     CLI_OPT_SINCE,
     CLI_OPT_UNTIL,
     CLI_OPT_SORT,
-    CLI_OPT_FUZZY
+    CLI_OPT_FUZZY,
+    CLI_OPT_MATCH
 };
 #define CLI_SEARCH_OPTIONS                                                     \
     {"limit", required_argument, NULL, CLI_OPT_LIMIT},                         \
@@ -71,7 +72,8 @@ enum {
     {"since", required_argument, NULL, CLI_OPT_SINCE},                         \
     {"until", required_argument, NULL, CLI_OPT_UNTIL},                         \
     {"sort", required_argument, NULL, CLI_OPT_SORT},                           \
-    {"fuzzy", no_argument, NULL, CLI_OPT_FUZZY}
+    {"fuzzy", no_argument, NULL, CLI_OPT_FUZZY},                               \
+    {"match", required_argument, NULL, CLI_OPT_MATCH}
 #define CLI_SEARCH_OPTIONS_HELP                                                         \
     "  -n, --limit N        at most N hits (default 10; more than there are: all)\n"    \
     "  --offset N           skip the first N hits (the next page: --offset 10)\n"       \
@@ -80,7 +82,9 @@ enum {
     "  --until DATE         only articles dated DATE or earlier (2015-03: to its end)\n" \
     "  --sort ORDER         relevance (default) or date (newest first)\n"               \
     "  --fuzzy              when the query finds few hits, search the closest\n"        \
-    "                       indexed words instead (구로고 -> 구로구)\n"
+    "                       indexed words instead (구로고 -> 구로구)\n"              \
+    "  --match MODE         any (default): passages holding any word, those holding\n"  \
+    "                       every word first; all: only passages holding every word\n"
 /* Takes one of CLI_SEARCH_OPTIONS into `out`. Returns -1 when `option` is
  * none of them, 0 when taken, or the usage error's exit status. The dates
  * are checked by the search itself, which names a bad one. */
@@ -95,7 +99,12 @@ bool cli_use_color(cli_color choice, FILE *stream);
 /* Query words such as "-깔끔이봉사단" look like options to getopt. Hide
  * them from it (pointing past their '-') before parsing options, and show
  * them again after. */
-void cli_hide_excluded_words(int argc, char **argv);
+struct option;
+/* After the first query word every -word is query syntax (청소 -LED), not
+ * an option; `short_options` and `long_options` are getopt's, to tell an
+ * option's value (--db PATH) from the first query word. */
+void cli_hide_excluded_words(int argc, char **argv, const char *short_options,
+                             const struct option *long_options);
 void cli_show_excluded_words(int argc, char **argv);
 
 /* Joins argv[0..argc) with single spaces; malloc'd. */

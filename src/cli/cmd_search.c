@@ -12,10 +12,15 @@ static const char usage[] =
     "Usage: kosearch search [OPTIONS] QUERY...\n"
     "\n"
     "Find passages. Words match with or without particles (구로구 finds 구로구는)\n"
-    "and inside compounds (봉사단 finds 깔끔이봉사단). \"Quoted words\" must appear\n"
-    "together, -word excludes, a OR b accepts either. Fields narrow the search:\n"
-    "title:WORD, section:WORD (the heading over the passage), id:ID and\n"
-    "date:2015-01..2015-03, each also with a \"phrase\" or a leading -.\n"
+    "and inside compounds (봉사단 finds 깔끔이봉사단), but not inside a longer word\n"
+    "of their own (청소 does not find 청소년). Passages holding every word come\n"
+    "first, then those holding fewer (in queries of up to three words).\n"
+    "\"Quoted words\" must appear together, -word excludes, +word requires,\n"
+    "a AND b requires both, a OR b accepts either. After the first query word,\n"
+    "-word is a word to exclude, not an option (kosearch search 청소 -LED).\n"
+    "Fields narrow the search: title:WORD, section:WORD (the heading over the\n"
+    "passage), id:ID and date:2015-01..2015-03, each also with a \"phrase\" or a\n"
+    "leading -.\n"
     "\n"
     "Options:\n"
     "  --db PATH            the database (default: $KOSEARCH_DB, else\n"
@@ -92,7 +97,7 @@ int cmd_search(int argc, char **argv)
     unsigned open_flags = KS_OPEN_READ;
     int c, taken;
     optind = 1;
-    cli_hide_excluded_words(argc, argv);
+    cli_hide_excluded_words(argc, argv, "n:ch", options);
     while ((c = getopt_long(argc, argv, "n:ch", options, NULL)) != -1) {
         if ((taken = cli_search_option("search", c, optarg, &search)) >= 0) {
             if (taken)

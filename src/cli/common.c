@@ -151,6 +151,14 @@ int cli_search_option(const char *command, int option, const char *value,
             return cli_usage_error(command, "--sort must be relevance or date, not '%s'", value);
         return 0;
     case CLI_OPT_FUZZY: out->flags |= KS_SEARCH_FUZZY; return 0;
+    case CLI_OPT_MATCH:
+        if (strcmp(value, "any") == 0)
+            out->match = KS_MATCH_ANY;
+        else if (strcmp(value, "all") == 0)
+            out->match = KS_MATCH_ALL;
+        else
+            return cli_usage_error(command, "--match must be any or all, not '%s'", value);
+        return 0;
     }
     return -1;
 }
@@ -211,14 +219,45 @@ static bool is_excluded_word(const char *arg)
 /* The words hidden by cli_hide_excluded_words(), as getopt sees them. */
 static char **hidden_words;
 
-void cli_hide_excluded_words(int argc, char **argv)
+/* Whether the option argument `arg` takes the next argument as its value
+ * (--db PATH, -n 5; not --db=PATH or -n5). */
+static bool takes_next_value(const char *arg, const char *short_options,
+                             const struct option *long_options)
+{
+    if (arg[1] == '-') {
+        const char *name = arg + 2;
+        size_t len = strcspn(name, "=");
+        for (const struct option *o = long_options; o->name && !name[len]; o++)
+            if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+                return o->has_arg == required_argument;
+        return false;
+    }
+    for (const char *c = arg + 1; *c; c++) {
+        const char *spec = strchr(short_options, *c);
+        if (spec && spec[1] == ':')
+            return c[1] == '\0';
+    }
+    return false;
+}
+
+void cli_hide_excluded_words(int argc, char **argv, const char *short_options,
+                             const struct option *long_options)
 {
     free(hidden_words);
     hidden_words = calloc((size_t)argc + 1, sizeof *hidden_words);
     size_t count = 0;
-    for (int i = 1; i < argc && hidden_words; i++)
-        if (is_excluded_word(argv[i]))
+    bool query_started = false;
+    for (int i = 1; i < argc && hidden_words && strcmp(argv[i], "--") != 0; i++) {
+        const char *arg = argv[i];
+        bool dash_word = arg[0] == '-' && arg[1] && arg[1] != '-';
+        if (is_excluded_word(arg) || (query_started && dash_word)) {
             hidden_words[count++] = argv[i] = argv[i] + 1;
+        } else if (arg[0] == '-' && arg[1]) {
+            i += takes_next_value(arg, short_options, long_options);
+        } else {
+            query_started = true;
+        }
+    }
 }
 
 void cli_show_excluded_words(int argc, char **argv)

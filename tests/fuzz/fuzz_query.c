@@ -23,6 +23,7 @@ static void check_tree(const ks_query_node *node, int depth)
         FUZZ_CHECK(node->text != NULL && node->child_count == 0 && node->field != KS_FIELD_NONE);
         break;
     case KS_QUERY_NOT:
+    case KS_QUERY_REQUIRED:
         FUZZ_CHECK(node->child_count == 1);
         break;
     case KS_QUERY_OR:

@@ -54,6 +54,10 @@ _kosearch()
             _kosearch_reply -W "relevance date" -- "$cur"
             return 0
             ;;
+        --match)
+            _kosearch_reply -W "any all" -- "$cur"
+            return 0
+            ;;
         -n | --limit | --offset | --since | --until | -j | --jobs | --shards | --port | --host | --cors | --threads)
             return 0
             ;;
@@ -62,8 +66,8 @@ _kosearch()
     local options
     case $command in
         index) options="--db --shards -j --jobs --rebuild --prune --follow --wait -q --quiet -h --help" ;;
-        search) options="--db -n --limit --offset --since --until --sort -c --count --format --color --colour --explain --fuzzy --allow-partial -h --help" ;;
-        batch) options="--db -n --limit --offset --since --until --sort --fuzzy --format -j --jobs --allow-partial -h --help" ;;
+        search) options="--db -n --limit --offset --since --until --sort --match -c --count --format --color --colour --explain --fuzzy --allow-partial -h --help" ;;
+        batch) options="--db -n --limit --offset --since --until --sort --match --fuzzy --format -j --jobs --allow-partial -h --help" ;;
         show) options="--db --format -h --help" ;;
         remove) options="--db -h --help" ;;
         serve) options="--db --port --host -h --help" ;;
