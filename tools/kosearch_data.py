@@ -122,14 +122,15 @@ def load_korsts(path):
     return pairs
 
 
-def load_bulk_paragraphs(path, excluded_source=None):
+def load_bulk_paragraphs(path, excluded_sources=()):
     """Every non-empty paragraph (line of `text`) of the bulk documents, as passage
-    bulk-{doc id}-{n} titled with its document's title, in file order."""
+    bulk-{doc id}-{n} titled with its document's title, in file order; documents
+    whose `source` is one of `excluded_sources` are left out."""
     passages = []
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         for line in lines:
             doc = json.loads(line)
-            if doc["source"] == excluded_source:
+            if doc["source"] in excluded_sources:
                 continue
             paragraphs = [text for text in doc["text"].split("\n") if text.strip()]
             for n, text in enumerate(paragraphs):
