@@ -268,6 +268,10 @@ check "escapes: no control character in TSV but the field tabs" bash -c "tr -d '
 check "escapes: TREC batch runs" run 0 batch --db edb --format trec escapes.tsv
 check "escapes: one TREC row of 6 fields, spaces in qid and id as _" \
     bash -c "[ \$(wc -l <out) -eq 1 ] && grep -qE '^q_1 Q0 tab_new_line_id#1 1 [0-9.]+ kosearch$' out"
+check "escapes: show prints the article" run 0 show --db edb "$(printf 'tab\tnew\nline id')"
+check "escapes: show lets no control character through but its lines and tabs" \
+    bash -c "tr -d '\t' <out >out.notabs" && no_controls out.notabs
+check "escapes: show keeps the passage's tab" contains out "$(printf '끝\t탭')"
 
 # ------------------------------------------------------------------------
 # serve from a script: a taken port is exit 2 with a message, and SIGINT or

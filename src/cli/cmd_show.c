@@ -32,12 +32,7 @@ static int print_passage(void *context, const ks_passage_info *p)
         run->failed = !output_passage_json(stdout, p);
         return run->failed;
     }
-    if (p->passage == 1) { /* the article's own lines, once */
-        printf("%s\n", *p->title ? p->title : p->id);
-        if (*p->date || *p->url)
-            printf("%s%s%s\n", p->date, *p->date && *p->url ? "  " : "", p->url);
-    }
-    printf("\n[%u]%s%s\n%s\n", p->passage, *p->section ? " " : "", p->section, p->text);
+    output_passage_text(stdout, p);
     return 0;
 }
 

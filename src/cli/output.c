@@ -29,7 +29,10 @@ bool output_parse_format(const char *text, output_format *out)
 /* Indexed text may hold terminal escapes (ESC, the C1 CSI, ...): written
  * raw they would recolour, retitle or rewrite the reader's terminal. Control
  * characters (C0, DEL, C1) become U+FFFD; tabs and line breaks become
- * `blank`, so a TSV or TREC row stays one row. JSON escapes them itself. */
+ * `blank`, so a TSV or TREC row stays one row, or stay as they are when
+ * `blank` is KEEP_LINES (a whole passage for a reader). JSON escapes them
+ * itself. */
+#define KEEP_LINES '\0'
 #define REPLACEMENT_CHARACTER "\xEF\xBF\xBD"
 
 static void write_printable(FILE *out, const char *text, size_t len, char blank)
@@ -37,6 +40,8 @@ static void write_printable(FILE *out, const char *text, size_t len, char blank)
     const unsigned char *bytes = (const unsigned char *)text;
     size_t clean_from = 0;
     for (size_t i = 0; i < len; i++) {
+        if (blank == KEEP_LINES && (bytes[i] == '\t' || bytes[i] == '\n'))
+            continue;
         bool c1 = bytes[i] == 0xC2 && i + 1 < len && bytes[i + 1] >= 0x80 && bytes[i + 1] <= 0x9F;
         bool whitespace = bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r';
         if (!c1 && !whitespace && bytes[i] >= 0x20 && bytes[i] != 0x7F &&
@@ -178,4 +183,23 @@ bool output_passage_json(FILE *out, const ks_passage_info *p)
     fputc('\n', out);
     json_decref(line);
     return true;
+}
+
+void output_passage_text(FILE *out, const ks_passage_info *passage)
+{
+    if (passage->passage == 1) { /* the article's own lines, once */
+        write_printable_str(out, *passage->title ? passage->title : passage->id, ' ');
+        fputc('\n', out);
+        if (*passage->date || *passage->url) {
+            write_printable_str(out, passage->date, ' ');
+            fputs(*passage->date && *passage->url ? "  " : "", out);
+            write_printable_str(out, passage->url, ' ');
+            fputc('\n', out);
+        }
+    }
+    fprintf(out, "\n[%u]%s", passage->passage, *passage->section ? " " : "");
+    write_printable_str(out, passage->section, ' ');
+    fputc('\n', out);
+    write_printable_str(out, passage->text, KEEP_LINES);
+    fputc('\n', out);
 }

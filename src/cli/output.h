@@ -30,5 +30,9 @@ json_t *output_hit_json(const ks_hit *hit, const char *query_id);
 /* A stored passage as one JSON line: id, passage, title, section, date,
  * url, text (export and show). False when it could not be written. */
 bool output_passage_json(FILE *out, const ks_passage_info *passage);
+/* A stored passage for a reader (show): the article's title, date and url
+ * before its first passage, then [N] section and the text, control
+ * characters replaced as in every text output. */
+void output_passage_text(FILE *out, const ks_passage_info *passage);
 
 #endif /* KOSEARCH_CLI_OUTPUT_H */
