@@ -108,7 +108,7 @@ check "analyze shows the stem" grep -qP "\tstem\t0-12\t구로구$" "$work/out"
 printf '1\t깔끔이봉사단\n2\t희망구매\nbad\t"unbalanced\n' >"$work/queries.tsv"
 check "batch skips a bad line with exit 1" run 1 batch --format trec "$work/queries.tsv"
 check "batch names the bad line" grep -q "queries.tsv:3: unbalanced quote" "$work/err"
-check "batch trec lines" bash -c "head -1 '$work/out' | grep -qE '^1 Q0 corpus/000_7c3d8639bd71687d.txt#[0-9]+ 1 [0-9.]+ kosearch$'"
+check "batch trec lines" bash -c "head -1 '$work/out' | grep -qE '^1 Q0 /.*/corpus/000_7c3d8639bd71687d.txt#[0-9]+ 1 [0-9.]+ kosearch$'"
 check "batch keeps the input order with --jobs 2" bash -c "
     '$kosearch' batch --jobs 2 --format tsv '$work/queries.tsv' 2>/dev/null | cut -f1 | uniq | tr '\n' ' ' | grep -qx '1 2 '"
 

@@ -65,13 +65,16 @@ typedef struct index_run {
     ks_status failure;
     json_t *seen;            /* ids read in this run (an object used as a set) */
     json_t *skipped_files;   /* JSONL files skipped as unchanged (a set) */
-    char **prune_roots;      /* paths whose vanished articles are removed */
+    char **prune_roots;      /* paths whose vanished articles are removed (as
+                                ks_article_path() spells them) */
     size_t prune_root_count;
     char **troubled;         /* inputs named as problems in this run: never pruned */
     size_t troubled_count, troubled_cap, kept;
     progress *progress;      /* NULL unless stderr is a terminal and not --quiet */
     bool built_new;          /* a new database: nothing is saved until it closes */
     bool rebuilding;         /* --rebuild: the database holds only what is read now */
+    const char *input;       /* the PATH being read, as written */
+    char *input_path;        /* and as ks_article_path() spells it */
 } index_run;
 
 static ks_status commit(index_run *run)
@@ -187,6 +190,55 @@ static void file_read(void *context, const ks_source_file *file, size_t articles
     }
 }
 
+/* A path the reader spelled with ks_article_path(), as it reads under the
+ * PATH being read as the user wrote it (`in/a.txt` for `/abs/in/a.txt`);
+ * NULL when it is not under it. Malloc'd. */
+static char *spelled_as_given(const index_run *run, const char *path)
+{
+    if (!run->input_path)
+        return NULL;
+    size_t root_len = strlen(run->input_path);
+    const char *rest = path + root_len;
+    bool under = strncmp(path, run->input_path, root_len) == 0 &&
+                 (*rest == '\0' || *rest == '/' || strcmp(run->input_path, "/") == 0);
+    if (!under)
+        return NULL;
+    size_t given_len = strlen(run->input);
+    while (given_len > 1 && run->input[given_len - 1] == '/')
+        given_len--;
+    bool slash = *rest && *rest != '/' && run->input[given_len - 1] != '/';
+    char *spelled = malloc(given_len + slash + strlen(rest) + 1);
+    if (spelled) {
+        memcpy(spelled, run->input, given_len);
+        strcpy(spelled + given_len, slash ? "/" : "");
+        strcat(spelled, rest);
+    }
+    return spelled;
+}
+
+/* A database written before every path was spelled one way holds a text
+ * file under the spelling it was named with: `dir/a.txt` where the id is
+ * now `/abs/dir/a.txt`. Rerunning the same command finds that spelling, and
+ * the article is replaced rather than kept twice. */
+static ks_status drop_former_spelling(index_run *run, const ks_source_article *source,
+                                      ks_change *change)
+{
+    const char *id = source->article.id;
+    if (source->line != 0 || run->built_new || run->rebuilding)
+        return KS_OK;
+    char *former = spelled_as_given(run, id);
+    ks_status st = KS_OK;
+    ks_article_record record;
+    if (former && strcmp(former, id) != 0 &&
+        ks_db_article_record(run->db, former, &record) == KS_OK) {
+        st = ks_db_remove_article(run->db, former);
+        if (st == KS_OK && *change == KS_CHANGE_ADDED)
+            *change = KS_CHANGE_UPDATED;
+    }
+    free(former);
+    return st;
+}
+
 static ks_status on_article(void *context, const ks_source_article *source)
 {
     index_run *run = context;
@@ -204,6 +256,8 @@ static ks_status on_article(void *context, const ks_source_article *source)
                 source->origin, source->line, article.date, article.id);
     }
     ks_status st = ks_db_put_article(run->db, &article, &change, &passages);
+    if (st == KS_OK)
+        st = drop_former_spelling(run, source, &change);
     if (st != KS_OK) {
         progress_clear(run->progress);
         cli_error("%s: %s", source->origin, ks_db_error(run->db));
@@ -256,12 +310,16 @@ static void on_problem(void *context, const char *origin, long line, long byte_o
     run->skipped++;
     remember_trouble(run, origin);
     progress_clear(run->progress);
+    /* Named as the user wrote the PATH, like grep does. */
+    char *spelled = spelled_as_given(run, origin);
+    const char *shown = spelled ? spelled : origin;
     if (line > 0)
-        fprintf(stderr, "kosearch: %s:%ld: %s\n", origin, line, message);
+        fprintf(stderr, "kosearch: %s:%ld: %s\n", shown, line, message);
     else if (byte_offset >= 0)
-        fprintf(stderr, "kosearch: %s: byte %ld: %s\n", origin, byte_offset, message);
+        fprintf(stderr, "kosearch: %s: byte %ld: %s\n", shown, byte_offset, message);
     else
-        fprintf(stderr, "kosearch: %s: %s\n", origin, message);
+        fprintf(stderr, "kosearch: %s: %s\n", shown, message);
+    free(spelled);
 }
 
 /* Whether `origin` is the path `root` or lies inside it. */
@@ -273,28 +331,98 @@ static bool lies_under(const char *origin, const char *root)
     return strncmp(origin, root, len) == 0 && (origin[len] == '\0' || origin[len] == '/');
 }
 
+/* Whether a path is written the way ks_article_path() writes it, as far
+ * as the letters tell: absolute, with no empty, `.` or `..` part. */
+static bool is_plain_absolute(const char *path)
+{
+    if (path[0] != '/')
+        return false;
+    for (const char *part = path + 1; *part;) {
+        size_t len = strcspn(part, "/");
+        if (len == 0 || (len == 1 && part[0] == '.') ||
+            (len == 2 && part[0] == '.' && part[1] == '.'))
+            return false;
+        part += len + (part[len] == '/');
+    }
+    return true;
+}
+
+/* An origin as a database written before paths were spelled one way may
+ * hold it (`./dir/a.txt`, `dir//a.txt`): taken from the current folder and
+ * tidied letter by letter, so that --prune sees it under its PATH. */
+static char *absolute_spelling(const char *origin, const char *cwd)
+{
+    size_t cap = strlen(cwd) + strlen(origin) + 3;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    size_t len = 0;
+    char *joined = malloc(cap);
+    if (!joined) {
+        free(out);
+        return NULL;
+    }
+    snprintf(joined, cap, "%s/%s", origin[0] == '/' ? "" : cwd, origin);
+    for (const char *part = joined; *part;) {
+        size_t part_len = strcspn(part, "/");
+        if (part_len == 2 && part[0] == '.' && part[1] == '.') {
+            while (len > 0 && out[len - 1] != '/')
+                len--;
+            if (len > 0)
+                len--; /* the slash before the dropped part */
+        } else if (part_len && !(part_len == 1 && part[0] == '.')) {
+            out[len++] = '/';
+            memcpy(out + len, part, part_len);
+            len += part_len;
+        }
+        part += part_len + (part[part_len] == '/');
+    }
+    if (len == 0)
+        out[len++] = '/';
+    out[len] = '\0';
+    free(joined);
+    return out;
+}
+
 typedef struct prune_list {
     index_run *run;
     char **ids;
     size_t count, cap;
+    char *cwd; /* for origins written before paths were spelled one way */
 } prune_list;
 
-static int collect_vanished(void *context, const char *id, const char *origin)
+static bool vanished(index_run *run, const char *id, const char *origin)
 {
-    prune_list *list = context;
-    index_run *run = list->run;
     if (json_object_get(run->seen, id) || json_object_get(run->skipped_files, origin))
-        return 0;
+        return false;
     bool under = false;
     for (size_t i = 0; i < run->prune_root_count && !under; i++)
         under = lies_under(origin, run->prune_roots[i]);
     if (!under)
-        return 0;
+        return false;
     for (size_t i = 0; i < run->troubled_count; i++)
         if (lies_under(origin, run->troubled[i])) {
             run->kept++;
-            return 0;
+            return false;
         }
+    return true;
+}
+
+static int collect_vanished(void *context, const char *id, const char *origin)
+{
+    prune_list *list = context;
+    bool gone;
+    if (!*origin || is_plain_absolute(origin) || !list->cwd) {
+        gone = vanished(list->run, id, origin);
+    } else {
+        char *absolute = absolute_spelling(origin, list->cwd);
+        if (!absolute)
+            return 1;
+        gone = vanished(list->run, id, absolute);
+        free(absolute);
+    }
+    if (!gone)
+        return 0;
     if (list->count == list->cap) {
         list->cap = list->cap ? list->cap * 2 : 64;
         char **grown = realloc(list->ids, list->cap * sizeof *grown);
@@ -309,7 +437,7 @@ static int collect_vanished(void *context, const char *id, const char *origin)
 /* Removes articles that came from the given paths but were not read now. */
 static ks_status prune(index_run *run)
 {
-    prune_list list = {run, NULL, 0, 0};
+    prune_list list = {run, NULL, 0, 0, getcwd(NULL, 0)};
     int stopped = 0;
     /* Without the sets of what was read, everything would look vanished. */
     ks_status st = run->seen && run->skipped_files ? KS_OK : KS_ERR_NOMEM;
@@ -329,6 +457,7 @@ static ks_status prune(index_run *run)
     for (size_t i = 0; i < list.count; i++)
         free(list.ids[i]);
     free(list.ids);
+    free(list.cwd);
     if (st == KS_OK && run->kept)
         fprintf(stderr, "kosearch: --prune kept %zu article%s of the inputs named above: "
                         "they could not be read whole\n",
@@ -412,11 +541,17 @@ int cmd_index(int argc, char **argv)
                                      .file_read = file_read, .follow_links = follow_links};
     ks_status st = KS_OK;
     for (int i = optind; i < argc && st == KS_OK; i++) {
+        run.input = argv[i];
+        run.input_path = strcmp(argv[i], "-") == 0 ? NULL : ks_article_path(argv[i]);
         st = ks_read_path(argv[i], &callbacks);
         /* A path that could not be read at all is never pruned: a typo or an
          * unmounted folder must not empty the index. */
-        if (st == KS_OK && run.prune_roots)
-            run.prune_roots[run.prune_root_count++] = argv[i];
+        if (st == KS_OK && run.prune_roots && run.input_path) {
+            run.prune_roots[run.prune_root_count++] = run.input_path;
+            run.input_path = NULL;
+        }
+        free(run.input_path);
+        run.input_path = NULL;
         /* A path that cannot be read at all was already named on stderr by
          * the reader; go on with the others. */
         if (st != KS_OK && st != KS_ERR_INTERRUPTED && run.failure == KS_OK)
@@ -457,6 +592,8 @@ int cmd_index(int argc, char **argv)
         cli_error("cannot finish writing the database: %s", ks_status_string(closed));
     json_decref(run.seen);
     json_decref(run.skipped_files);
+    for (size_t i = 0; i < run.prune_root_count; i++)
+        free(run.prune_roots[i]);
     free(run.prune_roots);
     for (size_t i = 0; i < run.troubled_count; i++)
         free(run.troubled[i]);
