@@ -211,6 +211,9 @@ typedef struct ks_article_record {
 } ks_article_record;
 /* KS_ERR_NOT_FOUND when the article is not in the database. */
 KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_record *out);
+/* The file article `id` was read from, "" when none (malloc'd, for the
+ * caller to free); KS_ERR_NOT_FOUND when the article is not there. */
+KS_API ks_status ks_db_article_origin(ks_db *db, const char *id, char **out_origin);
 
 /* What a JSONL file looked like when every article in it was last put from
  * it: the reader's size and time (ks_source_file) and the articles it

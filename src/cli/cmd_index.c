@@ -65,6 +65,12 @@ typedef struct index_run {
     ks_status failure;
     json_t *seen;            /* ids read in this run (an object used as a set) */
     json_t *skipped_files;   /* JSONL files skipped as unchanged (a set) */
+    /* Where each JSONL id was first read in this run: an index into
+     * jsonl_files times 2^32, plus the line. */
+    json_t *jsonl_ids;
+    char **jsonl_files;      /* the JSONL files read, in order */
+    size_t jsonl_file_count, jsonl_file_cap;
+    bool conflict_in_file;   /* the last of them repeats an id of another */
     char **prune_roots;      /* paths whose vanished articles are removed (as
                                 ks_article_path() spells them) */
     size_t prune_root_count;
@@ -143,6 +149,9 @@ static void remember(index_run *run, const char *id)
     add_to_set(run, run->seen, id);
 }
 
+static void on_problem(void *context, const char *origin, long line, long byte_offset,
+                       const char *message);
+
 /* Skips a file unread when its size and time match what was indexed: a
  * text file's article record, or the facts of a JSONL file, which the
  * database keeps only while every article from it is as it was read. */
@@ -178,7 +187,10 @@ static bool wants_file(void *context, const ks_source_file *file)
 static void file_read(void *context, const ks_source_file *file, size_t articles, size_t problems)
 {
     index_run *run = context;
-    if (problems || run->failure != KS_OK)
+    bool conflict = run->conflict_in_file;
+    run->conflict_in_file = false;
+    /* A line skipped for its id must be named again by the next run. */
+    if (problems || conflict || run->failure != KS_OK)
         return;
     ks_file_facts facts = {.size = file->size, .mtime = file->mtime, .articles = articles,
                            .complete = run->prune_roots || run->rebuilding};
@@ -239,11 +251,130 @@ static ks_status drop_former_spelling(index_run *run, const ks_source_article *s
     return st;
 }
 
+/* The index in jsonl_files of `path`, added when it is not the last one. */
+static size_t jsonl_file_index(index_run *run, const char *path)
+{
+    size_t last = run->jsonl_file_count - 1;
+    if (run->jsonl_file_count && strcmp(run->jsonl_files[last], path) == 0)
+        return last;
+    if (run->jsonl_file_count == run->jsonl_file_cap) {
+        size_t cap = run->jsonl_file_cap ? run->jsonl_file_cap * 2 : 16;
+        char **grown = realloc(run->jsonl_files, cap * sizeof *grown);
+        if (!grown)
+            return SIZE_MAX;
+        run->jsonl_files = grown;
+        run->jsonl_file_cap = cap;
+    }
+    if (!(run->jsonl_files[run->jsonl_file_count] = strdup(path)))
+        return SIZE_MAX;
+    return run->jsonl_file_count++;
+}
+
+/* Records where a JSONL id was first read; false when memory ran out. */
+static bool note_jsonl_id(index_run *run, const char *id, const char *path, long line)
+{
+    size_t file = jsonl_file_index(run, path);
+    return file != SIZE_MAX && run->jsonl_ids &&
+           json_object_set_new_nocheck(run->jsonl_ids, id,
+                                       json_integer((json_int_t)file << 32 | line)) == 0;
+}
+
+static ks_status learn_line(void *context, const ks_source_article *source)
+{
+    index_run *run = context;
+    if (!json_object_get(run->jsonl_ids, source->article.id) &&
+        !note_jsonl_id(run, source->article.id, source->origin, source->line))
+        return KS_ERR_NOMEM;
+    return KS_OK;
+}
+
+/* Where a JSONL file skipped as unchanged has each of its ids: read again
+ * only when another file repeats one of them, to name its line. */
+static ks_status learn_skipped_file(index_run *run, const char *path)
+{
+    ks_reader_callbacks learn = {.on_article = learn_line, .context = run};
+    return ks_read_path(path, &learn);
+}
+
+/* Where else this run holds a JSONL article's id: an earlier line of
+ * another file read now, or a file skipped as unchanged that the database
+ * says it came from. Malloc'd "FILE:LINE"; NULL when nowhere (an article
+ * that moved from a file not read now moves). */
+static char *held_elsewhere(index_run *run, const ks_source_article *source, ks_status *st)
+{
+    const char *id = source->article.id;
+    json_t *first = json_object_get(run->jsonl_ids, id);
+    if (!first && json_object_size(run->skipped_files) > 0) {
+        char *origin = NULL;
+        if (ks_db_article_origin(run->db, id, &origin) == KS_OK && *origin &&
+            strcmp(origin, source->origin) != 0 && json_object_get(run->skipped_files, origin)) {
+            *st = learn_skipped_file(run, origin);
+            first = json_object_get(run->jsonl_ids, id);
+        }
+        free(origin);
+    }
+    if (!first || *st != KS_OK)
+        return NULL;
+    json_int_t where = json_integer_value(first);
+    size_t file = (size_t)(where >> 32);
+    if (file >= run->jsonl_file_count || strcmp(run->jsonl_files[file], source->origin) == 0)
+        return NULL;
+    size_t size = strlen(run->jsonl_files[file]) + 24;
+    char *place = malloc(size);
+    if (place)
+        snprintf(place, size, "%s:%ld", run->jsonl_files[file], (long)(where & 0xFFFFFFFF));
+    else
+        *st = KS_ERR_NOMEM;
+    return place;
+}
+
+/* The same id in two JSONL files: the first one read is kept, run after
+ * run, and the other line is named as skipped. Without this, each run
+ * would move the article to the other file ("updated" forever). */
+static ks_status claim_jsonl_id(index_run *run, const ks_source_article *source, bool *claimed)
+{
+    *claimed = true;
+    if (source->line == 0 || !source->article.origin)
+        return KS_OK; /* a text file, or stdin */
+    ks_status st = KS_OK;
+    char *place = held_elsewhere(run, source, &st);
+    if (st != KS_OK)
+        return st;
+    if (place) {
+        char *spelled = spelled_as_given(run, place);
+        size_t size = strlen(source->article.id) + strlen(spelled ? spelled : place) + 64;
+        char *message = malloc(size);
+        if (!message) {
+            st = KS_ERR_NOMEM;
+        } else {
+            snprintf(message, size, "duplicate id \"%s\" (first at %s); skipped",
+                     source->article.id, spelled ? spelled : place);
+            on_problem(run, source->origin, source->line, -1, message);
+            run->conflict_in_file = true;
+            *claimed = false;
+        }
+        free(message);
+        free(spelled);
+        free(place);
+        return st;
+    }
+    return note_jsonl_id(run, source->article.id, source->origin, source->line) ? KS_OK
+                                                                                : KS_ERR_NOMEM;
+}
+
 static ks_status on_article(void *context, const ks_source_article *source)
 {
     index_run *run = context;
     if (interrupted)
         return KS_ERR_INTERRUPTED;
+    bool claimed;
+    ks_status claim = claim_jsonl_id(run, source, &claimed);
+    if (claim != KS_OK) {
+        run->failure = claim;
+        return claim;
+    }
+    if (!claimed)
+        return KS_OK;
     ks_change change;
     size_t passages;
     ks_article article = source->article;
@@ -531,9 +662,10 @@ int cmd_index(int argc, char **argv)
     sigaction(SIGTERM, &action, NULL);
     run.progress = progress_start(stderr, quiet, argc - optind, argv + optind);
 
+    run.jsonl_ids = json_object();
+    run.skipped_files = json_object();
     if (pruning) {
         run.seen = json_object();
-        run.skipped_files = json_object();
         run.prune_roots = calloc((size_t)(argc - optind), sizeof *run.prune_roots);
     }
     ks_reader_callbacks callbacks = {.on_article = on_article, .on_problem = on_problem,
@@ -592,6 +724,10 @@ int cmd_index(int argc, char **argv)
         cli_error("cannot finish writing the database: %s", ks_status_string(closed));
     json_decref(run.seen);
     json_decref(run.skipped_files);
+    json_decref(run.jsonl_ids);
+    for (size_t i = 0; i < run.jsonl_file_count; i++)
+        free(run.jsonl_files[i]);
+    free(run.jsonl_files);
     for (size_t i = 0; i < run.prune_root_count; i++)
         free(run.prune_roots[i]);
     free(run.prune_roots);
