@@ -57,6 +57,12 @@ static void on_interrupt(int signal_number)
     interrupted = 1;
 }
 
+/* A list of strings the run owns. */
+typedef struct text_list {
+    char **items;
+    size_t count, cap;
+} text_list;
+
 typedef struct index_run {
     ks_db *db;
     size_t added, updated, unchanged, skipped, removed, passages, since_commit;
@@ -69,14 +75,13 @@ typedef struct index_run {
     /* Where each JSONL id was first read in this run: an index into
      * jsonl_files times 2^32, plus the line. */
     json_t *jsonl_ids;
-    char **jsonl_files;      /* the JSONL files read, in order */
-    size_t jsonl_file_count, jsonl_file_cap;
+    text_list jsonl_files;   /* the JSONL files read, in order */
     bool conflict_in_file;   /* the last of them repeats an id of another */
     char **prune_roots;      /* paths whose vanished articles are removed (as
                                 ks_article_path() spells them) */
     size_t prune_root_count;
-    char **troubled;         /* inputs named as problems in this run: never pruned */
-    size_t troubled_count, troubled_cap, kept;
+    text_list troubled;      /* inputs named as problems in this run: never pruned */
+    size_t kept;
     progress *progress;      /* NULL unless stderr is a terminal and not --quiet */
     bool built_new;          /* a new database: nothing is saved until it closes */
     bool rebuilding;         /* --rebuild: the database holds only what is read now */
@@ -143,6 +148,30 @@ static void add_to_set(index_run *run, json_t *set, const char *key)
 {
     if (set && json_object_set_new_nocheck(set, key, json_true()) != 0)
         run->failure = KS_ERR_NOMEM; /* pruning with a set missing an id would remove it */
+}
+
+/* Appends a copy of `text`; false when memory ran out. */
+static bool add_copy(text_list *list, const char *text)
+{
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 16;
+        char **grown = realloc(list->items, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        list->items = grown;
+        list->cap = cap;
+    }
+    if (!(list->items[list->count] = strdup(text)))
+        return false;
+    list->count++;
+    return true;
+}
+
+static void free_list(text_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->items[i]);
+    free(list->items);
 }
 
 static void remember(index_run *run, const char *id)
@@ -255,20 +284,10 @@ static ks_status drop_former_spelling(index_run *run, const ks_source_article *s
 /* The index in jsonl_files of `path`, added when it is not the last one. */
 static size_t jsonl_file_index(index_run *run, const char *path)
 {
-    size_t last = run->jsonl_file_count - 1;
-    if (run->jsonl_file_count && strcmp(run->jsonl_files[last], path) == 0)
-        return last;
-    if (run->jsonl_file_count == run->jsonl_file_cap) {
-        size_t cap = run->jsonl_file_cap ? run->jsonl_file_cap * 2 : 16;
-        char **grown = realloc(run->jsonl_files, cap * sizeof *grown);
-        if (!grown)
-            return SIZE_MAX;
-        run->jsonl_files = grown;
-        run->jsonl_file_cap = cap;
-    }
-    if (!(run->jsonl_files[run->jsonl_file_count] = strdup(path)))
-        return SIZE_MAX;
-    return run->jsonl_file_count++;
+    text_list *files = &run->jsonl_files;
+    if (files->count && strcmp(files->items[files->count - 1], path) == 0)
+        return files->count - 1;
+    return add_copy(files, path) ? files->count - 1 : SIZE_MAX;
 }
 
 /* Records where a JSONL id was first read; false when memory ran out. */
@@ -318,12 +337,13 @@ static char *held_elsewhere(index_run *run, const ks_source_article *source, ks_
         return NULL;
     json_int_t where = json_integer_value(first);
     size_t file = (size_t)(where >> 32);
-    if (file >= run->jsonl_file_count || strcmp(run->jsonl_files[file], source->origin) == 0)
+    const text_list *files = &run->jsonl_files;
+    if (file >= files->count || strcmp(files->items[file], source->origin) == 0)
         return NULL;
-    size_t size = strlen(run->jsonl_files[file]) + 24;
+    size_t size = strlen(files->items[file]) + 24;
     char *place = malloc(size);
     if (place)
-        snprintf(place, size, "%s:%ld", run->jsonl_files[file], (long)(where & 0xFFFFFFFF));
+        snprintf(place, size, "%s:%ld", files->items[file], (long)(where & 0xFFFFFFFF));
     else
         *st = KS_ERR_NOMEM;
     return place;
@@ -417,22 +437,11 @@ static void remember_trouble(index_run *run, const char *origin)
 {
     if (!run->prune_roots || strcmp(origin, "-") == 0)
         return;
-    if (run->troubled_count && strcmp(run->troubled[run->troubled_count - 1], origin) == 0)
+    text_list *troubled = &run->troubled;
+    if (troubled->count && strcmp(troubled->items[troubled->count - 1], origin) == 0)
         return;
-    if (run->troubled_count == run->troubled_cap) {
-        size_t cap = run->troubled_cap ? run->troubled_cap * 2 : 16;
-        char **grown = realloc(run->troubled, cap * sizeof *grown);
-        if (!grown) {
-            run->failure = KS_ERR_NOMEM; /* pruning without the list could lose articles */
-            return;
-        }
-        run->troubled = grown;
-        run->troubled_cap = cap;
-    }
-    if (!(run->troubled[run->troubled_count] = strdup(origin)))
-        run->failure = KS_ERR_NOMEM;
-    else
-        run->troubled_count++;
+    if (!add_copy(troubled, origin))
+        run->failure = KS_ERR_NOMEM; /* pruning without the list could lose articles */
 }
 
 static void on_problem(void *context, const char *origin, long line, long byte_offset,
@@ -518,8 +527,7 @@ static char *absolute_spelling(const char *origin, const char *cwd)
 
 typedef struct prune_list {
     index_run *run;
-    char **ids;
-    size_t count, cap;
+    text_list ids;
     char *cwd; /* for origins written before paths were spelled one way */
 } prune_list;
 
@@ -532,8 +540,8 @@ static bool vanished(index_run *run, const char *id, const char *origin)
         under = lies_under(origin, run->prune_roots[i]);
     if (!under)
         return false;
-    for (size_t i = 0; i < run->troubled_count; i++)
-        if (lies_under(origin, run->troubled[i])) {
+    for (size_t i = 0; i < run->troubled.count; i++)
+        if (lies_under(origin, run->troubled.items[i])) {
             run->kept++;
             return false;
         }
@@ -553,23 +561,13 @@ static int collect_vanished(void *context, const char *id, const char *origin)
         gone = vanished(list->run, id, absolute);
         free(absolute);
     }
-    if (!gone)
-        return 0;
-    if (list->count == list->cap) {
-        list->cap = list->cap ? list->cap * 2 : 64;
-        char **grown = realloc(list->ids, list->cap * sizeof *grown);
-        if (!grown)
-            return 1;
-        list->ids = grown;
-    }
-    list->ids[list->count++] = strdup(id);
-    return 0;
+    return gone && !add_copy(&list->ids, id);
 }
 
 /* Removes articles that came from the given paths but were not read now. */
 static ks_status prune(index_run *run)
 {
-    prune_list list = {run, NULL, 0, 0, getcwd(NULL, 0)};
+    prune_list list = {run, {0}, getcwd(NULL, 0)};
     int stopped = 0;
     /* Without the sets of what was read, everything would look vanished. */
     ks_status st = run->seen && run->skipped_files ? KS_OK : KS_ERR_NOMEM;
@@ -577,8 +575,8 @@ static ks_status prune(index_run *run)
         st = ks_db_each_article(run->db, collect_vanished, &list, &stopped);
     if (st == KS_OK && stopped)
         st = KS_ERR_NOMEM;
-    for (size_t i = 0; i < list.count && st == KS_OK; i++) {
-        st = list.ids[i] ? ks_db_remove_article(run->db, list.ids[i]) : KS_ERR_NOMEM;
+    for (size_t i = 0; i < list.ids.count && st == KS_OK; i++) {
+        st = ks_db_remove_article(run->db, list.ids.items[i]);
         run->removed += st == KS_OK;
     }
     if (st != KS_OK) {
@@ -586,9 +584,7 @@ static ks_status prune(index_run *run)
         cli_error("cannot prune: %s",
                   *ks_db_error(run->db) ? ks_db_error(run->db) : ks_status_string(st));
     }
-    for (size_t i = 0; i < list.count; i++)
-        free(list.ids[i]);
-    free(list.ids);
+    free_list(&list.ids);
     free(list.cwd);
     if (st == KS_OK && run->kept)
         fprintf(stderr, "kosearch: --prune kept %zu article%s of the inputs named above: "
@@ -726,15 +722,11 @@ int cmd_index(int argc, char **argv)
     json_decref(run.seen);
     json_decref(run.skipped_files);
     json_decref(run.jsonl_ids);
-    for (size_t i = 0; i < run.jsonl_file_count; i++)
-        free(run.jsonl_files[i]);
-    free(run.jsonl_files);
+    free_list(&run.jsonl_files);
     for (size_t i = 0; i < run.prune_root_count; i++)
         free(run.prune_roots[i]);
     free(run.prune_roots);
-    for (size_t i = 0; i < run.troubled_count; i++)
-        free(run.troubled[i]);
-    free(run.troubled);
+    free_list(&run.troubled);
     bool saved = committed == KS_OK && closed == KS_OK;
     if (!saved && !give_up) {
         /* Only what earlier commits wrote is in the database (nothing, for a
