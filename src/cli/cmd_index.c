@@ -493,36 +493,31 @@ static bool is_plain_absolute(const char *path)
  * tidied letter by letter, so that --prune sees it under its PATH. */
 static char *absolute_spelling(const char *origin, const char *cwd)
 {
-    size_t cap = strlen(cwd) + strlen(origin) + 3;
-    char *out = malloc(cap);
-    if (!out)
+    size_t size = strlen(cwd) + strlen(origin) + 2;
+    char *path = malloc(size);
+    if (!path)
         return NULL;
+    snprintf(path, size, "%s/%s", origin[0] == '/' ? "" : cwd, origin);
+    /* In place: each part is written after one slash, and was read after
+     * at least one. */
     size_t len = 0;
-    char *joined = malloc(cap);
-    if (!joined) {
-        free(out);
-        return NULL;
-    }
-    snprintf(joined, cap, "%s/%s", origin[0] == '/' ? "" : cwd, origin);
-    for (const char *part = joined; *part;) {
+    for (const char *part = path; *part;) {
         size_t part_len = strcspn(part, "/");
         if (part_len == 2 && part[0] == '.' && part[1] == '.') {
-            while (len > 0 && out[len - 1] != '/')
+            while (len > 0 && path[len - 1] != '/')
                 len--;
-            if (len > 0)
-                len--; /* the slash before the dropped part */
+            len -= len > 0; /* and the slash before the dropped part */
         } else if (part_len && !(part_len == 1 && part[0] == '.')) {
-            out[len++] = '/';
-            memcpy(out + len, part, part_len);
+            path[len++] = '/';
+            memmove(path + len, part, part_len);
             len += part_len;
         }
         part += part_len + (part[part_len] == '/');
     }
     if (len == 0)
-        out[len++] = '/';
-    out[len] = '\0';
-    free(joined);
-    return out;
+        path[len++] = '/';
+    path[len] = '\0';
+    return path;
 }
 
 typedef struct prune_list {
