@@ -70,7 +70,7 @@ typedef struct index_run {
      * commit leaves in the database. */
     size_t saved_added, saved_updated, saved_removed, saved_passages;
     ks_status failure;
-    json_t *seen;            /* ids read in this run (an object used as a set) */
+    json_t *seen;            /* other ids read in this run, with --prune (a set) */
     json_t *skipped_files;   /* JSONL files skipped as unchanged (a set) */
     /* Where each JSONL id was first read in this run: an index into
      * jsonl_files times 2^32, plus the line. */
@@ -400,7 +400,8 @@ static ks_status on_article(void *context, const ks_source_article *source)
     size_t passages;
     ks_article article = source->article;
     article.origin = source->origin;
-    remember(run, article.id);
+    if (source->line == 0 || !source->article.origin) /* the others are in jsonl_ids */
+        remember(run, article.id);
     char date[KS_DATE_BYTES];
     if (article.date && *article.date && ks_date_normalize(article.date, date) != KS_OK) {
         progress_clear(run->progress);
@@ -528,7 +529,8 @@ typedef struct prune_list {
 
 static bool vanished(index_run *run, const char *id, const char *origin)
 {
-    if (json_object_get(run->seen, id) || json_object_get(run->skipped_files, origin))
+    if (json_object_get(run->seen, id) || json_object_get(run->jsonl_ids, id) ||
+        json_object_get(run->skipped_files, origin))
         return false;
     bool under = false;
     for (size_t i = 0; i < run->prune_root_count && !under; i++)
@@ -565,7 +567,7 @@ static ks_status prune(index_run *run)
     prune_list list = {run, {0}, getcwd(NULL, 0)};
     int stopped = 0;
     /* Without the sets of what was read, everything would look vanished. */
-    ks_status st = run->seen && run->skipped_files ? KS_OK : KS_ERR_NOMEM;
+    ks_status st = run->seen && run->jsonl_ids && run->skipped_files ? KS_OK : KS_ERR_NOMEM;
     if (st == KS_OK)
         st = ks_db_each_article(run->db, collect_vanished, &list, &stopped);
     if (st == KS_OK && stopped)
