@@ -405,8 +405,10 @@ static ks_status on_article(void *context, const ks_source_article *source)
     char date[KS_DATE_BYTES];
     if (article.date && *article.date && ks_date_normalize(article.date, date) != KS_OK) {
         progress_clear(run->progress);
+        char *spelled = spelled_as_given(run, source->origin);
         fprintf(stderr, "kosearch: %s:%ld: unreadable date \"%s\" of %s; stored as unknown\n",
-                source->origin, source->line, article.date, article.id);
+                spelled ? spelled : source->origin, source->line, article.date, article.id);
+        free(spelled);
     }
     ks_status st = ks_db_put_article(run->db, &article, &change, &passages);
     if (st == KS_OK)
