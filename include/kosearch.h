@@ -211,6 +211,9 @@ typedef struct ks_article_record {
 } ks_article_record;
 /* KS_ERR_NOT_FOUND when the article is not in the database. */
 KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_record *out);
+/* The file article `id` was read from, "" when none (malloc'd, for the
+ * caller to free); KS_ERR_NOT_FOUND when the article is not there. */
+KS_API ks_status ks_db_article_origin(ks_db *db, const char *id, char **out_origin);
 
 /* What a JSONL file looked like when every article in it was last put from
  * it: the reader's size and time (ks_source_file) and the articles it
@@ -328,8 +331,16 @@ typedef struct ks_reader_callbacks {
     bool follow_links;
 } ks_reader_callbacks;
 
+/* The one spelling of a path that kosearch uses as a text file's id and as
+ * the origin of the articles read from a file: absolute, the folder's links
+ * resolved, then the file's own name (a folder: absolute, links resolved).
+ * `dir/a.txt`, `./dir/a.txt` and `/abs/dir/a.txt` all give `/abs/dir/a.txt`.
+ * Malloc'd; NULL with errno set when the path's folder cannot be resolved. */
+KS_API char *ks_article_path(const char *path);
+
 /* Reads a file or a folder (recursively: .txt .md .jsonl), or "-" for JSONL
- * on stdin. Text files: the id is the path, the title the first line.
+ * on stdin. Text files: the id is ks_article_path() of the file, the title
+ * the first line.
  * JSONL: one {"id", "title", "date", "url", "body"} object per line.
  * Returns KS_OK when every problem was a skipped input; an error status only
  * when reading could not go on at all. */

@@ -1036,22 +1036,23 @@ static void unfocus(ks_db *db)
     shim_db_focus(db->shim, -1);
 }
 
-KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_record *out)
+/* An article's record wherever it is: in a build's part, a shard, or one
+ * of the databases a stub lists. */
+static ks_status find_record(ks_db *db, const char *id, ks_article_record *out,
+                             char **out_origin)
 {
-    if (!db || !id || !out)
-        return KS_ERR_INVALID_ARGUMENT;
     if (db->build) {
         /* Most lookups during a rebuild are for articles not yet put: answer
          * those without waiting for the workers. */
         if (!ks_build_has(db->build, id))
             return KS_ERR_NOT_FOUND;
         ks_db *part = ks_build_settled_part(db->build, id, 0);
-        return part ? ks_db_article_record(part, id, out) : ks_build_status(db->build, db);
+        return part ? find_record(part, id, out, out_origin) : ks_build_status(db->build, db);
     }
     size_t parts = shim_db_part_count(db->shim);
     if (db->shards > 1 || parts <= 1) {
         focus_article(db, id);
-        ks_status st = read_record(db, id, out, NULL);
+        ks_status st = read_record(db, id, out, out_origin);
         unfocus(db);
         return st;
     }
@@ -1059,10 +1060,26 @@ KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_reco
     ks_status st = KS_ERR_NOT_FOUND;
     for (size_t i = 0; i < parts && st == KS_ERR_NOT_FOUND; i++) {
         shim_db_focus(db->shim, (int)i);
-        st = read_record(db, id, out, NULL);
+        st = read_record(db, id, out, out_origin);
     }
     unfocus(db);
     return st;
+}
+
+KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_record *out)
+{
+    if (!db || !id || !out)
+        return KS_ERR_INVALID_ARGUMENT;
+    return find_record(db, id, out, NULL);
+}
+
+KS_API ks_status ks_db_article_origin(ks_db *db, const char *id, char **out_origin)
+{
+    if (!db || !id || !out_origin)
+        return KS_ERR_INVALID_ARGUMENT;
+    *out_origin = NULL;
+    ks_article_record record;
+    return find_record(db, id, &record, out_origin);
 }
 
 static ks_status write_record(ks_db *db, const char *meta_key, const ks_article *article,

@@ -266,7 +266,8 @@ typedef struct reader {
     folder_id *open_folders; /* the folders on the path being walked */
     size_t open_count, open_cap;
     ks_buf raw, text;        /* reused for every text file */
-    char *root;              /* the named folder, links resolved; NULL for a file */
+    char *named;             /* the named path as ks_article_path() spells it */
+    const char *root;        /* `named` when it is a folder, else NULL */
 } reader;
 
 /* byte_offset counts from the start of the file (text files) or of the line
@@ -814,6 +815,40 @@ static ks_status walk_folder(reader *rd, const char *path, const struct stat *in
 
 /* ------------------------------------------------------------------------ */
 
+KS_API char *ks_article_path(const char *path)
+{
+    if (!path || !*path) {
+        errno = EINVAL;
+        return NULL;
+    }
+    struct stat info;
+    if (stat(path, &info) == 0 && S_ISDIR(info.st_mode))
+        return realpath(path, NULL);
+    /* A file keeps its own name, link or not, as it has in a folder walk. */
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    char *folder_given = slash ? ks_strndup(path, slash == path ? 1 : (size_t)(slash - path))
+                               : ks_strndup(".", 1);
+    if (!folder_given) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    char *folder = realpath(folder_given, NULL);
+    free(folder_given);
+    if (!folder)
+        return NULL;
+    ks_buf joined = {0};
+    bool at_root = strcmp(folder, "/") == 0;
+    ks_status st = ks_buf_printf(&joined, "%s%s%s", folder, at_root ? "" : "/", name);
+    free(folder);
+    if (st != KS_OK) {
+        ks_buf_free(&joined);
+        errno = ENOMEM;
+        return NULL;
+    }
+    return joined.data;
+}
+
 static ks_status read_named_path(reader *rd, const char *path)
 {
     if (strcmp(path, "-") == 0) {
@@ -828,15 +863,20 @@ static ks_status read_named_path(reader *rd, const char *path)
             return KS_ERR_NOMEM;
         return error == ENOENT || error == ENOTDIR ? KS_ERR_NOT_FOUND : KS_ERR_IO;
     }
-    if (S_ISDIR(info.st_mode)) {
-        rd->root = realpath(path, NULL);
-        if (!rd->root) {
-            int error = errno;
-            report(rd, path, 0, -1, "%s", strerror(error));
-            return error == ENOMEM ? KS_ERR_NOMEM : KS_ERR_IO;
-        }
-        return walk_folder(rd, path, &info);
+    /* Every path read from here on is spelled from this one: however the
+     * input was written, a file gets one id and one origin. */
+    char *canonical = ks_article_path(path);
+    if (!canonical) {
+        int error = errno;
+        report(rd, path, 0, -1, "%s", strerror(error));
+        return error == ENOMEM ? KS_ERR_NOMEM : KS_ERR_IO;
     }
+    rd->named = canonical;
+    if (S_ISDIR(info.st_mode)) {
+        rd->root = canonical;
+        return walk_folder(rd, canonical, &info);
+    }
+    path = canonical;
     /* A CSV's columns could be named anything: kosearch reads the one form
      * that names them, and says how to get it. */
     if (has_extension(path, ".csv")) {
@@ -855,7 +895,7 @@ KS_API ks_status ks_read_path(const char *path, const ks_reader_callbacks *callb
         return KS_ERR_INVALID_ARGUMENT;
     reader rd = {.callbacks = callbacks};
     ks_status st = read_named_path(&rd, path);
-    free(rd.root);
+    free(rd.named);
     free(rd.open_folders);
     ks_buf_free(&rd.raw);
     ks_buf_free(&rd.text);

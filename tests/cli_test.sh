@@ -108,7 +108,7 @@ check "analyze shows the stem" grep -qP "\tstem\t0-12\t구로구$" "$work/out"
 printf '1\t깔끔이봉사단\n2\t희망구매\nbad\t"unbalanced\n' >"$work/queries.tsv"
 check "batch skips a bad line with exit 1" run 1 batch --format trec "$work/queries.tsv"
 check "batch names the bad line" grep -q "queries.tsv:3: unbalanced quote" "$work/err"
-check "batch trec lines" bash -c "head -1 '$work/out' | grep -qE '^1 Q0 corpus/000_7c3d8639bd71687d.txt#[0-9]+ 1 [0-9.]+ kosearch$'"
+check "batch trec lines" bash -c "head -1 '$work/out' | grep -qE '^1 Q0 /.*/corpus/000_7c3d8639bd71687d.txt#[0-9]+ 1 [0-9.]+ kosearch$'"
 check "batch keeps the input order with --jobs 2" bash -c "
     '$kosearch' batch --jobs 2 --format tsv '$work/queries.tsv' 2>/dev/null | cut -f1 | uniq | tr '\n' ' ' | grep -qx '1 2 '"
 
@@ -182,16 +182,34 @@ touch -r "$work/a.jsonl.indexed" "$feeds/a.jsonl"
 check "reindex after a same-size rewrite" run 0 index --db "$work/feeds.db" "$feeds"
 check "the skipped file's text is the one indexed" run 0 search --db "$work/feeds.db" 깔끔이봉사단
 cp -p "$work/a.jsonl.indexed" "$feeds/a.jsonl"
-# feed-2 moves to b.jsonl, then leaves it: a.jsonl, unchanged on disk, must
-# be read again, or --prune would remove an article it still holds.
+# feed-2 moves to b.jsonl while only b.jsonl is indexed, then leaves it:
+# a.jsonl, unchanged on disk, must be read again, or --prune would remove
+# an article it still holds.
 printf '{"id": "feed-3", "body": "어린이급식관리지원센터 개소"}\n{"id": "feed-2", "body": "희망구매 추진 계획"}\n' >"$feeds/b.jsonl"
-check "an article moves to another file" run 0 index --prune --db "$work/feeds.db" "$feeds"
-check "it counts as updated there" grep -q "0 added, 1 updated, 3 unchanged, 0 removed" "$work/err"
+check "an article moves to another file" run 0 index --db "$work/feeds.db" "$feeds/b.jsonl"
+check "it counts as updated there" grep -q "0 added, 1 updated, 1 unchanged, 0 removed" "$work/err"
 printf '{"id": "feed-3", "body": "어린이급식관리지원센터 개소"}\n' >"$feeds/b.jsonl"
 check "it leaves that file" run 0 index --prune --db "$work/feeds.db" "$feeds"
 check "the file still holding it is read again" grep -q "0 added, 1 updated, 2 unchanged, 0 removed" "$work/err"
 check "the article is kept, as that file has it" run 0 search --db "$work/feeds.db" --format json 희망구매
 check "with that file's text" grep -q '"text":"희망구매 추진"' "$work/out"
+# The same id in two files read in one run: the file read first keeps it,
+# run after run (a.jsonl is skipped as unchanged, yet its line is named),
+# and the other line is named as skipped, never flipping between them.
+printf '{"id": "feed-3", "body": "어린이급식관리지원센터 개소"}\n{"id": "feed-2", "body": "희망구매 추진 계획"}\n' >"$feeds/b.jsonl"
+for round in first second; do
+    check "an id in two files: the $round run exits 1" \
+        run 1 index --prune --db "$work/feeds.db" "$feeds"
+    check "an id in two files: the $round run names both files and lines" grep -qF \
+        "kosearch: $feeds/b.jsonl:2: duplicate id \"feed-2\" (first at $feeds/a.jsonl:2); skipped" \
+        "$work/err"
+    check "an id in two files: the $round run changes nothing" \
+        grep -q "0 added, 0 updated, 3 unchanged, 0 removed, 1 skipped" "$work/err"
+done
+check "an id in two files: the first file's article is the one found" \
+    run 0 search --db "$work/feeds.db" --format json 희망구매
+check "an id in two files: with the first file's text" grep -q '"text":"희망구매 추진"' "$work/out"
+printf '{"id": "feed-3", "body": "어린이급식관리지원센터 개소"}\n' >"$feeds/b.jsonl"
 # A rebuild remembers the files too; a file with a bad line is read every
 # time, so its problem is reported until it is fixed.
 check "rebuild from JSONL" run 0 index -q --rebuild --db "$work/feeds.db" "$feeds"

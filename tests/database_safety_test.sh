@@ -25,8 +25,15 @@ run() {
     fi
 }
 has() { contains err "$1"; }
-finds() { "$kosearch" search --db "$1" --format json "$2" 2>/dev/null | grep -qF "\"id\":\"$3\""; }
-articles() { "$kosearch" export --db "$1" 2>/dev/null | jq -r .id | sort -u | tr '\n' ' '; }
+# (a text file's id is its absolute path: in/a.txt is $here/in/a.txt)
+finds() {
+    "$kosearch" search --db "$1" --format json "$2" 2>/dev/null |
+        grep -qF -e "\"id\":\"$3\"" -e "\"id\":\"$(pwd -P)/$3\""
+}
+# articles DB: its ids, those under the current folder written relative to it
+articles() {
+    "$kosearch" export --db "$1" 2>/dev/null | jq -r .id | sed "s|^$(pwd -P)/||" | sort -u | tr '\n' ' '
+}
 
 mkdir in
 printf '구로구 청소 기사\n\n구로구는 서울시 평가에서 청소 분야 1위를 차지했다.\n' >in/good.txt

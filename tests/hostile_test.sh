@@ -3,9 +3,10 @@
 # JSONL, absurd queries and unusable databases. Each must give a clear
 # message and the documented exit status, never a crash, and must not stop
 # the good inputs beside it from being indexed.
-# Usage: hostile_test.sh PATH/TO/kosearch
+# Usage: hostile_test.sh PATH/TO/kosearch PATH/TO/put_article
 set -u
 kosearch=$1
+put_article=$2
 . "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
 trap 'exec 3>&- 2>/dev/null; chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
@@ -28,7 +29,11 @@ run() {
 }
 has() { contains err "$1"; }
 # finds DB WORD ID: a search for WORD lists article ID
-finds() { "$kosearch" search --db "$1" --format json "$2" 2>/dev/null | grep -qF "\"id\":\"$3\""; }
+# (a text file's id is its absolute path: in/a.txt is $here/in/a.txt)
+finds() {
+    "$kosearch" search --db "$1" --format json "$2" 2>/dev/null |
+        grep -qF -e "\"id\":\"$3\"" -e "\"id\":\"$(pwd -P)/$3\""
+}
 
 # ------------------------------------------------------------------------
 # Odd files in one folder.
@@ -80,13 +85,13 @@ fi
 check "the good file is searchable" finds db 청소 in/good.txt
 check "CP949 file searchable by its Korean words" finds db 똠방각하 in/cp949.txt
 check "file in a subfolder indexed once despite the loop" \
-    bash -c "'$kosearch' export --db db | grep -c '\"id\":\"in/sub/deep.txt\"' | grep -qx 1"
+    bash -c "'$kosearch' export --db db | grep -c '\"id\":\"$(pwd -P)/in/sub/deep.txt\"' | grep -qx 1"
 check "UTF-8 with BOM searchable" finds db 보마크 in/bom.txt
 check "BOM is not part of the title" bash -c "
     '$kosearch' search --db db --format json 보마크 | head -1 | jq -e '.title == \"보마크 기사\"' >/dev/null"
 check "CRLF file searchable" finds db 씨알엘에프 in/crlf.txt
 check "CRLF: paragraphs split, no CR kept" bash -c "
-    '$kosearch' export --db db | jq -s -e '[.[] | select(.id == \"in/crlf.txt\")] |
+    '$kosearch' export --db db | jq -s -e '[.[] | select(.id == \"$(pwd -P)/in/crlf.txt\")] |
         length == 2 and all(.text | contains(\"\r\") | not)' >/dev/null"
 check "the rest of a file with invalid UTF-8 is searchable" finds db 계속되는 in/bad_utf8.txt
 check "the rest of a file cut inside a character is searchable" finds db 중간에잘린 in/cut.txt
@@ -178,6 +183,40 @@ check "non-UTF-8 file name: --prune succeeds" run 0 index --prune --db l1db lati
 check "non-UTF-8 file name: --prune keeps it" has "0 added, 0 updated, 1 unchanged, 0 removed"
 check "non-UTF-8 file name: the next run finds it unchanged" run 0 index --db l1db latin1
 check "non-UTF-8 file name: not added again" has "0 added, 0 updated, 1 unchanged, 0 removed"
+
+# One file is one article however its path is written: dir/, ./dir and
+# /abs/dir name the same two articles, and --prune from inside the folder
+# keeps them.
+here=$(pwd -P)
+ids() { "$kosearch" export --db "$1" 2>/dev/null | jq -r .id | sort -u | tr '\n' ' '; }
+mkdir sp
+printf '철자 기사\n\n한파일한기사 본문\n' >sp/a.txt
+printf '둘째 철자 기사\n\n두번째철자 본문\n' >sp/b.txt
+check "spellings: index dir/" run 0 index --db spdb sp/
+check "spellings: ./dir adds nothing" run 0 index --db spdb ./sp
+check "spellings: ./dir finds both unchanged" has "0 added, 0 updated, 2 unchanged, 0 removed"
+check "spellings: the absolute path adds nothing" run 0 index --db spdb "$work/sp"
+check "spellings: the absolute path finds both unchanged" has "0 added, 0 updated, 2 unchanged"
+check "spellings: --prune . from inside the folder" \
+    bash -c "cd sp && '$kosearch' index --prune --db ../spdb . 2>'$work/err'"
+check "spellings: --prune . removes nothing" has "0 added, 0 updated, 2 unchanged, 0 removed"
+check "spellings: one article per file, named by its absolute path" \
+    [ "$(ids spdb)" = "$here/sp/a.txt $here/sp/b.txt " ]
+check "spellings: messages name a file as its PATH was written" \
+    bash -c "printf '\\000' >sp/c.txt; '$kosearch' index --db spdb ./sp/ 2>&1 | grep -q '^kosearch: ./sp/c.txt: byte 0: binary'; rm sp/c.txt"
+# A database that holds files under the spellings an older kosearch kept
+# (the path as written): the same command replaces its own spelling, and
+# --prune removes the others.
+"$put_article" olddb sp/a.txt sp/a.txt
+"$put_article" olddb ./sp/b.txt sp/b.txt
+check "older spellings: the same command replaces its spelling" run 0 index --db olddb sp/
+check "older spellings: the replaced one counted as updated" has "1 added, 1 updated, 0 unchanged"
+check "older spellings: ./sp/b.txt is still there" \
+    [ "$(ids olddb)" = "./sp/b.txt $here/sp/a.txt $here/sp/b.txt " ]
+check "older spellings: --prune removes the rest" run 0 index --prune --db olddb ./sp
+check "older spellings: one removed" has "0 added, 0 updated, 2 unchanged, 1 removed"
+check "older spellings: one article per file" \
+    [ "$(ids olddb)" = "$here/sp/a.txt $here/sp/b.txt " ]
 
 # Symbolic links that lead out of the named folder are not followed unless
 # --follow is given; links inside it are.
@@ -353,7 +392,7 @@ wait "$waiter"
 check "--wait then indexes" [ $? -eq 0 ]
 check "both writers' articles are there" bash -c "
     '$kosearch' search --db ldb --format json 기사 청소 | grep -q '\"id\":\"held\"' &&
-    '$kosearch' search --db ldb --format json 청소 | grep -q '\"id\":\"in/good.txt\"'"
+    '$kosearch' search --db ldb --format json 청소 | grep -q '\"id\":\"$(pwd -P)/in/good.txt\"'"
 
 # A damaged database: a table file overwritten with noise.
 "$kosearch" index -q --db ddb in/good.txt in/bom.txt

@@ -285,7 +285,12 @@ static void test_long_ids_and_origins_are_kept_whole(void **state)
     assert_int_equal(ks_db_each_article(f->db, find_article, &found, NULL), KS_OK);
     assert_int_equal(found.seen, 1);
     assert_string_equal(found.origin, "/news/보도 자료/a b.jsonl");
+    char *origin = NULL;
+    assert_int_equal(ks_db_article_origin(f->db, id, &origin), KS_OK);
+    assert_string_equal(origin, "/news/보도 자료/a b.jsonl");
+    free(origin);
     assert_int_equal(ks_db_remove_article(f->db, id), KS_OK);
+    assert_int_equal(ks_db_article_origin(f->db, id, &origin), KS_ERR_NOT_FOUND);
     assert_int_equal(ks_db_article_record(f->db, id, &record), KS_ERR_NOT_FOUND);
 }
 

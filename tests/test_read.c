@@ -494,6 +494,39 @@ static void trailing_slash_makes_no_double_slash(void **state)
     collector_free(&c);
 }
 
+/* dir/, ./dir, dir//, dir/../dir and /abs/dir name one file one way: its id. */
+static void one_file_has_one_path_however_written(void **state)
+{
+    make_folder(state, "dir");
+    write_text(state, "dir/a.txt", "하나\n");
+    char *here = getcwd(NULL, 0);
+    assert_int_equal(chdir((char *)*state), 0);
+    char *root = realpath(".", NULL);
+    char expected[4096], folder[4096];
+    snprintf(expected, sizeof expected, "%s/dir/a.txt", root);
+    snprintf(folder, sizeof folder, "%s/dir", root);
+    const char *spellings[] = {"dir/a.txt", "./dir/a.txt", "dir//a.txt", "dir/../dir/a.txt",
+                               expected};
+    for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++) {
+        char *path = ks_article_path(spellings[i]);
+        assert_non_null(path);
+        assert_string_equal(path, expected);
+        free(path);
+    }
+    char *named_folder = ks_article_path("./dir/");
+    assert_string_equal(named_folder, folder);
+    free(named_folder);
+    collector c = {0};
+    assert_int_equal(read_into("./dir/", &c), KS_OK);
+    assert_int_equal(c.article_count, 1);
+    assert_string_equal(c.articles[0].id, expected);
+    assert_string_equal(c.articles[0].article_origin, expected);
+    collector_free(&c);
+    assert_int_equal(chdir(here), 0);
+    free(root);
+    free(here);
+}
+
 static void symlink_loop_is_reported_once(void **state)
 {
     make_folder(state, "top");
@@ -686,6 +719,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(folder_walk_is_sorted_and_filtered, make_scratch,
                                         remove_scratch),
         cmocka_unit_test_setup_teardown(trailing_slash_makes_no_double_slash, make_scratch,
+                                        remove_scratch),
+        cmocka_unit_test_setup_teardown(one_file_has_one_path_however_written, make_scratch,
                                         remove_scratch),
         cmocka_unit_test_setup_teardown(symlink_loop_is_reported_once, make_scratch,
                                         remove_scratch),

@@ -25,8 +25,9 @@ static const char usage[] =
     "Usage: kosearch index [OPTIONS] PATH...\n"
     "\n"
     "Index .txt, .md and .jsonl files, folders (recursively), or - for JSONL on\n"
-    "stdin. Text files: the id is the path, the title the first line. JSONL: one\n"
-    "{\"id\", \"title\", \"date\", \"url\", \"body\"} object per line (id and body required).\n"
+    "stdin. Text files: the id is the absolute path, the title the first line.\n"
+    "JSONL: one {\"id\", \"title\", \"date\", \"url\", \"body\"} object per line (id\n"
+    "and body required); an id already read is skipped, the first line keeps it.\n"
     "Rerunning adds new articles, replaces changed ones and skips unchanged ones.\n"
     "\n"
     "Options:\n"
@@ -56,6 +57,12 @@ static void on_interrupt(int signal_number)
     interrupted = 1;
 }
 
+/* A list of strings the run owns. */
+typedef struct text_list {
+    char **items;
+    size_t count, cap;
+} text_list;
+
 typedef struct index_run {
     ks_db *db;
     size_t added, updated, unchanged, skipped, removed, passages, since_commit;
@@ -63,15 +70,23 @@ typedef struct index_run {
      * commit leaves in the database. */
     size_t saved_added, saved_updated, saved_removed, saved_passages;
     ks_status failure;
-    json_t *seen;            /* ids read in this run (an object used as a set) */
+    json_t *seen;            /* other ids read in this run, with --prune (a set) */
     json_t *skipped_files;   /* JSONL files skipped as unchanged (a set) */
-    char **prune_roots;      /* paths whose vanished articles are removed */
+    /* Where each JSONL id was first read in this run: an index into
+     * jsonl_files times 2^32, plus the line. */
+    json_t *jsonl_ids;
+    text_list jsonl_files;   /* the JSONL files read, in order */
+    bool conflict_in_file;   /* the last of them repeats an id of another */
+    char **prune_roots;      /* paths whose vanished articles are removed (as
+                                ks_article_path() spells them) */
     size_t prune_root_count;
-    char **troubled;         /* inputs named as problems in this run: never pruned */
-    size_t troubled_count, troubled_cap, kept;
+    text_list troubled;      /* inputs named as problems in this run: never pruned */
+    size_t kept;
     progress *progress;      /* NULL unless stderr is a terminal and not --quiet */
     bool built_new;          /* a new database: nothing is saved until it closes */
     bool rebuilding;         /* --rebuild: the database holds only what is read now */
+    const char *input;       /* the PATH being read, as written */
+    char *input_path;        /* and as ks_article_path() spells it */
 } index_run;
 
 static ks_status commit(index_run *run)
@@ -135,10 +150,37 @@ static void add_to_set(index_run *run, json_t *set, const char *key)
         run->failure = KS_ERR_NOMEM; /* pruning with a set missing an id would remove it */
 }
 
+/* Appends a copy of `text`; false when memory ran out. */
+static bool add_copy(text_list *list, const char *text)
+{
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 16;
+        char **grown = realloc(list->items, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        list->items = grown;
+        list->cap = cap;
+    }
+    if (!(list->items[list->count] = strdup(text)))
+        return false;
+    list->count++;
+    return true;
+}
+
+static void free_list(text_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->items[i]);
+    free(list->items);
+}
+
 static void remember(index_run *run, const char *id)
 {
     add_to_set(run, run->seen, id);
 }
+
+static void on_problem(void *context, const char *origin, long line, long byte_offset,
+                       const char *message);
 
 /* Skips a file unread when its size and time match what was indexed: a
  * text file's article record, or the facts of a JSONL file, which the
@@ -175,7 +217,10 @@ static bool wants_file(void *context, const ks_source_file *file)
 static void file_read(void *context, const ks_source_file *file, size_t articles, size_t problems)
 {
     index_run *run = context;
-    if (problems || run->failure != KS_OK)
+    bool conflict = run->conflict_in_file;
+    run->conflict_in_file = false;
+    /* A line skipped for its id must be named again by the next run. */
+    if (problems || conflict || run->failure != KS_OK)
         return;
     ks_file_facts facts = {.size = file->size, .mtime = file->mtime, .articles = articles,
                            .complete = run->prune_roots || run->rebuilding};
@@ -187,23 +232,187 @@ static void file_read(void *context, const ks_source_file *file, size_t articles
     }
 }
 
+/* A path the reader spelled with ks_article_path(), as it reads under the
+ * PATH being read as the user wrote it (`in/a.txt` for `/abs/in/a.txt`);
+ * NULL when it is not under it. Malloc'd. */
+static char *spelled_as_given(const index_run *run, const char *path)
+{
+    if (!run->input_path)
+        return NULL;
+    size_t root_len = strlen(run->input_path);
+    const char *rest = path + root_len;
+    bool under = strncmp(path, run->input_path, root_len) == 0 &&
+                 (*rest == '\0' || *rest == '/' || strcmp(run->input_path, "/") == 0);
+    if (!under)
+        return NULL;
+    size_t given_len = strlen(run->input);
+    while (given_len > 1 && run->input[given_len - 1] == '/')
+        given_len--;
+    bool slash = *rest && *rest != '/' && run->input[given_len - 1] != '/';
+    char *spelled = malloc(given_len + slash + strlen(rest) + 1);
+    if (spelled) {
+        memcpy(spelled, run->input, given_len);
+        strcpy(spelled + given_len, slash ? "/" : "");
+        strcat(spelled, rest);
+    }
+    return spelled;
+}
+
+/* A database written before every path was spelled one way holds a text
+ * file under the spelling it was named with: `dir/a.txt` where the id is
+ * now `/abs/dir/a.txt`. Rerunning the same command finds that spelling, and
+ * the article is replaced rather than kept twice. */
+static ks_status drop_former_spelling(index_run *run, const ks_source_article *source,
+                                      ks_change *change)
+{
+    const char *id = source->article.id;
+    if (source->line != 0 || run->built_new || run->rebuilding)
+        return KS_OK;
+    char *former = spelled_as_given(run, id);
+    ks_status st = KS_OK;
+    ks_article_record record;
+    if (former && strcmp(former, id) != 0 &&
+        ks_db_article_record(run->db, former, &record) == KS_OK) {
+        st = ks_db_remove_article(run->db, former);
+        if (st == KS_OK && *change == KS_CHANGE_ADDED)
+            *change = KS_CHANGE_UPDATED;
+    }
+    free(former);
+    return st;
+}
+
+/* The index in jsonl_files of `path`, added when it is not the last one. */
+static size_t jsonl_file_index(index_run *run, const char *path)
+{
+    text_list *files = &run->jsonl_files;
+    if (files->count && strcmp(files->items[files->count - 1], path) == 0)
+        return files->count - 1;
+    return add_copy(files, path) ? files->count - 1 : SIZE_MAX;
+}
+
+/* Records where a JSONL id was first read; false when memory ran out. */
+static bool note_jsonl_id(index_run *run, const char *id, const char *path, long line)
+{
+    size_t file = jsonl_file_index(run, path);
+    return file != SIZE_MAX && run->jsonl_ids &&
+           json_object_set_new_nocheck(run->jsonl_ids, id,
+                                       json_integer((json_int_t)file << 32 | line)) == 0;
+}
+
+static ks_status learn_line(void *context, const ks_source_article *source)
+{
+    index_run *run = context;
+    if (!json_object_get(run->jsonl_ids, source->article.id) &&
+        !note_jsonl_id(run, source->article.id, source->origin, source->line))
+        return KS_ERR_NOMEM;
+    return KS_OK;
+}
+
+/* Where a JSONL file skipped as unchanged has each of its ids: read again
+ * only when another file repeats one of them, to name its line. */
+static ks_status learn_skipped_file(index_run *run, const char *path)
+{
+    ks_reader_callbacks learn = {.on_article = learn_line, .context = run};
+    return ks_read_path(path, &learn);
+}
+
+/* Where else this run holds a JSONL article's id: an earlier line of
+ * another file read now, or a file skipped as unchanged that the database
+ * says it came from. Malloc'd "FILE:LINE"; NULL when nowhere (an article
+ * that moved from a file not read now moves). */
+static char *held_elsewhere(index_run *run, const ks_source_article *source, ks_status *st)
+{
+    const char *id = source->article.id;
+    json_t *first = json_object_get(run->jsonl_ids, id);
+    if (!first && json_object_size(run->skipped_files) > 0) {
+        char *origin = NULL;
+        if (ks_db_article_origin(run->db, id, &origin) == KS_OK && *origin &&
+            strcmp(origin, source->origin) != 0 && json_object_get(run->skipped_files, origin)) {
+            *st = learn_skipped_file(run, origin);
+            first = json_object_get(run->jsonl_ids, id);
+        }
+        free(origin);
+    }
+    if (!first || *st != KS_OK)
+        return NULL;
+    json_int_t where = json_integer_value(first);
+    size_t file = (size_t)(where >> 32);
+    const text_list *files = &run->jsonl_files;
+    if (file >= files->count || strcmp(files->items[file], source->origin) == 0)
+        return NULL;
+    size_t size = strlen(files->items[file]) + 24;
+    char *place = malloc(size);
+    if (place)
+        snprintf(place, size, "%s:%ld", files->items[file], (long)(where & 0xFFFFFFFF));
+    else
+        *st = KS_ERR_NOMEM;
+    return place;
+}
+
+/* The same id in two JSONL files: the first one read is kept, run after
+ * run, and the other line is named as skipped. Without this, each run
+ * would move the article to the other file ("updated" forever). */
+static ks_status claim_jsonl_id(index_run *run, const ks_source_article *source, bool *claimed)
+{
+    *claimed = true;
+    if (source->line == 0 || !source->article.origin)
+        return KS_OK; /* a text file, or stdin */
+    ks_status st = KS_OK;
+    char *place = held_elsewhere(run, source, &st);
+    if (st != KS_OK)
+        return st;
+    if (place) {
+        char *spelled = spelled_as_given(run, place);
+        size_t size = strlen(source->article.id) + strlen(spelled ? spelled : place) + 64;
+        char *message = malloc(size);
+        if (!message) {
+            st = KS_ERR_NOMEM;
+        } else {
+            snprintf(message, size, "duplicate id \"%s\" (first at %s); skipped",
+                     source->article.id, spelled ? spelled : place);
+            on_problem(run, source->origin, source->line, -1, message);
+            run->conflict_in_file = true;
+            *claimed = false;
+        }
+        free(message);
+        free(spelled);
+        free(place);
+        return st;
+    }
+    return note_jsonl_id(run, source->article.id, source->origin, source->line) ? KS_OK
+                                                                                : KS_ERR_NOMEM;
+}
+
 static ks_status on_article(void *context, const ks_source_article *source)
 {
     index_run *run = context;
     if (interrupted)
         return KS_ERR_INTERRUPTED;
+    bool claimed;
+    ks_status claim = claim_jsonl_id(run, source, &claimed);
+    if (claim != KS_OK) {
+        run->failure = claim;
+        return claim;
+    }
+    if (!claimed)
+        return KS_OK;
     ks_change change;
     size_t passages;
     ks_article article = source->article;
     article.origin = source->origin;
-    remember(run, article.id);
+    if (source->line == 0 || !source->article.origin) /* the others are in jsonl_ids */
+        remember(run, article.id);
     char date[KS_DATE_BYTES];
     if (article.date && *article.date && ks_date_normalize(article.date, date) != KS_OK) {
         progress_clear(run->progress);
+        char *spelled = spelled_as_given(run, source->origin);
         fprintf(stderr, "kosearch: %s:%ld: unreadable date \"%s\" of %s; stored as unknown\n",
-                source->origin, source->line, article.date, article.id);
+                spelled ? spelled : source->origin, source->line, article.date, article.id);
+        free(spelled);
     }
     ks_status st = ks_db_put_article(run->db, &article, &change, &passages);
+    if (st == KS_OK)
+        st = drop_former_spelling(run, source, &change);
     if (st != KS_OK) {
         progress_clear(run->progress);
         cli_error("%s: %s", source->origin, ks_db_error(run->db));
@@ -231,22 +440,11 @@ static void remember_trouble(index_run *run, const char *origin)
 {
     if (!run->prune_roots || strcmp(origin, "-") == 0)
         return;
-    if (run->troubled_count && strcmp(run->troubled[run->troubled_count - 1], origin) == 0)
+    text_list *troubled = &run->troubled;
+    if (troubled->count && strcmp(troubled->items[troubled->count - 1], origin) == 0)
         return;
-    if (run->troubled_count == run->troubled_cap) {
-        size_t cap = run->troubled_cap ? run->troubled_cap * 2 : 16;
-        char **grown = realloc(run->troubled, cap * sizeof *grown);
-        if (!grown) {
-            run->failure = KS_ERR_NOMEM; /* pruning without the list could lose articles */
-            return;
-        }
-        run->troubled = grown;
-        run->troubled_cap = cap;
-    }
-    if (!(run->troubled[run->troubled_count] = strdup(origin)))
-        run->failure = KS_ERR_NOMEM;
-    else
-        run->troubled_count++;
+    if (!add_copy(troubled, origin))
+        run->failure = KS_ERR_NOMEM; /* pruning without the list could lose articles */
 }
 
 static void on_problem(void *context, const char *origin, long line, long byte_offset,
@@ -256,12 +454,16 @@ static void on_problem(void *context, const char *origin, long line, long byte_o
     run->skipped++;
     remember_trouble(run, origin);
     progress_clear(run->progress);
+    /* Named as the user wrote the PATH, like grep does. */
+    char *spelled = spelled_as_given(run, origin);
+    const char *shown = spelled ? spelled : origin;
     if (line > 0)
-        fprintf(stderr, "kosearch: %s:%ld: %s\n", origin, line, message);
+        fprintf(stderr, "kosearch: %s:%ld: %s\n", shown, line, message);
     else if (byte_offset >= 0)
-        fprintf(stderr, "kosearch: %s: byte %ld: %s\n", origin, byte_offset, message);
+        fprintf(stderr, "kosearch: %s: byte %ld: %s\n", shown, byte_offset, message);
     else
-        fprintf(stderr, "kosearch: %s: %s\n", origin, message);
+        fprintf(stderr, "kosearch: %s: %s\n", shown, message);
+    free(spelled);
 }
 
 /* Whether `origin` is the path `root` or lies inside it. */
@@ -273,52 +475,107 @@ static bool lies_under(const char *origin, const char *root)
     return strncmp(origin, root, len) == 0 && (origin[len] == '\0' || origin[len] == '/');
 }
 
+/* Whether a path is written the way ks_article_path() writes it, as far
+ * as the letters tell: absolute, with no empty, `.` or `..` part. */
+static bool is_plain_absolute(const char *path)
+{
+    if (path[0] != '/')
+        return false;
+    for (const char *part = path + 1; *part;) {
+        size_t len = strcspn(part, "/");
+        if (len == 0 || (len == 1 && part[0] == '.') ||
+            (len == 2 && part[0] == '.' && part[1] == '.'))
+            return false;
+        part += len + (part[len] == '/');
+    }
+    return true;
+}
+
+/* An origin as a database written before paths were spelled one way may
+ * hold it (`./dir/a.txt`, `dir//a.txt`): taken from the current folder and
+ * tidied letter by letter, so that --prune sees it under its PATH. */
+static char *absolute_spelling(const char *origin, const char *cwd)
+{
+    size_t size = strlen(cwd) + strlen(origin) + 2;
+    char *path = malloc(size);
+    if (!path)
+        return NULL;
+    snprintf(path, size, "%s/%s", origin[0] == '/' ? "" : cwd, origin);
+    /* In place: each part is written after one slash, and was read after
+     * at least one. */
+    size_t len = 0;
+    for (const char *part = path; *part;) {
+        size_t part_len = strcspn(part, "/");
+        if (part_len == 2 && part[0] == '.' && part[1] == '.') {
+            while (len > 0 && path[len - 1] != '/')
+                len--;
+            len -= len > 0; /* and the slash before the dropped part */
+        } else if (part_len && !(part_len == 1 && part[0] == '.')) {
+            path[len++] = '/';
+            memmove(path + len, part, part_len);
+            len += part_len;
+        }
+        part += part_len + (part[part_len] == '/');
+    }
+    if (len == 0)
+        path[len++] = '/';
+    path[len] = '\0';
+    return path;
+}
+
 typedef struct prune_list {
     index_run *run;
-    char **ids;
-    size_t count, cap;
+    text_list ids;
+    char *cwd; /* for origins written before paths were spelled one way */
 } prune_list;
 
-static int collect_vanished(void *context, const char *id, const char *origin)
+static bool vanished(index_run *run, const char *id, const char *origin)
 {
-    prune_list *list = context;
-    index_run *run = list->run;
-    if (json_object_get(run->seen, id) || json_object_get(run->skipped_files, origin))
-        return 0;
+    if (json_object_get(run->seen, id) || json_object_get(run->jsonl_ids, id) ||
+        json_object_get(run->skipped_files, origin))
+        return false;
     bool under = false;
     for (size_t i = 0; i < run->prune_root_count && !under; i++)
         under = lies_under(origin, run->prune_roots[i]);
     if (!under)
-        return 0;
-    for (size_t i = 0; i < run->troubled_count; i++)
-        if (lies_under(origin, run->troubled[i])) {
+        return false;
+    for (size_t i = 0; i < run->troubled.count; i++)
+        if (lies_under(origin, run->troubled.items[i])) {
             run->kept++;
-            return 0;
+            return false;
         }
-    if (list->count == list->cap) {
-        list->cap = list->cap ? list->cap * 2 : 64;
-        char **grown = realloc(list->ids, list->cap * sizeof *grown);
-        if (!grown)
+    return true;
+}
+
+static int collect_vanished(void *context, const char *id, const char *origin)
+{
+    prune_list *list = context;
+    bool gone;
+    if (!*origin || is_plain_absolute(origin) || !list->cwd) {
+        gone = vanished(list->run, id, origin);
+    } else {
+        char *absolute = absolute_spelling(origin, list->cwd);
+        if (!absolute)
             return 1;
-        list->ids = grown;
+        gone = vanished(list->run, id, absolute);
+        free(absolute);
     }
-    list->ids[list->count++] = strdup(id);
-    return 0;
+    return gone && !add_copy(&list->ids, id);
 }
 
 /* Removes articles that came from the given paths but were not read now. */
 static ks_status prune(index_run *run)
 {
-    prune_list list = {run, NULL, 0, 0};
+    prune_list list = {run, {0}, getcwd(NULL, 0)};
     int stopped = 0;
     /* Without the sets of what was read, everything would look vanished. */
-    ks_status st = run->seen && run->skipped_files ? KS_OK : KS_ERR_NOMEM;
+    ks_status st = run->seen && run->jsonl_ids && run->skipped_files ? KS_OK : KS_ERR_NOMEM;
     if (st == KS_OK)
         st = ks_db_each_article(run->db, collect_vanished, &list, &stopped);
     if (st == KS_OK && stopped)
         st = KS_ERR_NOMEM;
-    for (size_t i = 0; i < list.count && st == KS_OK; i++) {
-        st = list.ids[i] ? ks_db_remove_article(run->db, list.ids[i]) : KS_ERR_NOMEM;
+    for (size_t i = 0; i < list.ids.count && st == KS_OK; i++) {
+        st = ks_db_remove_article(run->db, list.ids.items[i]);
         run->removed += st == KS_OK;
     }
     if (st != KS_OK) {
@@ -326,9 +583,8 @@ static ks_status prune(index_run *run)
         cli_error("cannot prune: %s",
                   *ks_db_error(run->db) ? ks_db_error(run->db) : ks_status_string(st));
     }
-    for (size_t i = 0; i < list.count; i++)
-        free(list.ids[i]);
-    free(list.ids);
+    free_list(&list.ids);
+    free(list.cwd);
     if (st == KS_OK && run->kept)
         fprintf(stderr, "kosearch: --prune kept %zu article%s of the inputs named above: "
                         "they could not be read whole\n",
@@ -402,9 +658,10 @@ int cmd_index(int argc, char **argv)
     sigaction(SIGTERM, &action, NULL);
     run.progress = progress_start(stderr, quiet, argc - optind, argv + optind);
 
+    run.jsonl_ids = json_object();
+    run.skipped_files = json_object();
     if (pruning) {
         run.seen = json_object();
-        run.skipped_files = json_object();
         run.prune_roots = calloc((size_t)(argc - optind), sizeof *run.prune_roots);
     }
     ks_reader_callbacks callbacks = {.on_article = on_article, .on_problem = on_problem,
@@ -412,11 +669,17 @@ int cmd_index(int argc, char **argv)
                                      .file_read = file_read, .follow_links = follow_links};
     ks_status st = KS_OK;
     for (int i = optind; i < argc && st == KS_OK; i++) {
+        run.input = argv[i];
+        run.input_path = strcmp(argv[i], "-") == 0 ? NULL : ks_article_path(argv[i]);
         st = ks_read_path(argv[i], &callbacks);
         /* A path that could not be read at all is never pruned: a typo or an
          * unmounted folder must not empty the index. */
-        if (st == KS_OK && run.prune_roots)
-            run.prune_roots[run.prune_root_count++] = argv[i];
+        if (st == KS_OK && run.prune_roots && run.input_path) {
+            run.prune_roots[run.prune_root_count++] = run.input_path;
+            run.input_path = NULL;
+        }
+        free(run.input_path);
+        run.input_path = NULL;
         /* A path that cannot be read at all was already named on stderr by
          * the reader; go on with the others. */
         if (st != KS_OK && st != KS_ERR_INTERRUPTED && run.failure == KS_OK)
@@ -457,10 +720,12 @@ int cmd_index(int argc, char **argv)
         cli_error("cannot finish writing the database: %s", ks_status_string(closed));
     json_decref(run.seen);
     json_decref(run.skipped_files);
+    json_decref(run.jsonl_ids);
+    free_list(&run.jsonl_files);
+    for (size_t i = 0; i < run.prune_root_count; i++)
+        free(run.prune_roots[i]);
     free(run.prune_roots);
-    for (size_t i = 0; i < run.troubled_count; i++)
-        free(run.troubled[i]);
-    free(run.troubled);
+    free_list(&run.troubled);
     bool saved = committed == KS_OK && closed == KS_OK;
     if (!saved && !give_up) {
         /* Only what earlier commits wrote is in the database (nothing, for a
