@@ -17,7 +17,7 @@
  *                      청소 in 청소년. A query word of two syllables does
  *                      not match it (청소 finds 대청소 and 청소활동, not
  *                      청소년); a longer one does (구로구 finds 구로구청장).
- *   Terms made from the analyzer's by expand.c (ks_input_index_terms):
+ *   Terms made from the analyzer's by hangul.c (ks_input_index_terms):
  *     H<reading>       the Hangul reading of each run of adjacent Hanja words
  *                      (libhangul's dictionary), at the position of the run's
  *                      first word, unless the text gives the reading as a
@@ -1294,7 +1294,7 @@ static ks_status add_field_term(shim_doc *doc, const char *field, const ks_term 
 }
 
 /* Adds the analyzer's terms, and the Hangul readings of Hanja made from them
- * (expand.c); positions only when `positional`, and then only where a phrase
+ * (hangul.c); positions only when `positional`, and then only where a phrase
  * looks for them. */
 static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t len,
                            bool positional)

@@ -456,11 +456,30 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
                                  ks_buf *error);
 
 /* ------------------------------------------------------------------------ */
-/* Interface to code in expand.c: Korean input as people type it.          */
+/* Interface to code in hangul.c: Korean text as typed, no database.       */
+
+/* A Hangul syllable is KS_HANGUL_FIRST + (initial * KS_HANGUL_MEDIALS +
+ * medial) * KS_HANGUL_FINALS + final. */
+#define KS_HANGUL_FIRST 0xAC00
+#define KS_HANGUL_MEDIALS 21
+#define KS_HANGUL_FINALS 28
+
+/* Appends one code point to `out` as UTF-8. */
+ks_status ks_append_code_point(ks_buf *out, uint32_t c);
+/* The initial's index of a consonant typed alone: compatibility jamo, or the
+ * conjoining choseong NFKC turns them into; -1 for anything else. */
+int ks_initial_index(uint32_t c);
 
 /* Appends the initial consonants (compatibility jamo) of a word made only of
  * Hangul syllables; false for any other word. */
 bool ks_initials_of(const char *word, size_t len, ks_buf *out);
+/* Spells a word out in jamo: syllables split into initial, medial and
+ * final, each coded apart so an initial never equals a final; other
+ * characters stay as they are. At most KS_MAX_JAMO; returns how many. */
+#define KS_MAX_JAMO 96
+size_t ks_jamo_spell(const char *word, uint32_t out[KS_MAX_JAMO]);
+/* Levenshtein distance between two spelled-out words. */
+size_t ks_jamo_levenshtein(const uint32_t *a, size_t a_len, const uint32_t *b, size_t b_len);
 /* Levenshtein distance between two words spelled out in jamo (initial,
  * medial, final), so 구로고 is one step from 구로구. */
 size_t ks_jamo_distance(const char *a, const char *b);
@@ -488,6 +507,9 @@ typedef enum ks_input_kind {
 } ks_input_kind;
 ks_input_kind ks_input_classify(const char *word, ks_buf *out);
 
+/* ------------------------------------------------------------------------ */
+/* Interface to code in vocabulary.c: the index's term list at query time. */
+
 /* The `limit` most frequent indexed words whose syllables start with
  * `initials`, compatibility jamo as ks_input_classify() gives them
  * (ㄱㄹㄱ -> 구로구, 관리국, ...), each NUL-terminated in `out`. */
@@ -495,16 +517,19 @@ ks_status ks_words_with_initials(struct shim_db *db, const char *initials, size_
                                  ks_buf *out);
 /* The same for the words starting with `prefix` (normalized). */
 ks_status ks_words_with_prefix(struct shim_db *db, const char *prefix, size_t limit, ks_buf *out);
+/* The indexed word closest to `word` (normalized Hangul) by jamo edit
+ * distance, among the more frequent on ties; empty when none is close. */
+ks_status ks_closest_word(struct shim_db *db, const char *word, ks_buf *out);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in synonyms.c: synonym groups stored in metadata.     */
+
 /* The other words of the stored synonym groups of a normalized word,
  * separated by spaces; empty when none. */
 ks_status ks_synonyms_of(struct shim_db *db, const char *word, ks_buf *out);
 /* Copies every synonym from one database to another (a rebuild keeps them:
  * they are settings, not indexed text). */
 ks_status ks_synonyms_copy(struct shim_db *from, struct shim_db *to);
-/* The indexed word closest to `word` (normalized Hangul) by jamo edit
- * distance, among the more frequent on ties; empty when none is close. */
-ks_status ks_closest_word(struct shim_db *db, const char *word, ks_buf *out);
-
 /* ------------------------------------------------------------------------ */
 /* Interface to code in snippet.c: highlights and a window of best matches. */
 

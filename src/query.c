@@ -759,7 +759,8 @@ static shim_query *build_phrase(builder *b, const char *text)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Korean input forms (expand.c): 초성, prefixes, Hanja, synonyms.          */
+/* Korean input forms: 초성, prefixes, Hanja (hangul.c, vocabulary.c) and    */
+/* synonyms (synonyms.c).                                                   */
 
 /* A synonym ranks a little below the word typed. */
 #define WEIGHT_SYNONYM 0.8

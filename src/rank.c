@@ -264,7 +264,8 @@ static ks_status search_as_given(ks_db *db, const char *query, const ks_search_o
 }
 
 /* ------------------------------------------------------------------------ */
-/* When a query finds little: the keyboard layout, typos (expand.c).        */
+/* When a query finds little: the keyboard layout (hangul.c), typos         */
+/* (vocabulary.c).                                                          */
 
 /* Below this many matching passages, kosearch looks for what was meant;
  * ordinary queries find more and are never rewritten. */

@@ -1,4 +1,4 @@
-/* Korean input handling (expand.c) without a database: initials, the
+/* Korean input handling (hangul.c) without a database: initials, the
  * two-set keyboard, jamo edit distance, Hanja readings and the extra index
  * terms. */
 #include "test_support.h"
