@@ -1,5 +1,6 @@
-/* Ranking: runs the built query on the passages and turns Xapian's matches
- * into hits with highlights and snippets.
+/* Search: runs the built query on the passages, turns Xapian's matches into
+ * hits with highlights and snippets (the results handle), and, when a query
+ * finds little, tries what was meant: the other keyboard mode, typos.
  *
  * Scores are BM25 over passages; query.c shapes the query so that whole
  * words outrank fragments and nearby words earn a bonus. */
