@@ -220,52 +220,23 @@ static bool all_ascii_letters(const char *s, size_t len)
     return len > 0;
 }
 
-/* Retypes the query's words in one direction: Latin to Hangul, or Hangul
- * to Latin; other words are kept. */
-static bool layout_convert_words(HangulInputContext *ic, const char *query, bool to_hangul,
-                                 ks_buf *out)
+bool ks_layout_retype_word(const char *word, size_t len, bool to_hangul, ks_buf *out)
 {
-    ks_buf_clear(out);
-    bool changed = false, failed = false;
-    size_t i = 0, len = strlen(query);
-    while (i < len && !failed) {
-        size_t start = i;
-        while (i < len && query[i] != ' ')
-            i++;
-        const char *word = query + start;
-        size_t word_len = i - start;
-        size_t before = out->len;
-        bool keyword = (word_len == 2 && memcmp(word, "OR", 2) == 0) ||
-                       (word_len == 3 && memcmp(word, "AND", 3) == 0);
-        bool converted = false;
-        if (!keyword && to_hangul && all_ascii_letters(word, word_len))
-            converted = type_word_as_hangul(ic, word, word_len, out);
-        else if (!keyword && !to_hangul && (unsigned char)word[0] >= 0xE3)
-            converted = type_word_as_latin(word, word_len, out);
-        if (!converted) {
-            out->len = before;
-            failed = ks_buf_append(out, word, word_len) != KS_OK;
-        }
-        changed |= converted;
-        while (i < len && query[i] == ' ' && !failed)
-            failed = ks_buf_append(out, query + i++, 1) != KS_OK;
+    size_t before = out->len;
+    bool typed = false;
+    if (to_hangul && all_ascii_letters(word, len)) {
+        HangulInputContext *ic = hangul_ic_new("2");
+        typed = ic && type_word_as_hangul(ic, word, len, out);
+        if (ic)
+            hangul_ic_delete(ic);
+    } else if (!to_hangul && len > 0) {
+        typed = type_word_as_latin(word, len, out);
     }
-    if (out->data)
-        out->data[out->len] = '\0';
-    return changed && !failed;
-}
-
-bool ks_layout_convert(const char *query, ks_buf *out)
-{
-    HangulInputContext *ic = hangul_ic_new("2");
-    if (!ic)
-        return false;
-    /* Latin that makes whole syllables is the likelier slip; Hangul typed
-     * for a Latin word is tried only when there is none. */
-    bool changed = layout_convert_words(ic, query, true, out) ||
-                   layout_convert_words(ic, query, false, out);
-    hangul_ic_delete(ic);
-    return changed;
+    if (!typed && out->data) {
+        out->len = before;
+        out->data[before] = '\0';
+    }
+    return typed;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -396,6 +396,8 @@ typedef struct ks_query_node {
     size_t at;                      /* FIELD: byte offset in the query, for errors */
     char *text;                     /* WORD, PHRASE and FIELD: the text as typed
                                        (a FIELD's without its name or quotes) */
+    size_t text_at;                 /* WORD, PHRASE and FIELD: where `text` starts
+                                       in the query (a fix can retype it there) */
     struct ks_query_node **children;/* OR, AND, NOT */
     size_t child_count;
 } ks_query_node;
@@ -483,11 +485,11 @@ size_t ks_jamo_levenshtein(const uint32_t *a, size_t a_len, const uint32_t *b, s
 /* Levenshtein distance between two words spelled out in jamo (initial,
  * medial, final), so 구로고 is one step from 구로구. */
 size_t ks_jamo_distance(const char *a, const char *b);
-/* Retypes each word of a query typed in the wrong keyboard mode on the
- * two-set layout: Latin letters that make whole syllables become Hangul
- * (rnfhrn -> 구로구), Hangul becomes the Latin keys that typed it. False when
- * no word changed. */
-bool ks_layout_convert(const char *query, ks_buf *out);
+/* Retypes a word typed in the wrong keyboard mode on the two-set layout,
+ * appending it to `out`: `to_hangul`, Latin letters that make whole
+ * syllables (rnfhrn -> 구로구); else Hangul as the Latin keys that typed it
+ * (ㅣㄷㅇ -> led). False, with `out` as it was, for any other word. */
+bool ks_layout_retype_word(const char *word, size_t len, bool to_hangul, ks_buf *out);
 bool ks_is_hanja_word(const char *text, size_t len);
 /* The Hangul reading of a Hanja word (九老區 -> 구로구): the dictionary's
  * word when it has one, else each character's commonest reading. */

@@ -211,6 +211,53 @@ static void test_wrong_keyboard_mode(void **state)
     ks_results_free(r);
 }
 
+/* The keyboard fix retypes the query's words wherever they stand: quoted,
+ * excluded, either side of OR; the syntax around them stays as typed. */
+static void test_wrong_keyboard_mode_in_query_syntax(void **state)
+{
+    (void)state;
+    fixture *f = calloc(1, sizeof *f);
+    assert_true(f && fixture_open(f));
+    const ks_article articles[] = {
+        {.id = "both", .title = "첫째 기사", .body = "구로구 주민들이 청소 봉사를 했다."},
+        {.id = "cleaning", .title = "둘째 기사", .body = "동네 청소 봉사 활동이 열렸다."},
+        {.id = "festival", .title = "셋째 기사", .body = "구로구 축제가 열렸다."},
+    };
+    for (size_t i = 0; i < COUNT_OF(articles); i++) {
+        ks_article article = articles[i];
+        article.body_len = strlen(article.body);
+        assert_int_equal(ks_db_put_article(f->db, &article, NULL, NULL), KS_OK);
+    }
+    assert_int_equal(ks_db_commit(f->db), KS_OK);
+
+    ks_results *r = search(f, "\"rnfhrn\"");
+    assert_non_null(ks_results_corrected_query(r));
+    assert_string_equal(ks_results_corrected_query(r), "\"구로구\"");
+    assert_int_equal(ks_results_count(r), 2);
+    ks_results_free(r);
+    /* The excluded word is retyped too, so it excludes what was meant. */
+    r = search(f, "cjdth -rnfhrn");
+    assert_non_null(ks_results_corrected_query(r));
+    assert_string_equal(ks_results_corrected_query(r), "청소 -구로구");
+    assert_int_equal(ks_results_count(r), 1);
+    assert_string_equal(ks_results_hit(r, 0)->id, "cleaning");
+    ks_results_free(r);
+    /* OR is syntax, not a word typed in the wrong mode. */
+    r = search(f, "rnfhrn OR cjdth");
+    assert_non_null(ks_results_corrected_query(r));
+    assert_string_equal(ks_results_corrected_query(r), "구로구 OR 청소");
+    assert_int_equal(ks_results_count(r), 3);
+    ks_results_free(r);
+    /* Required words and spacing are kept as typed. */
+    r = search(f, "+rnfhrn   cnrwp");
+    assert_non_null(ks_results_corrected_query(r));
+    assert_string_equal(ks_results_corrected_query(r), "+구로구   축제");
+    assert_string_equal(ks_results_hit(r, 0)->id, "festival");
+    ks_results_free(r);
+
+    teardown((void **)&f);
+}
+
 static void test_typo_suggestions(void **state)
 {
     fixture *f = *state;
@@ -393,6 +440,7 @@ int main(void)
     const struct CMUnitTest corpus[] = {
         cmocka_unit_test(test_initials_find_words),
         cmocka_unit_test(test_wrong_keyboard_mode),
+        cmocka_unit_test(test_wrong_keyboard_mode_in_query_syntax),
         cmocka_unit_test(test_typo_suggestions),
         cmocka_unit_test(test_synonyms_without_reindexing),
         cmocka_unit_test(test_prefix_and_completion),
