@@ -419,16 +419,12 @@ static bool has_whole_term(const ks_term *terms, size_t count, const char *text)
 static ks_status add_hanja_run(const ks_buf *run, uint32_t position, const ks_term *terms,
                                size_t count, ks_term_sink sink, void *context)
 {
-    ks_buf reading = {0}, term = {0};
+    ks_buf reading = {0};
     ks_status st = KS_OK;
     if (run->len && ks_hanja_reading(run->data, run->len, &reading) &&
-        reading.len < KS_MAX_TERM_BYTES && !has_whole_term(terms, count, reading.data)) {
-        st = ks_buf_printf(&term, KS_PREFIX_READING "%s", reading.data);
-        if (st == KS_OK)
-            st = sink(context, term.data, position);
-    }
+        reading.len < KS_MAX_TERM_BYTES && !has_whole_term(terms, count, reading.data))
+        st = sink(context, reading.data, position);
     ks_buf_free(&reading);
-    ks_buf_free(&term);
     return st;
 }
 

@@ -1255,9 +1255,11 @@ typedef struct term_target {
 
 /* Hanja readings count nothing toward a passage's length or any word's
  * statistics (wdf 0), so passages without Hanja rank exactly as before. */
-static ks_status add_input_term(void *context, const char *term, uint32_t position)
+static ks_status add_input_term(void *context, const char *reading, uint32_t position)
 {
     term_target *target = context;
+    char term[KS_MAX_TERM_BYTES + sizeof KS_PREFIX_READING];
+    snprintf(term, sizeof term, KS_PREFIX_READING "%s", reading);
     return target->positional ? shim_doc_add_posting(target->doc, term, position, 0)
                               : shim_doc_add_term(target->doc, term, 0);
 }
