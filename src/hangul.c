@@ -285,6 +285,11 @@ static int compare_pairs(const void *a, const void *b)
 
 static bool is_hangul_syllable_fn(uint32_t c) { return ks_is_hangul_syllable(c); }
 
+size_t ks_syllable_count(const char *word)
+{
+    return code_points_if(word, is_hangul_syllable_fn);
+}
+
 /* Counts how each character is read across the dictionary's words and
  * keeps the commonest reading: 行 is 행 far more often than 항. */
 static void hanja_keep_common_readings(hanja_char *pairs, size_t count)

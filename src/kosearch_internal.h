@@ -175,6 +175,9 @@ bool ks_lexicon_bigram_is_inner(const char *word, size_t first, const char *bigr
 
 /* Appends one code point to `out` as UTF-8. */
 ks_status ks_append_code_point(ks_buf *out, uint32_t c);
+/* The number of syllables of a word made only of Hangul syllables; 0 for
+ * any other word. */
+size_t ks_syllable_count(const char *word);
 /* The initial's index of a consonant typed alone: compatibility jamo, or the
  * conjoining choseong NFKC turns them into; -1 for anything else. */
 int ks_initial_index(uint32_t c);

@@ -137,23 +137,12 @@ static int consider_term(void *context, const char *term, uint64_t frequency)
     return 0;
 }
 
-static size_t count_syllables_or_zero(const char *word)
-{
-    size_t n = 0, i = 0, len = strlen(word);
-    while (i < len) {
-        if (!ks_is_hangul_syllable(ks_utf8_next(word, len, &i)))
-            return 0;
-        n++;
-    }
-    return n;
-}
-
 ks_status ks_closest_word(struct shim_db *db, const char *word, ks_buf *out)
 {
     ks_buf_clear(out);
     closest c = {0};
     c.jamo_count = ks_jamo_spell(word, c.jamo);
-    c.syllables = count_syllables_or_zero(word);
+    c.syllables = ks_syllable_count(word);
     /* Short words have many neighbours: allow one slip, two in long words. */
     c.limit = c.jamo_count < 5 ? 0 : c.jamo_count < 10 ? 1 : 2;
     c.best_distance = (size_t)-1;
