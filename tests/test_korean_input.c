@@ -211,6 +211,20 @@ static void test_wrong_keyboard_mode(void **state)
     ks_results_free(r);
 }
 
+/* Searching `typed` searches `meant` instead and finds `hits` passages,
+ * the first of article `first_id` (unless NULL). */
+static void expect_retyped(fixture *f, const char *typed, const char *meant, size_t hits,
+                           const char *first_id)
+{
+    ks_results *r = search(f, typed);
+    assert_non_null(ks_results_corrected_query(r));
+    assert_string_equal(ks_results_corrected_query(r), meant);
+    assert_int_equal(ks_results_count(r), hits);
+    if (first_id)
+        assert_string_equal(ks_results_hit(r, 0)->id, first_id);
+    ks_results_free(r);
+}
+
 /* The keyboard fix retypes the query's words wherever they stand: quoted,
  * excluded, either side of OR; the syntax around them stays as typed. */
 static void test_wrong_keyboard_mode_in_query_syntax(void **state)
@@ -230,31 +244,14 @@ static void test_wrong_keyboard_mode_in_query_syntax(void **state)
     }
     assert_int_equal(ks_db_commit(f->db), KS_OK);
 
-    ks_results *r = search(f, "\"rnfhrn\"");
-    assert_non_null(ks_results_corrected_query(r));
-    assert_string_equal(ks_results_corrected_query(r), "\"구로구\"");
-    assert_int_equal(ks_results_count(r), 2);
-    ks_results_free(r);
+    /* The word in quotes. */
+    expect_retyped(f, "\"rnfhrn\"", "\"구로구\"", 2, NULL);
     /* The excluded word is retyped too, so it excludes what was meant. */
-    r = search(f, "cjdth -rnfhrn");
-    assert_non_null(ks_results_corrected_query(r));
-    assert_string_equal(ks_results_corrected_query(r), "청소 -구로구");
-    assert_int_equal(ks_results_count(r), 1);
-    assert_string_equal(ks_results_hit(r, 0)->id, "cleaning");
-    ks_results_free(r);
+    expect_retyped(f, "cjdth -rnfhrn", "청소 -구로구", 1, "cleaning");
     /* OR is syntax, not a word typed in the wrong mode. */
-    r = search(f, "rnfhrn OR cjdth");
-    assert_non_null(ks_results_corrected_query(r));
-    assert_string_equal(ks_results_corrected_query(r), "구로구 OR 청소");
-    assert_int_equal(ks_results_count(r), 3);
-    ks_results_free(r);
+    expect_retyped(f, "rnfhrn OR cjdth", "구로구 OR 청소", 3, NULL);
     /* Required words and spacing are kept as typed. */
-    r = search(f, "+rnfhrn   cnrwp");
-    assert_non_null(ks_results_corrected_query(r));
-    assert_string_equal(ks_results_corrected_query(r), "+구로구   축제");
-    assert_string_equal(ks_results_hit(r, 0)->id, "festival");
-    ks_results_free(r);
-
+    expect_retyped(f, "+rnfhrn   cnrwp", "+구로구   축제", 2, "festival");
     teardown((void **)&f);
 }
 
