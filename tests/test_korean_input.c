@@ -268,6 +268,11 @@ static void test_typo_suggestions(void **state)
     assert_string_equal(ks_results_suggestion(r), "구로구");
     assert_null(ks_results_corrected_query(r));
     ks_results_free(r);
+    /* A quoted or excluded word is corrected in place too. */
+    r = search(f, "청소 -\"깔끔이봉사댠\"");
+    assert_non_null(ks_results_suggestion(r));
+    assert_string_equal(ks_results_suggestion(r), "청소 -\"깔끔이봉사단\"");
+    ks_results_free(r);
     /* --fuzzy searches with the suggestion directly. */
     r = search_with(f, "깔끔이봉사댠", KS_SEARCH_FUZZY);
     assert_string_equal(ks_results_corrected_query(r), "깔끔이봉사단");
