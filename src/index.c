@@ -17,7 +17,7 @@
  *                      청소 in 청소년. A query word of two syllables does
  *                      not match it (청소 finds 대청소 and 청소활동, not
  *                      청소년); a longer one does (구로구 finds 구로구청장).
- *   Terms made from the analyzer's by expand.c (ks_input_index_terms):
+ *   Terms made from the analyzer's by hangul.c (ks_input_index_terms):
  *     H<reading>       the Hangul reading of each run of adjacent Hanja words
  *                      (libhangul's dictionary), at the position of the run's
  *                      first word, unless the text gives the reading as a
@@ -1272,9 +1272,11 @@ typedef struct term_target {
 
 /* Hanja readings count nothing toward a passage's length or any word's
  * statistics (wdf 0), so passages without Hanja rank exactly as before. */
-static ks_status add_input_term(void *context, const char *term, uint32_t position)
+static ks_status add_input_term(void *context, const char *reading, uint32_t position)
 {
     term_target *target = context;
+    char term[KS_MAX_TERM_BYTES + sizeof KS_PREFIX_READING];
+    snprintf(term, sizeof term, KS_PREFIX_READING "%s", reading);
     return target->positional ? shim_doc_add_posting(target->doc, term, position, 0)
                               : shim_doc_add_term(target->doc, term, 0);
 }
@@ -1311,7 +1313,7 @@ static ks_status add_field_term(shim_doc *doc, const char *field, const ks_term 
 }
 
 /* Adds the analyzer's terms, and the Hangul readings of Hanja made from them
- * (expand.c); positions only when `positional`, and then only where a phrase
+ * (hangul.c); positions only when `positional`, and then only where a phrase
  * looks for them. */
 static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t len,
                            bool positional)

@@ -1,8 +1,12 @@
 /* Private interfaces between the stages of the kosearch pipeline.
  *
  * Text flows one way: read -> normalize -> segment -> analyze -> passage ->
- * index -> query -> snippet. This header is sectioned per source file in that
- * order; each section is the interface of one file. */
+ * index -> query -> search -> snippet. This header is sectioned per source
+ * file in that order, util.c's helpers first, like SQLite's fts5Int.h; each
+ * section is the interface of one file. Beside a stage stand the files that
+ * serve it: lexicon.c (hunspell-ko's nouns) and hangul.c (Korean text, no
+ * database) the analysis; folder.c, build.c and shard.c the index;
+ * synonyms.c and vocabulary.c (the index's term list) the query. */
 #ifndef KOSEARCH_INTERNAL_H
 #define KOSEARCH_INTERNAL_H
 
@@ -67,6 +71,40 @@ size_t ks_utf8_valid_prefix(const char *s, size_t len);
 static inline bool ks_is_hangul_syllable(uint32_t c) { return c >= 0xAC00 && c <= 0xD7A3; }
 
 /* ------------------------------------------------------------------------ */
+/* Interface to code in read.c: files, folders and JSONL into articles.     */
+
+/* ks_read_path() and its callbacks are public: see kosearch.h. */
+
+/* Reads JSONL from memory exactly as from a .jsonl file named `origin`
+ * (used for error messages; articles get no origin file). For tests and
+ * fuzzing. */
+ks_status ks_read_jsonl_buffer(const char *bytes, size_t len, const char *origin,
+                               const ks_reader_callbacks *callbacks);
+
+/* The invalid bytes a decoding replaced with U+FFFD: how many, and where
+ * the first few are (offsets from the start of the input). */
+#define KS_INVALID_BYTES_SHOWN 5
+typedef struct ks_invalid_bytes {
+    size_t count;
+    long first[KS_INVALID_BYTES_SHOWN];
+} ks_invalid_bytes;
+
+/* Converts raw file bytes to clean UTF-8: strips a BOM, turns CRLF into LF,
+ * detects CP949/EUC-KR and converts it. Bytes that are neither are taken as
+ * UTF-8 with each invalid byte replaced by U+FFFD: KS_OK, with the reason
+ * saying so and *out_invalid (optional) listing them. KS_ERR_BAD_INPUT for
+ * NUL bytes (binary), with *out_bad_offset at the first. */
+ks_status ks_decode_text(const char *bytes, size_t len, ks_buf *out, long *out_bad_offset,
+                         const char **out_reason, ks_invalid_bytes *out_invalid);
+/* Converts bytes in `charset` to UTF-8 appended to out. Any byte the charset
+ * does not define stops the conversion: KS_ERR_ENCODING with *bad_offset at
+ * that byte (or -1 when a placeholder was refused). */
+ks_status ks_convert_to_utf8(const char *charset, bool refuse_placeholders, const char *bytes,
+                             size_t len, ks_buf *out, long *bad_offset);
+/* Converts valid UTF-8 to `charset`, appended to out. */
+ks_status ks_convert_from_utf8(const char *charset, const char *text, size_t len, ks_buf *out);
+
+/* ------------------------------------------------------------------------ */
 /* Interface to code in normalize.c: NFKC + case folding, UTF-16 to UTF-8.  */
 
 /* Appends NFKC_Casefold(text) to `out` as UTF-8. Decomposed Hangul comes out
@@ -113,6 +151,76 @@ ks_status ks_analyzer_run(ks_analyzer *analyzer, const char *text, size_t len,
                           const ks_term **out_terms, size_t *out_count);
 
 /* ------------------------------------------------------------------------ */
+/* Interface to code in lexicon.c: hunspell-ko's nouns.                     */
+
+/* The generated table (lexicon_table.c): nouns of three or more syllables,
+ * sorted by bytes. */
+extern const size_t ks_lexicon_longest_syllables;
+extern const size_t ks_lexicon_count;
+extern const char *const ks_lexicon_nouns[];
+/* Whether the bigram at syllables first and first+1 of `word` lies inside
+ * a longer dictionary noun that goes on past it (청소 in 청소년, not in
+ * 대청소 or 청소활동): an inner bigram, indexed apart (index.c). False when
+ * the word's syllables there are not `bigram`. */
+bool ks_lexicon_bigram_is_inner(const char *word, size_t first, const char *bigram);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in hangul.c: Korean text as typed, no database.       */
+
+/* A Hangul syllable is KS_HANGUL_FIRST + (initial * KS_HANGUL_MEDIALS +
+ * medial) * KS_HANGUL_FINALS + final. */
+#define KS_HANGUL_FIRST 0xAC00
+#define KS_HANGUL_MEDIALS 21
+#define KS_HANGUL_FINALS 28
+
+/* Appends one code point to `out` as UTF-8. */
+ks_status ks_append_code_point(ks_buf *out, uint32_t c);
+/* The number of syllables of a word made only of Hangul syllables; 0 for
+ * any other word. */
+size_t ks_syllable_count(const char *word);
+/* The initial's index of a consonant typed alone: compatibility jamo, or the
+ * conjoining choseong NFKC turns them into; -1 for anything else. */
+int ks_initial_index(uint32_t c);
+
+/* Appends the initial consonants (compatibility jamo) of a word made only of
+ * Hangul syllables; false for any other word. */
+bool ks_initials_of(const char *word, size_t len, ks_buf *out);
+/* Spells a word out in jamo: syllables split into initial, medial and
+ * final, each coded apart so an initial never equals a final; other
+ * characters stay as they are. At most KS_MAX_JAMO; returns how many. */
+#define KS_MAX_JAMO 96
+size_t ks_jamo_spell(const char *word, uint32_t out[KS_MAX_JAMO]);
+/* Levenshtein distance between two spelled-out words. */
+size_t ks_jamo_levenshtein(const uint32_t *a, size_t a_len, const uint32_t *b, size_t b_len);
+/* Levenshtein distance between two words spelled out in jamo (initial,
+ * medial, final), so 구로고 is one step from 구로구. */
+size_t ks_jamo_distance(const char *a, const char *b);
+/* Retypes a word typed in the wrong keyboard mode on the two-set layout,
+ * appending it to `out`: `to_hangul`, Latin letters that make whole
+ * syllables (rnfhrn -> 구로구); else Hangul as the Latin keys that typed it
+ * (ㅣㄷㅇ -> led). False, with `out` as it was, for any other word. */
+bool ks_layout_retype_word(const char *word, size_t len, bool to_hangul, ks_buf *out);
+bool ks_is_hanja_word(const char *text, size_t len);
+/* The Hangul reading of a Hanja word (九老區 -> 구로구): the dictionary's
+ * word when it has one, else each character's commonest reading. */
+bool ks_hanja_reading(const char *hanja, size_t len, ks_buf *out);
+
+typedef ks_status (*ks_term_sink)(void *context, const char *term, uint32_t position);
+/* Extra index terms for an analyzed text: the Hangul reading of each run
+ * of Hanja words (shorter than KS_MAX_TERM_BYTES), at the position of the
+ * run's first word; the sink stores it under its prefix (index.c, H). */
+ks_status ks_input_index_terms(const ks_term *terms, size_t count, ks_term_sink sink,
+                               void *context);
+
+typedef enum ks_input_kind {
+    KS_INPUT_PLAIN,    /* an ordinary word */
+    KS_INPUT_INITIALS, /* ㄱㄹㄱ: out holds the initials */
+    KS_INPUT_PREFIX,   /* 청소*: out holds the normalized prefix */
+    KS_INPUT_HANJA     /* 九老區: out holds its Hangul reading */
+} ks_input_kind;
+ks_input_kind ks_input_classify(const char *word, ks_buf *out);
+
+/* ------------------------------------------------------------------------ */
 /* Interface to code in passage.c: article text -> passages.                */
 
 typedef struct ks_passage {
@@ -141,40 +249,6 @@ void ks_passage_list_free(ks_passage_list *list);
  * itself. KS_ERR_INVALID_ARGUMENT for anything else. */
 ks_status ks_date_bound(const char *text, size_t len, bool upper,
                         char out[KS_SLOT_DATE_BYTES + 1]);
-
-/* ------------------------------------------------------------------------ */
-/* Interface to code in read.c: files, folders and JSONL into articles.     */
-
-/* ks_read_path() and its callbacks are public: see kosearch.h. */
-
-/* Reads JSONL from memory exactly as from a .jsonl file named `origin`
- * (used for error messages; articles get no origin file). For tests and
- * fuzzing. */
-ks_status ks_read_jsonl_buffer(const char *bytes, size_t len, const char *origin,
-                               const ks_reader_callbacks *callbacks);
-
-/* The invalid bytes a decoding replaced with U+FFFD: how many, and where
- * the first few are (offsets from the start of the input). */
-#define KS_INVALID_BYTES_SHOWN 5
-typedef struct ks_invalid_bytes {
-    size_t count;
-    long first[KS_INVALID_BYTES_SHOWN];
-} ks_invalid_bytes;
-
-/* Converts raw file bytes to clean UTF-8: strips a BOM, turns CRLF into LF,
- * detects CP949/EUC-KR and converts it. Bytes that are neither are taken as
- * UTF-8 with each invalid byte replaced by U+FFFD: KS_OK, with the reason
- * saying so and *out_invalid (optional) listing them. KS_ERR_BAD_INPUT for
- * NUL bytes (binary), with *out_bad_offset at the first. */
-ks_status ks_decode_text(const char *bytes, size_t len, ks_buf *out, long *out_bad_offset,
-                         const char **out_reason, ks_invalid_bytes *out_invalid);
-/* Converts bytes in `charset` to UTF-8 appended to out. Any byte the charset
- * does not define stops the conversion: KS_ERR_ENCODING with *bad_offset at
- * that byte (or -1 when a placeholder was refused). */
-ks_status ks_convert_to_utf8(const char *charset, bool refuse_placeholders, const char *bytes,
-                             size_t len, ks_buf *out, long *bad_offset);
-/* Converts valid UTF-8 to `charset`, appended to out. */
-ks_status ks_convert_from_utf8(const char *charset, const char *text, size_t len, ks_buf *out);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in index.c: the database handle and passage documents. */
@@ -243,6 +317,21 @@ uint64_t ks_article_hash(const ks_article *article);
  * `replace`, the passages of the version indexed before go first. */
 ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t hash,
                               const ks_passage_list *passages, bool replace);
+
+/* Term prefixes (the index format is described at the top of index.c). */
+#define KS_PREFIX_BIGRAM "B"
+#define KS_PREFIX_INNER_BIGRAM "BI" /* bigrams never start with a Latin letter */
+#define KS_PREFIX_ARTICLE "A"
+#define KS_PREFIX_READING "H"
+#define KS_PREFIX_TITLE "T"   /* title:   whole words and B bigrams of the title */
+#define KS_PREFIX_SECTION "S" /* section: the same of the passage's heading */
+#define KS_PREFIX_CONTEXT "C" /* the title's and heading's words, for ranking */
+/* Value slot: article id, NUL, passage number (4 bytes, big-endian), so
+ * that equal scores rank in that order however the index was built. */
+#define KS_SLOT_ORDER 1
+
+/* The boolean term of the article `id`: A and its key. */
+ks_status ks_article_term(const char *id, ks_buf *out);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in folder.c: the database folder beneath Xapian.       */
@@ -324,21 +413,6 @@ ks_status ks_build_finish(ks_build *build, ks_db *db, const char *dest, bool kee
  * database's lock, which no running rebuild then holds. */
 void ks_build_remove_leftovers(const char *rebuild_path);
 
-/* Term prefixes (the index format is described at the top of index.c). */
-#define KS_PREFIX_BIGRAM "B"
-#define KS_PREFIX_INNER_BIGRAM "BI" /* bigrams never start with a Latin letter */
-#define KS_PREFIX_ARTICLE "A"
-#define KS_PREFIX_READING "H"
-#define KS_PREFIX_TITLE "T"   /* title:   whole words and B bigrams of the title */
-#define KS_PREFIX_SECTION "S" /* section: the same of the passage's heading */
-#define KS_PREFIX_CONTEXT "C" /* the title's and heading's words, for ranking */
-/* Value slot: article id, NUL, passage number (4 bytes, big-endian), so
- * that equal scores rank in that order however the index was built. */
-#define KS_SLOT_ORDER 1
-
-/* The boolean term of the article `id`: A and its key. */
-ks_status ks_article_term(const char *id, ks_buf *out);
-
 /* ------------------------------------------------------------------------ */
 /* Interface to code in shard.c: routing articles to shards, and the layout. */
 
@@ -356,18 +430,28 @@ ks_status ks_shard_layout_read(const char *path, unsigned *out_count);
 ks_status ks_shard_layout_create(const char *path, unsigned count, ks_buf *error);
 
 /* ------------------------------------------------------------------------ */
-/* Interface to code in lexicon.c: hunspell-ko's nouns.                     */
+/* Interface to code in synonyms.c: synonym groups stored in metadata.     */
 
-/* The generated table (lexicon_table.c): nouns of three or more syllables,
- * sorted by bytes. */
-extern const size_t ks_lexicon_longest_syllables;
-extern const size_t ks_lexicon_count;
-extern const char *const ks_lexicon_nouns[];
-/* Whether the bigram at syllables first and first+1 of `word` lies inside
- * a longer dictionary noun that goes on past it (청소 in 청소년, not in
- * 대청소 or 청소활동): an inner bigram, indexed apart (index.c). False when
- * the word's syllables there are not `bigram`. */
-bool ks_lexicon_bigram_is_inner(const char *word, size_t first, const char *bigram);
+/* The other words of the stored synonym groups of a normalized word,
+ * separated by spaces; empty when none. */
+ks_status ks_synonyms_of(struct shim_db *db, const char *word, ks_buf *out);
+/* Copies every synonym from one database to another (a rebuild keeps them:
+ * they are settings, not indexed text). */
+ks_status ks_synonyms_copy(struct shim_db *from, struct shim_db *to);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in vocabulary.c: the index's term list at query time. */
+
+/* The `limit` most frequent indexed words whose syllables start with
+ * `initials`, compatibility jamo as ks_input_classify() gives them
+ * (ㄱㄹㄱ -> 구로구, 관리국, ...), each NUL-terminated in `out`. */
+ks_status ks_words_with_initials(struct shim_db *db, const char *initials, size_t limit,
+                                 ks_buf *out);
+/* The same for the words starting with `prefix` (normalized). */
+ks_status ks_words_with_prefix(struct shim_db *db, const char *prefix, size_t limit, ks_buf *out);
+/* The indexed word closest to `word` (normalized Hangul) by jamo edit
+ * distance, among the more frequent on ties; empty when none is close. */
+ks_status ks_closest_word(struct shim_db *db, const char *word, ks_buf *out);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in query.c: query syntax -> query tree.                */
@@ -396,6 +480,8 @@ typedef struct ks_query_node {
     size_t at;                      /* FIELD: byte offset in the query, for errors */
     char *text;                     /* WORD, PHRASE and FIELD: the text as typed
                                        (a FIELD's without its name or quotes) */
+    size_t text_at;                 /* WORD, PHRASE and FIELD: where `text` starts
+                                       in the query (a fix can retype it there) */
     struct ks_query_node **children;/* OR, AND, NOT */
     size_t child_count;
 } ks_query_node;
@@ -456,54 +542,11 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
                                  ks_buf *error);
 
 /* ------------------------------------------------------------------------ */
-/* Interface to code in expand.c: Korean input as people type it.          */
+/* Interface to code in search.c: results, and what a query meant.         */
 
-/* Appends the initial consonants (compatibility jamo) of a word made only of
- * Hangul syllables; false for any other word. */
-bool ks_initials_of(const char *word, size_t len, ks_buf *out);
-/* Levenshtein distance between two words spelled out in jamo (initial,
- * medial, final), so 구로고 is one step from 구로구. */
-size_t ks_jamo_distance(const char *a, const char *b);
-/* Retypes each word of a query typed in the wrong keyboard mode on the
- * two-set layout: Latin letters that make whole syllables become Hangul
- * (rnfhrn -> 구로구), Hangul becomes the Latin keys that typed it. False when
- * no word changed. */
-bool ks_layout_convert(const char *query, ks_buf *out);
-bool ks_is_hanja_word(const char *text, size_t len);
-/* The Hangul reading of a Hanja word (九老區 -> 구로구): the dictionary's
- * word when it has one, else each character's commonest reading. */
-bool ks_hanja_reading(const char *hanja, size_t len, ks_buf *out);
-
-typedef ks_status (*ks_term_sink)(void *context, const char *term, uint32_t position);
-/* Extra index terms for an analyzed text: H + the Hangul reading of each
- * run of Hanja words, at the position of the run's first word. */
-ks_status ks_input_index_terms(const ks_term *terms, size_t count, ks_term_sink sink,
-                               void *context);
-
-typedef enum ks_input_kind {
-    KS_INPUT_PLAIN,    /* an ordinary word */
-    KS_INPUT_INITIALS, /* ㄱㄹㄱ: out holds the initials */
-    KS_INPUT_PREFIX,   /* 청소*: out holds the normalized prefix */
-    KS_INPUT_HANJA     /* 九老區: out holds its Hangul reading */
-} ks_input_kind;
-ks_input_kind ks_input_classify(const char *word, ks_buf *out);
-
-/* The `limit` most frequent indexed words whose syllables start with
- * `initials`, compatibility jamo as ks_input_classify() gives them
- * (ㄱㄹㄱ -> 구로구, 관리국, ...), each NUL-terminated in `out`. */
-ks_status ks_words_with_initials(struct shim_db *db, const char *initials, size_t limit,
-                                 ks_buf *out);
-/* The same for the words starting with `prefix` (normalized). */
-ks_status ks_words_with_prefix(struct shim_db *db, const char *prefix, size_t limit, ks_buf *out);
-/* The other words of the stored synonym groups of a normalized word,
- * separated by spaces; empty when none. */
-ks_status ks_synonyms_of(struct shim_db *db, const char *word, ks_buf *out);
-/* Copies every synonym from one database to another (a rebuild keeps them:
- * they are settings, not indexed text). */
-ks_status ks_synonyms_copy(struct shim_db *from, struct shim_db *to);
-/* The indexed word closest to `word` (normalized Hangul) by jamo edit
- * distance, among the more frequent on ties; empty when none is close. */
-ks_status ks_closest_word(struct shim_db *db, const char *word, ks_buf *out);
+/* ks_search(), ks_explain() and the results handle are public: see
+ * kosearch.h. When a query finds little, the search retypes its words in
+ * the other keyboard mode (hangul.c) or corrects typos (vocabulary.c). */
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in snippet.c: highlights and a window of best matches. */

@@ -151,12 +151,16 @@ static ks_status parse_clause(parser *p, ks_query_node **out)
             return parse_fail(p, open, "unbalanced quote: this \" is never closed");
         size_t end = (size_t)(close - p->text);
         node = node_new(KS_QUERY_PHRASE, p->text + p->at, end - p->at);
+        if (node)
+            node->text_at = p->at;
         p->at = end + 1;
     } else {
         size_t end = p->at;
         while (end < p->len && !is_space(p->text[end]) && p->text[end] != '"')
             end++;
         node = node_new(KS_QUERY_WORD, p->text + p->at, end - p->at);
+        if (node)
+            node->text_at = p->at;
         p->at = end;
     }
     if (!node)
@@ -759,7 +763,8 @@ static shim_query *build_phrase(builder *b, const char *text)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Korean input forms (expand.c): 초성, prefixes, Hanja, synonyms.          */
+/* Korean input forms: 초성, prefixes, Hanja (hangul.c, vocabulary.c) and    */
+/* synonyms (synonyms.c).                                                   */
 
 /* A synonym ranks a little below the word typed. */
 #define WEIGHT_SYNONYM 0.8

@@ -211,6 +211,50 @@ static void test_wrong_keyboard_mode(void **state)
     ks_results_free(r);
 }
 
+/* Searching `typed` searches `meant` instead and finds `hits` passages,
+ * the first of article `first_id` (unless NULL). */
+static void expect_retyped(fixture *f, const char *typed, const char *meant, size_t hits,
+                           const char *first_id)
+{
+    ks_results *r = search(f, typed);
+    assert_non_null(ks_results_corrected_query(r));
+    assert_string_equal(ks_results_corrected_query(r), meant);
+    assert_int_equal(ks_results_count(r), hits);
+    if (first_id)
+        assert_string_equal(ks_results_hit(r, 0)->id, first_id);
+    ks_results_free(r);
+}
+
+/* The keyboard fix retypes the query's words wherever they stand: quoted,
+ * excluded, either side of OR; the syntax around them stays as typed. */
+static void test_wrong_keyboard_mode_in_query_syntax(void **state)
+{
+    (void)state;
+    fixture *f = calloc(1, sizeof *f);
+    assert_true(f && fixture_open(f));
+    const ks_article articles[] = {
+        {.id = "both", .title = "첫째 기사", .body = "구로구 주민들이 청소 봉사를 했다."},
+        {.id = "cleaning", .title = "둘째 기사", .body = "동네 청소 봉사 활동이 열렸다."},
+        {.id = "festival", .title = "셋째 기사", .body = "구로구 축제가 열렸다."},
+    };
+    for (size_t i = 0; i < COUNT_OF(articles); i++) {
+        ks_article article = articles[i];
+        article.body_len = strlen(article.body);
+        assert_int_equal(ks_db_put_article(f->db, &article, NULL, NULL), KS_OK);
+    }
+    assert_int_equal(ks_db_commit(f->db), KS_OK);
+
+    /* The word in quotes. */
+    expect_retyped(f, "\"rnfhrn\"", "\"구로구\"", 2, NULL);
+    /* The excluded word is retyped too, so it excludes what was meant. */
+    expect_retyped(f, "cjdth -rnfhrn", "청소 -구로구", 1, "cleaning");
+    /* OR is syntax, not a word typed in the wrong mode. */
+    expect_retyped(f, "rnfhrn OR cjdth", "구로구 OR 청소", 3, NULL);
+    /* Required words and spacing are kept as typed. */
+    expect_retyped(f, "+rnfhrn   cnrwp", "+구로구   축제", 2, "festival");
+    teardown((void **)&f);
+}
+
 static void test_typo_suggestions(void **state)
 {
     fixture *f = *state;
@@ -223,6 +267,11 @@ static void test_typo_suggestions(void **state)
     assert_non_null(ks_results_suggestion(r));
     assert_string_equal(ks_results_suggestion(r), "구로구");
     assert_null(ks_results_corrected_query(r));
+    ks_results_free(r);
+    /* A quoted or excluded word is corrected in place too. */
+    r = search(f, "청소 -\"깔끔이봉사댠\"");
+    assert_non_null(ks_results_suggestion(r));
+    assert_string_equal(ks_results_suggestion(r), "청소 -\"깔끔이봉사단\"");
     ks_results_free(r);
     /* --fuzzy searches with the suggestion directly. */
     r = search_with(f, "깔끔이봉사댠", KS_SEARCH_FUZZY);
@@ -393,6 +442,7 @@ int main(void)
     const struct CMUnitTest corpus[] = {
         cmocka_unit_test(test_initials_find_words),
         cmocka_unit_test(test_wrong_keyboard_mode),
+        cmocka_unit_test(test_wrong_keyboard_mode_in_query_syntax),
         cmocka_unit_test(test_typo_suggestions),
         cmocka_unit_test(test_synonyms_without_reindexing),
         cmocka_unit_test(test_prefix_and_completion),

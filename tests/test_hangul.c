@@ -1,4 +1,4 @@
-/* Korean input handling (expand.c) without a database: initials, the
+/* Korean input handling (hangul.c) without a database: initials, the
  * two-set keyboard, jamo edit distance, Hanja readings and the extra index
  * terms. */
 #include "test_support.h"
@@ -47,15 +47,18 @@ static void test_classify_query_words(void **state)
     expect_kind("구로구", KS_INPUT_PLAIN, NULL);
 }
 
-static void expect_layout(const char *typed, const char *meant)
+/* `meant` NULL: the word is not one typed in the wrong mode. */
+static void expect_retyped(const char *typed, bool to_hangul, const char *meant)
 {
     ks_buf out = {0};
-    bool changed = ks_layout_convert(typed, &out);
+    ks_buf_append_str(&out, "앞:");
+    bool changed = ks_layout_retype_word(typed, strlen(typed), to_hangul, &out);
     if (!meant) {
         assert_false(changed);
+        assert_string_equal(out.data, "앞:");
     } else {
         assert_true(changed);
-        assert_string_equal(out.data, meant);
+        assert_string_equal(out.data + strlen("앞:"), meant);
     }
     ks_buf_free(&out);
 }
@@ -63,18 +66,22 @@ static void expect_layout(const char *typed, const char *meant)
 static void test_two_set_keyboard(void **state)
 {
     (void)state;
-    expect_layout("rnfhrn", "구로구");
-    expect_layout("qhdtkeks", "봉사단");
-    expect_layout("dkssud", "안녕");
-    expect_layout("RkfRmadlqhdtkeks", "깔끔이봉사단");
-    expect_layout("rnfhrn 청소", "구로구 청소");
+    expect_retyped("rnfhrn", true, "구로구");
+    expect_retyped("qhdtkeks", true, "봉사단");
+    expect_retyped("dkssud", true, "안녕");
+    expect_retyped("RkfRmadlqhdtkeks", true, "깔끔이봉사단");
     /* Keys that leave a lone jamo are English, not Korean typed in English. */
-    expect_layout("LED", NULL);
-    expect_layout("hello", NULL);
+    expect_retyped("LED", true, NULL);
+    expect_retyped("hello", true, NULL);
+    expect_retyped("OR", true, NULL);
+    expect_retyped("rnfhrn,", true, NULL);
+    expect_retyped("청소", true, NULL);
     /* The other way: Korean mode while typing English. */
-    expect_layout("ㅣㄷㅇ", "led");
-    expect_layout("ㅏㅐㄱㄷㅁ", "korea");
-    expect_layout("a OR b", NULL);
+    expect_retyped("ㅣㄷㅇ", false, "led");
+    expect_retyped("ㅏㅐㄱㄷㅁ", false, "korea");
+    expect_retyped("LED", false, NULL);
+    /* Hangul then something else: nothing half-typed is left behind. */
+    expect_retyped("청소!", false, NULL);
 }
 
 static void test_jamo_distance(void **state)
@@ -144,8 +151,8 @@ static void test_index_terms(void **state)
     collected c = {0};
     assert_int_equal(ks_input_index_terms(terms, count, collect, &c), KS_OK);
     /* Three Hanja words read as one, at the first one's position. */
-    assert_true(has_term(&c, "H구로구", 2));
-    assert_true(has_term(&c, "H행정", 6));
+    assert_true(has_term(&c, "구로구", 2));
+    assert_true(has_term(&c, "행정", 6));
     assert_int_equal(c.count, 2);
     /* Not when the text gives the reading itself. */
     text = "행정(行政) 구역";

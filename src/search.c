@@ -1,5 +1,6 @@
-/* Ranking: runs the built query on the passages and turns Xapian's matches
- * into hits with highlights and snippets.
+/* Search: runs the built query on the passages, turns Xapian's matches into
+ * hits with highlights and snippets (the results handle), and, when a query
+ * finds little, tries what was meant: the other keyboard mode, typos.
  *
  * Scores are BM25 over passages; query.c shapes the query so that whole
  * words outrank fragments and nearby words earn a bonus. */
@@ -40,7 +41,6 @@ struct ks_results {
     size_t estimated;
     char *corrected;  /* the query searched instead of the one typed */
     char *suggestion; /* "did you mean" */
-    bool fielded;     /* the query has title:, id: ... : it is searched as typed */
 };
 
 KS_API size_t ks_results_count(const ks_results *results)
@@ -120,24 +120,14 @@ static ks_status fill_hit(ks_db *db, hit_storage *slot, const char *data, size_t
     return KS_OK;
 }
 
-static bool has_fields(const ks_query_node *node)
-{
-    bool found = node->kind == KS_QUERY_FIELD;
-    for (size_t i = 0; i < node->child_count && !found; i++)
-        found = has_fields(node->children[i]);
-    return found;
-}
-
 /* Parses and builds the query; on failure the reason is on the handle.
  * With `window`, the query's date: clauses narrow it. */
 static ks_status prepare_query(ks_db *db, const char *query, ks_match mode, shim_query **out,
-                               ks_match_terms *match, ks_date_window *window, bool *out_fielded)
+                               ks_match_terms *match, ks_date_window *window)
 {
     ks_query_node *root = NULL;
     ks_buf error = {0};
     ks_status st = ks_query_parse(query, &root, &error);
-    if (st == KS_OK && out_fielded)
-        *out_fielded = has_fields(root);
     if (st == KS_OK && mode == KS_MATCH_ALL)
         st = ks_query_require_all(root);
     if (st == KS_OK)
@@ -226,13 +216,11 @@ static ks_status search_as_given(ks_db *db, const char *query, const ks_search_o
     ks_match_terms match = {0};
     shim_search_spec spec;
     ks_date_window window = {{0}, {0}};
-    bool fielded = false;
     ks_status st = search_spec(db, options, &spec);
     if (st == KS_OK)
         st = narrow_by_options(db, options, &window);
     if (st == KS_OK)
-        st = prepare_query(db, query, options ? options->match : KS_MATCH_ANY, &xq, &match, &window,
-                           &fielded);
+        st = prepare_query(db, query, options ? options->match : KS_MATCH_ANY, &xq, &match, &window);
     spec.range_slot = KS_SLOT_DATE;
     spec.range_low = window.low[0] ? window.low : NULL;
     spec.range_high = window.high[0] ? window.high : NULL;
@@ -248,10 +236,8 @@ static ks_status search_as_given(ks_db *db, const char *query, const ks_search_o
         if (st != KS_OK)
             ks_db_fail_shim(db, st);
     }
-    if (st == KS_OK) {
-        results->fielded = fielded;
+    if (st == KS_OK)
         st = collect_hits(db, mset, options, &match, results);
-    }
     shim_mset_free(mset);
     shim_query_free(xq);
     ks_match_terms_free(&match);
@@ -264,7 +250,8 @@ static ks_status search_as_given(ks_db *db, const char *query, const ks_search_o
 }
 
 /* ------------------------------------------------------------------------ */
-/* When a query finds little: the keyboard layout, typos (expand.c).        */
+/* When a query finds little: the keyboard layout (hangul.c), typos         */
+/* (vocabulary.c).                                                          */
 
 /* Below this many matching passages, kosearch looks for what was meant;
  * ordinary queries find more and are never rewritten. */
@@ -354,62 +341,155 @@ static bool correct_word(ks_db *db, const char *word, bool found_little, ks_buf 
     return closest > any;
 }
 
-/* The query with each unknown Hangul word replaced by the closest indexed
- * word; empty when no word was replaced. */
-static void suggest_query(ks_db *db, const char *query, bool found_little, ks_buf *out)
+/* ------------------------------------------------------------------------ */
+/* Rewriting a query word by word, on its parsed tree: the syntax around the
+ * words (quotes, -, +, OR, spacing) stays as typed.                        */
+
+/* Appends what a word was meant to be to `out` and returns true, or returns
+ * false (leaving `out` as it was) to keep the word as typed. */
+typedef bool (*word_fix)(void *context, const char *word, size_t len, ks_buf *out);
+
+typedef struct rewrite {
+    const char *query;
+    size_t copied; /* bytes of the query already in `out` */
+    word_fix fix;
+    void *context;
+    ks_buf *out;
+    bool changed, failed;
+} rewrite;
+
+/* The words of a WORD's or PHRASE's text, which starts at `text_at`. */
+static void rewrite_text(rewrite *r, const char *text, size_t text_at)
 {
-    ks_buf word = {0}, closest = {0};
-    bool replaced = false;
-    size_t i = 0, len = strlen(query);
-    while (i < len) {
-        size_t start = i;
-        while (i < len && query[i] != ' ')
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len && !r->failed;) {
+        while (i < len && text[i] == ' ')
             i++;
-        ks_buf_clear(&word);
-        ks_buf_clear(&closest);
-        bool hangul = (unsigned char)query[start] >= 0xEA && (unsigned char)query[start] <= 0xED;
-        if (hangul && ks_normalize_append(&word, query + start, i - start) == KS_OK &&
-            correct_word(db, word.data, found_little, &closest)) {
-            ks_buf_append(out, closest.data, closest.len);
-            replaced = true;
-        } else {
-            ks_buf_append(out, query + start, i - start);
+        size_t start = i;
+        while (i < len && text[i] != ' ')
+            i++;
+        if (i == start)
+            break;
+        size_t word_at = text_at + start;
+        r->failed = ks_buf_append(r->out, r->query + r->copied, word_at - r->copied) != KS_OK;
+        r->copied = word_at;
+        if (!r->failed && r->fix(r->context, text + start, i - start, r->out)) {
+            r->copied = text_at + i;
+            r->changed = true;
         }
-        while (i < len && query[i] == ' ')
-            ks_buf_append(out, query + i++, 1);
     }
-    if (!replaced)
-        ks_buf_clear(out);
-    ks_buf_free(&word);
-    ks_buf_free(&closest);
 }
 
-static size_t count_words(const char *query)
+static void rewrite_node(rewrite *r, const ks_query_node *node)
+{
+    if (node->kind == KS_QUERY_WORD || node->kind == KS_QUERY_PHRASE)
+        rewrite_text(r, node->text, node->text_at);
+    for (size_t i = 0; i < node->child_count; i++)
+        rewrite_node(r, node->children[i]);
+}
+
+/* The query typed as `query` and parsed as `root` with its words fixed;
+ * false (and `out` empty) when no word changed. */
+static bool rewrite_query(const char *query, const ks_query_node *root, word_fix fix,
+                          void *context, ks_buf *out)
+{
+    ks_buf_clear(out);
+    rewrite r = {.query = query, .fix = fix, .context = context, .out = out};
+    rewrite_node(&r, root);
+    if (!r.failed)
+        r.failed = ks_buf_append_str(out, query + r.copied) != KS_OK;
+    if (r.changed && !r.failed)
+        return true;
+    ks_buf_clear(out);
+    return false;
+}
+
+static bool retype_as_hangul(void *context, const char *word, size_t len, ks_buf *out)
+{
+    (void)context;
+    return ks_layout_retype_word(word, len, true, out);
+}
+
+static bool retype_as_latin(void *context, const char *word, size_t len, ks_buf *out)
+{
+    (void)context;
+    return ks_layout_retype_word(word, len, false, out);
+}
+
+typedef struct typo_fix {
+    ks_db *db;
+    bool found_little;
+    ks_buf word, closest;
+} typo_fix;
+
+/* An unknown Hangul word becomes the closest indexed word. */
+static bool correct_typo(void *context, const char *word, size_t len, ks_buf *out)
+{
+    typo_fix *t = context;
+    ks_buf_clear(&t->word);
+    ks_buf_clear(&t->closest);
+    size_t at = 0;
+    return ks_is_hangul_syllable(ks_utf8_next(word, len, &at)) &&
+           ks_normalize_append(&t->word, word, len) == KS_OK &&
+           correct_word(t->db, t->word.data, t->found_little, &t->closest) &&
+           ks_buf_append(out, t->closest.data, t->closest.len) == KS_OK;
+}
+
+static bool has_fields(const ks_query_node *node)
+{
+    bool found = node->kind == KS_QUERY_FIELD;
+    for (size_t i = 0; i < node->child_count && !found; i++)
+        found = has_fields(node->children[i]);
+    return found;
+}
+
+/* The words of the query's words and phrases (OR, AND and signs are not
+ * words). */
+static size_t count_words(const ks_query_node *node)
 {
     size_t words = 0;
-    for (size_t i = 0; query[i]; i++)
-        words += query[i] != ' ' && (i == 0 || query[i - 1] == ' ');
+    if (node->text && (node->kind == KS_QUERY_WORD || node->kind == KS_QUERY_PHRASE))
+        for (size_t i = 0; node->text[i]; i++)
+            words += node->text[i] != ' ' && (i == 0 || node->text[i - 1] == ' ');
+    for (size_t i = 0; i < node->child_count; i++)
+        words += count_words(node->children[i]);
     return words;
 }
 
 /* Tries the query retyped in the other keyboard mode, then the closest
  * indexed words: searched with KS_SEARCH_FUZZY, else only suggested. Never
  * fails the search: the results as typed stay. Short queries (names typed
- * into a search box) get suggestions even when they found something. */
+ * into a search box) get suggestions even when they found something.
+ * Retyping or correcting a field's name or value would search another
+ * field or article: a query with fields is left as typed. */
 static void search_what_was_meant(ks_db *db, const char *query, const ks_search_options *options,
                                   ks_results **results)
 {
+    ks_query_node *root = NULL;
+    ks_buf error = {0};
+    bool parsed = ks_query_parse(query, &root, &error) == KS_OK;
+    ks_buf_free(&error);
     bool few = (*results)->estimated < FEW_HITS;
-    if (!few && count_words(query) > SHORT_QUERY_WORDS)
+    if (!parsed || has_fields(root) || (!few && count_words(root) > SHORT_QUERY_WORDS)) {
+        ks_query_node_free(root);
         return;
+    }
     ks_buf converted = {0}, suggestion = {0};
-    bool done = few && ks_layout_convert(query, &converted) &&
+    /* Latin that makes whole syllables is the likelier slip; Hangul typed
+     * for a Latin word is tried only when there is none. */
+    bool done = few &&
+                (rewrite_query(query, root, retype_as_hangul, NULL, &converted) ||
+                 rewrite_query(query, root, retype_as_latin, NULL, &converted)) &&
                 search_instead(db, converted.data, options, (*results)->estimated, results);
     /* The closest words take a walk over the term list: only when wanted. */
     bool suggest = !(options && (options->flags & KS_SEARCH_NO_SUGGESTIONS)) ||
                    (options->flags & KS_SEARCH_FUZZY);
-    if (!done && suggest)
-        suggest_query(db, query, few, &suggestion);
+    if (!done && suggest) {
+        typo_fix typos = {.db = db, .found_little = few};
+        rewrite_query(query, root, correct_typo, &typos, &suggestion);
+        ks_buf_free(&typos.word);
+        ks_buf_free(&typos.closest);
+    }
     if (suggestion.len) {
         bool fuzzy = options && (options->flags & KS_SEARCH_FUZZY);
         /* Asked for: the closest words replace the query when they find anything. */
@@ -418,6 +498,7 @@ static void search_what_was_meant(ks_db *db, const char *query, const ks_search_
     }
     ks_buf_free(&converted);
     ks_buf_free(&suggestion);
+    ks_query_node_free(root);
 }
 
 KS_API ks_status ks_search(ks_db *db, const char *query, const ks_search_options *options,
@@ -429,9 +510,8 @@ KS_API ks_status ks_search(ks_db *db, const char *query, const ks_search_options
     if (!db || !db->shim || !query)
         return KS_ERR_INVALID_ARGUMENT;
     ks_status st = search_as_given(db, query, options, out);
-    /* Retyping or correcting a field's name or value would search another
-     * field or article; a second page keeps the first page's query. */
-    if (st == KS_OK && !(options && options->offset) && !(*out)->fielded)
+    /* A second page keeps the first page's query. */
+    if (st == KS_OK && !(options && options->offset))
         search_what_was_meant(db, query, options, out);
     return st;
 }
@@ -445,7 +525,7 @@ KS_API ks_status ks_explain(ks_db *db, const char *query, char **out)
         return KS_ERR_INVALID_ARGUMENT;
     shim_query *xq = NULL;
     ks_match_terms match = {0};
-    ks_status st = prepare_query(db, query, KS_MATCH_ANY, &xq, &match, NULL, NULL);
+    ks_status st = prepare_query(db, query, KS_MATCH_ANY, &xq, &match, NULL);
     if (st == KS_OK) {
         *out = shim_query_describe(xq);
         if (!*out)
