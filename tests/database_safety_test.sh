@@ -12,24 +12,6 @@ unset KOSEARCH_DB NO_COLOR
 export LC_ALL=C.UTF-8
 cd "$work" || exit 2
 
-# run EXPECTED_STATUS ARGS...: runs kosearch, keeping stdout and stderr
-run() {
-    local expected=$1
-    shift
-    "$kosearch" "$@" >out 2>err
-    local status=$?
-    if [ "$status" -ne "$expected" ]; then
-        echo "kosearch $*: exited $status, expected $expected; stderr:" >&2
-        head -5 err >&2
-        return 1
-    fi
-}
-has() { contains err "$1"; }
-# (a text file's id is its absolute path: in/a.txt is $here/in/a.txt)
-finds() {
-    "$kosearch" search --db "$1" --format json "$2" 2>/dev/null |
-        grep -qF -e "\"id\":\"$3\"" -e "\"id\":\"$(pwd -P)/$3\""
-}
 # articles DB: its ids, those under the current folder written relative to it
 articles() {
     "$kosearch" export --db "$1" 2>/dev/null | jq -r .id | sed "s|^$(pwd -P)/||" | sort -u | tr '\n' ' '

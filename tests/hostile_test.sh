@@ -15,25 +15,6 @@ export LC_ALL=C.UTF-8
 cd "$work" || exit 2
 
 skip() { echo "skipped: $*"; }
-# run EXPECTED_STATUS ARGS...: runs kosearch, keeping stdout and stderr
-run() {
-    local expected=$1
-    shift
-    "$kosearch" "$@" >out 2>err
-    local status=$?
-    if [ "$status" -ne "$expected" ]; then
-        echo "kosearch $(printf '%.200s' "$*") exited $status, expected $expected; stderr:" >&2
-        head -5 err >&2
-        return 1
-    fi
-}
-has() { contains err "$1"; }
-# finds DB WORD ID: a search for WORD lists article ID
-# (a text file's id is its absolute path: in/a.txt is $here/in/a.txt)
-finds() {
-    "$kosearch" search --db "$1" --format json "$2" 2>/dev/null |
-        grep -qF -e "\"id\":\"$3\"" -e "\"id\":\"$(pwd -P)/$3\""
-}
 
 # ------------------------------------------------------------------------
 # Odd files in one folder.

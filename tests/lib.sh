@@ -19,6 +19,29 @@ contains() { grep -qF -- "$2" "$1"; }      # contains FILE TEXT
 lacks() { ! grep -qF -- "$2" "$1"; }       # lacks FILE TEXT
 matches() { grep -qE -- "$2" "$1"; }       # matches FILE REGEX
 
+# For the tests that work inside their own folder with $kosearch set
+# (hostile_test.sh, database_safety_test.sh):
+# run EXPECTED_STATUS ARGS...: runs kosearch, keeping stdout in ./out and
+# stderr in ./err, and says what went wrong when the status differs.
+run() {
+    local expected=$1
+    shift
+    "$kosearch" "$@" >out 2>err
+    local status=$?
+    if [ "$status" -ne "$expected" ]; then
+        echo "kosearch $(printf '%.200s' "$*") exited $status, expected $expected; stderr:" >&2
+        head -5 err >&2
+        return 1
+    fi
+}
+has() { contains err "$1"; }    # has TEXT: the last run's stderr says TEXT
+# finds DB WORD ID: a search for WORD lists article ID
+# (a text file's id is its absolute path: in/a.txt is $PWD/in/a.txt)
+finds() {
+    "$kosearch" search --db "$1" --format json "$2" 2>/dev/null |
+        grep -qF -e "\"id\":\"$3\"" -e "\"id\":\"$(pwd -P)/$3\""
+}
+
 # Prints the summary and exits 0 only when nothing failed.
 finish() {
     echo "$passed passed, $failed failed"

@@ -47,14 +47,14 @@ int cli_bad_option(const char *command, char **argv);
 int cli_parse_db_options(int argc, char **argv, const char *command, const char *usage,
                          const char **out_db_option);
 
+/* The same for commands whose only other option is --format text|json;
+ * *out_json tells which (with out_json NULL, --format is refused). */
+int cli_parse_db_format_options(int argc, char **argv, const char *command, const char *usage,
+                                const char **out_db_option, bool *out_json);
+
 /* Parses a whole non-negative number, digits only; false on junk, a sign,
  * or a number too large for size_t. */
 bool cli_parse_size(const char *text, size_t *out);
-
-/* The same for commands whose only other option is --format text|json;
- * *out_json tells which. */
-int cli_parse_db_format_options(int argc, char **argv, const char *command, const char *usage,
-                                const char **out_db_option, bool *out_json);
 
 /* Options search and batch share, each defined once here. */
 enum {

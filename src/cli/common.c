@@ -275,22 +275,7 @@ void cli_show_excluded_words(int argc, char **argv)
 int cli_parse_db_options(int argc, char **argv, const char *command, const char *usage,
                          const char **out_db_option)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    *out_db_option = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case 'd': *out_db_option = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: return cli_bad_option(command, argv);
-        }
-    }
-    return -1;
+    return cli_parse_db_format_options(argc, argv, command, usage, out_db_option, NULL);
 }
 
 int cli_parse_db_format_options(int argc, char **argv, const char *command, const char *usage,
@@ -303,13 +288,16 @@ int cli_parse_db_format_options(int argc, char **argv, const char *command, cons
         {NULL, 0, NULL, 0},
     };
     *out_db_option = NULL;
-    *out_json = false;
+    if (out_json)
+        *out_json = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (c) {
         case 'd': *out_db_option = optarg; break;
         case 'f':
+            if (!out_json) /* this command has no --format */
+                return cli_bad_option(command, argv);
             if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 &&
                 strcmp(optarg, "jsonl") != 0)
                 return cli_usage_error(command, "--format must be text or json, not '%s'", optarg);
