@@ -32,6 +32,9 @@ bool cli_make_parent_folders(const char *path);
 /* Opens the database, printing the reason on failure (NULL then) and a
  * warning for each shard skipped under KS_OPEN_ALLOW_PARTIAL. */
 ks_db *cli_open_database(const char *path, unsigned flags);
+/* The database --db names (NULL: the default, as cli_database_path()),
+ * opened with cli_open_database(); NULL after saying why. */
+ks_db *cli_open_named_database(const char *db_option, unsigned flags);
 /* The same for kosearch index --shards N (0: whatever the database is). */
 ks_db *cli_open_sharded_database(const char *path, unsigned flags, unsigned shards);
 /* Prints ks_db_warnings() as "kosearch: warning: ..." lines. */

@@ -26,9 +26,7 @@ int cmd_export(int argc, char **argv)
         return done;
     if (optind < argc)
         return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
-    char *path = cli_database_path(db_option);
-    ks_db *db = path ? cli_open_database(path, KS_OPEN_READ) : NULL;
-    free(path);
+    ks_db *db = cli_open_named_database(db_option, KS_OPEN_READ);
     if (!db)
         return EXIT_TROUBLE;
     int status = 0;

@@ -22,9 +22,7 @@ int cmd_remove(int argc, char **argv)
         return done;
     if (optind >= argc)
         return cli_usage_error("remove", "no ID given");
-    char *path = cli_database_path(db_option);
-    ks_db *db = path ? cli_open_database(path, KS_OPEN_WRITE) : NULL;
-    free(path);
+    ks_db *db = cli_open_named_database(db_option, KS_OPEN_WRITE);
     if (!db)
         return EXIT_TROUBLE;
     size_t removed = 0, missing = 0;

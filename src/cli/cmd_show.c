@@ -48,9 +48,7 @@ int cmd_show(int argc, char **argv)
         return cli_usage_error("show", "no ID given");
     if (argc - optind > 1)
         return cli_usage_error("show", "give one ID");
-    char *path = cli_database_path(db_option);
-    ks_db *db = path ? cli_open_database(path, KS_OPEN_READ) : NULL;
-    free(path);
+    ks_db *db = cli_open_named_database(db_option, KS_OPEN_READ);
     if (!db)
         return EXIT_TROUBLE;
     ks_status st = ks_db_each_article_passage(db, argv[optind], print_passage, &run);

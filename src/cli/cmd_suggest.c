@@ -47,9 +47,7 @@ int cmd_suggest(int argc, char **argv)
         return cli_usage_error("suggest", "no PREFIX given");
     if (optind + 1 < argc)
         return cli_usage_error("suggest", "unexpected argument '%s'", argv[optind + 1]);
-    char *path = cli_database_path(db_option);
-    ks_db *db = path ? cli_open_database(path, KS_OPEN_READ) : NULL;
-    free(path);
+    ks_db *db = cli_open_named_database(db_option, KS_OPEN_READ);
     if (!db)
         return EXIT_TROUBLE;
     ks_completions *words = NULL;

@@ -128,10 +128,8 @@ int cmd_synonyms(int argc, char **argv)
         group_list_free(&groups);
         return EXIT_TROUBLE;
     }
-    char *path = cli_database_path(db_option);
     /* Only 'kosearch index' creates a database: a mistyped --db is an error. */
-    ks_db *db = path ? cli_open_database(path, KS_OPEN_WRITE | KS_OPEN_EXISTING) : NULL;
-    free(path);
+    ks_db *db = cli_open_named_database(db_option, KS_OPEN_WRITE | KS_OPEN_EXISTING);
     int status = EXIT_TROUBLE;
     if (db) {
         if (ks_db_set_synonyms(db, (const char *const *)groups.lines, groups.count) != KS_OK ||

@@ -85,6 +85,14 @@ void cli_print_warnings(const ks_db *db)
     }
 }
 
+ks_db *cli_open_named_database(const char *db_option, unsigned flags)
+{
+    char *path = cli_database_path(db_option);
+    ks_db *db = path ? cli_open_database(path, flags) : NULL;
+    free(path);
+    return db;
+}
+
 ks_db *cli_open_database(const char *path, unsigned flags)
 {
     return cli_open_sharded_database(path, flags, 0);
