@@ -24,17 +24,15 @@
  *                      word too (행정(行政)). Within-document frequency 0: it
  *                      finds 九老區 for 구로구 without changing any passage's
  *                      length or any other term's statistics.
- *     C<text>, CB<text> the terms of the article title and the section
- *                      heading (CB: their bigrams), without positions:
- *                      they rank (a passage under a heading that names the
- *                      query ranks higher), but a passage is found by its
- *                      own text only, and a word it writes counts before
- *                      one its title gives it.
  *     T<text>, TB<text> the title's SURFACE, STEM and COMPOUND terms, and its
- *                      BIGRAM terms, for title:WORD; within-document
- *                      frequency 0 and no positions, so they change no
- *                      passage's length or rank.
- *     S<text>, SB<text> the same for the section heading, for section:WORD.
+ *                      BIGRAM terms, without positions: for title:WORD,
+ *                      and as context that ranks (query.c: a passage under
+ *                      a title that names the query ranks higher), but a
+ *                      passage is found by its own text only, and a word
+ *                      it writes counts before one its title gives it.
+ *     S<text>, SB<text> the same for the section heading, for section:WORD
+ *                      and as context. Query words look for their context
+ *                      as one synonym group of the T and S terms.
  *   Boolean terms:
  *     A<key>           the article the passage belongs to (delete by this term
  *                      to remove an article's passages together).
@@ -121,7 +119,10 @@
  * Older indexes (8, and 7 without file facts) lack the slot and the terms,
  * so date filters and fields would silently find nothing there; they are
  * refused with the rebuild message instead. */
-#define KS_INDEX_FORMAT_VERSION 9
+/* Format 10 dropped the C and CB context terms, which repeated the T and S
+ * terms of every passage (a tenth of all postings): the T and S terms rank
+ * instead, with within-document frequency 1 as the C terms had. */
+#define KS_INDEX_FORMAT_VERSION 10
 #define KEY_HASHED '#'
 #define KS_MAX_ID_KEY 180
 
@@ -1300,18 +1301,6 @@ static bool phrase_position(const ks_term *terms, size_t count, size_t i)
     }
 }
 
-/* The field's copy of a term: `field` + B for a bigram + the text, with
- * within-document frequency 0 (fields filter, they do not rank). */
-static ks_status add_field_term(shim_doc *doc, const char *field, const ks_term *t)
-{
-    char term[KS_MAX_TERM_BYTES + 8];
-    int len = snprintf(term, sizeof term, "%s%s%s", field,
-                       t->kind == KS_TERM_BIGRAM ? KS_PREFIX_BIGRAM : "", t->text);
-    if (len < 0 || (size_t)len >= sizeof term)
-        return KS_OK; /* the analyzer keeps terms shorter than this */
-    return shim_doc_add_term(doc, term, 0);
-}
-
 /* Adds the analyzer's terms, and the Hangul readings of Hanja made from them
  * (hangul.c); positions only when `positional`, and then only where a phrase
  * looks for them. */
@@ -1432,9 +1421,9 @@ static ks_status set_order_value(shim_doc *doc, const char *id, uint32_t number)
     return st;
 }
 
-/* The title's or heading's whole words, as T terms (see the top comment). */
-/* A title's or heading's terms: as context (C) that ranks, and under the
- * `field` prefix (T or S) that title: and section: look for. */
+/* A title's or heading's terms under the `field` prefix (T or S), which
+ * title: and section: look for and which rank as context (see the top
+ * comment). */
 static ks_status add_context_terms(ks_db *db, shim_doc *doc, const char *text, const char *field)
 {
     const ks_term *terms;
@@ -1444,11 +1433,11 @@ static ks_status add_context_terms(ks_db *db, shim_doc *doc, const char *text, c
         return ks_db_fail(db, st, "analysis failed: %s", ks_status_string(st));
     char term[KS_MAX_TERM_BYTES + 8];
     for (size_t i = 0; i < count && st == KS_OK; i++)
-        if (snprintf(term, sizeof term, "%s%s%s", KS_PREFIX_CONTEXT,
+        /* The analyzer keeps terms shorter than the buffer. */
+        if (snprintf(term, sizeof term, "%s%s%s", field,
                      terms[i].kind == KS_TERM_BIGRAM ? KS_PREFIX_BIGRAM : "",
-                     terms[i].text) < (int)sizeof term &&
-            (st = shim_doc_add_term(doc, term, 1)) == KS_OK)
-            st = add_field_term(doc, field, &terms[i]);
+                     terms[i].text) < (int)sizeof term)
+            st = shim_doc_add_term(doc, term, 1);
     return st == KS_OK ? KS_OK : ks_db_fail(db, st, "cannot build a document: %s",
                                             ks_status_string(st));
 }

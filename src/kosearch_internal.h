@@ -325,7 +325,6 @@ ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t has
 #define KS_PREFIX_READING "H"
 #define KS_PREFIX_TITLE "T"   /* title:   whole words and B bigrams of the title */
 #define KS_PREFIX_SECTION "S" /* section: the same of the passage's heading */
-#define KS_PREFIX_CONTEXT "C" /* the title's and heading's words, for ranking */
 /* Value slot: article id, NUL, passage number (4 bytes, big-endian), so
  * that equal scores rank in that order however the index was built. */
 #define KS_SLOT_ORDER 1

@@ -493,17 +493,34 @@ static shim_query *term_query(builder *b, const char *prefix, const char *text, 
     return q;
 }
 
+static bool may_be_indexed(builder *b, const char *prefix, const char *text);
+
+/* The passage's context for a term of a query word: the title's term (T, or
+ * TB for a bigram) and the heading's (S, SB), appended to `parts`; a
+ * heading's only where the database has it, as most passages have no
+ * heading. Returns how many were appended. */
+static size_t context_terms(builder *b, const char *text, bool bigram, shim_query **parts)
+{
+    size_t count = 0;
+    parts[count++] = term_query(b, bigram ? KS_PREFIX_TITLE KS_PREFIX_BIGRAM : KS_PREFIX_TITLE,
+                                text, 0);
+    const char *section = bigram ? KS_PREFIX_SECTION KS_PREFIX_BIGRAM : KS_PREFIX_SECTION;
+    if (may_be_indexed(b, section, text))
+        parts[count++] = term_query(b, section, text, 0);
+    return count;
+}
+
 /* Whole-word alternatives of one word, as one synonym group. In a question
- * the title's and heading's words (T terms) join the group: a question
- * names its article's subject, which its passage need not repeat. */
+ * the title's and heading's words (T and S terms) join the group: a
+ * question names its article's subject, which its passage need not repeat. */
 static shim_query *whole_word_query(builder *b, const query_word *w)
 {
-    shim_query *parts[16] = {0};
+    shim_query *parts[24] = {0};
     size_t count = 0;
     for (size_t i = 0; i < w->whole_count; i++) {
         parts[count++] = term_query(b, "", w->whole[i]->text, 0);
         if (b->question)
-            parts[count++] = term_query(b, KS_PREFIX_CONTEXT, w->whole[i]->text, 0);
+            count += context_terms(b, w->whole[i]->text, false, parts + count);
         if (b->status == KS_OK)
             b->status = match_add_word(b->match, w->whole[i]->text);
     }
@@ -548,15 +565,16 @@ static void push_proximity_word(builder *b, clause_list *proximity, const query_
 }
 
 /* A bigram of the passage's text; in a question, of its title and heading
- * too (TB terms), as their whole words join the word's synonym group. */
+ * too (TB and SB terms), as their whole words join the word's synonym group. */
 static shim_query *bigram_query(builder *b, const char *bigram)
 {
     shim_query *text = term_query(b, KS_PREFIX_BIGRAM, bigram, 0);
     if (!b->question || !text)
         return text;
-    shim_query *either[2] = {text, term_query(b, KS_PREFIX_CONTEXT KS_PREFIX_BIGRAM, bigram, 0)};
-    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, either, 2, 0);
-    free_queries(either, 2);
+    shim_query *any[3] = {text};
+    size_t count = 1 + context_terms(b, bigram, true, any + 1);
+    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, any, count, 0);
+    free_queries(any, count);
     return q;
 }
 
@@ -623,15 +641,16 @@ static shim_query *fragment_query(builder *b, const query_word *w)
     return scaled;
 }
 
-/* The word in the passage's title or heading (T terms): context that helps
- * rank a passage its own text selected. */
+/* The word in the passage's title or heading (T and S terms): context that
+ * helps rank a passage its own text selected. */
 static shim_query *context_query(builder *b, const query_word *w)
 {
-    shim_query *parts[8];
+    shim_query *parts[16] = {0};
+    size_t count = 0;
     for (size_t i = 0; i < w->whole_count; i++)
-        parts[i] = term_query(b, KS_PREFIX_CONTEXT, w->whole[i]->text, 0);
-    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, parts, w->whole_count, 0);
-    free_queries(parts, w->whole_count);
+        count += context_terms(b, w->whole[i]->text, false, parts + count);
+    shim_query *q = shim_query_combine(SHIM_OP_SYNONYM, parts, count, 0);
+    free_queries(parts, count);
     shim_query *scaled = q ? shim_query_scale(q, WEIGHT_CONTEXT) : NULL;
     shim_query_free(q);
     return scaled;

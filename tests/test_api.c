@@ -741,9 +741,47 @@ static void test_build_keeps_file_facts(void **state)
     ks_remove_tree(folder);
 }
 
-/* Format 8 has no date values or field terms: date filters and fields
- * would find nothing there, so it is refused until rebuilt. */
-static void test_format_8_asks_for_rebuild(void **state)
+/* The first hit's article id for `query` on db, or "" without hits. */
+static const char *first_hit(ks_db *db, const char *query, char *id, size_t cap)
+{
+    ks_results *results = NULL;
+    ks_search_options options = {.limit = 10};
+    assert_int_equal(ks_search(db, query, &options, &results), KS_OK);
+    snprintf(id, cap, "%s", ks_results_count(results) ? ks_results_hit(results, 0)->id : "");
+    ks_results_free(results);
+    return id;
+}
+
+/* A title's words rank the passages under it (as keywords and in a
+ * question), but never find a passage that does not write them. */
+static void test_title_words_rank_but_do_not_find(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-context-XXXXXX", id[64];
+    assert_non_null(mkdtemp(folder));
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
+    const ks_article articles[] = {
+        {.id = "a-plain", .title = "다른 이야기", .body = "한글 교육 자료를 모았다."},
+        {.id = "b-named", .title = "세종대왕 기념관", .body = "한글 교육 자료를 모았다."},
+        {.id = "title-only", .title = "세종대왕 동상", .body = "광장에 비가 내렸다."},
+    };
+    for (size_t i = 0; i < sizeof articles / sizeof articles[0]; i++) {
+        ks_article article = articles[i];
+        article.body_len = strlen(article.body);
+        assert_int_equal(ks_db_put_article(db, &article, NULL, NULL), KS_OK);
+    }
+    assert_int_equal(ks_db_commit(db), KS_OK);
+    assert_string_equal(first_hit(db, "세종대왕 한글", id, sizeof id), "b-named");
+    assert_string_equal(first_hit(db, "세종대왕이 만든 한글 교육 자료는?", id, sizeof id), "b-named");
+    assert_string_equal(first_hit(db, "세종대왕", id, sizeof id), "");
+    ks_db_close(db);
+    ks_remove_tree(folder);
+}
+
+/* Format 9 has context terms this format no longer reads (C, CB), and 8 no
+ * date values or field terms: both are refused until rebuilt. */
+static void test_format_9_asks_for_rebuild(void **state)
 {
     (void)state;
     char folder[] = "/tmp/kosearch-format-XXXXXX";
@@ -751,10 +789,10 @@ static void test_format_8_asks_for_rebuild(void **state)
     ks_db *db = NULL;
     assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
     put_text(db, "a", "구로구 소식");
-    assert_int_equal(shim_db_set_metadata(db->shim, "kosearch.format", "8"), KS_OK);
+    assert_int_equal(shim_db_set_metadata(db->shim, "kosearch.format", "9"), KS_OK);
     assert_int_equal(ks_db_close(db), KS_OK);
     assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_ERR_VERSION);
-    assert_non_null(strstr(ks_db_error(db), "format 8"));
+    assert_non_null(strstr(ks_db_error(db), "format 9"));
     assert_non_null(strstr(ks_db_error(db), "--rebuild"));
     ks_db_close(db);
     assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_ERR_VERSION);
@@ -765,7 +803,7 @@ static void test_format_8_asks_for_rebuild(void **state)
     ks_db_stats stats;
     assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_OK);
     assert_int_equal(ks_db_stats_get(db, &stats), KS_OK);
-    assert_int_equal(stats.index_format, 9);
+    assert_int_equal(stats.index_format, 10);
     ks_db_close(db);
     ks_remove_tree(folder);
 }
@@ -1047,7 +1085,8 @@ int main(void)
         cmocka_unit_test(test_build_on_threads_matches_one_writer),
         cmocka_unit_test(test_build_new_only_builds_what_is_new),
         cmocka_unit_test(test_build_keeps_file_facts),
-        cmocka_unit_test(test_format_8_asks_for_rebuild),
+        cmocka_unit_test(test_format_9_asks_for_rebuild),
+        cmocka_unit_test(test_title_words_rank_but_do_not_find),
         cmocka_unit_test(test_status_strings_are_distinct),
     };
     const struct CMUnitTest dated_tests[] = {
