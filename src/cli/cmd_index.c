@@ -656,7 +656,7 @@ int cmd_index(int argc, char **argv)
     action.sa_handler = on_interrupt;
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
-    run.progress = progress_start(stderr, quiet, argc - optind, argv + optind);
+    run.progress = progress_start(stderr, quiet, argc - optind, argv + optind, follow_links);
 
     run.jsonl_ids = json_object();
     run.skipped_files = json_object();
