@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/utf8.h>
 
 /* A block longer than this is cut into pieces of PIECE_MIN..PIECE_MAX bytes;
  * no passage is ever longer than PASSAGE_MAX_BYTES. */
@@ -866,7 +867,7 @@ static size_t piece_end(const char *s, size_t start, size_t end)
         if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t')
             return i;
     size_t cut = limit;
-    while (cut > limit - 3 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+    while (cut > limit - 3 && U8_IS_TRAIL(s[cut]))
         cut--;
     return cut;
 }

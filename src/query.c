@@ -419,14 +419,6 @@ static void clause_list_free(clause_list *list)
     free(list->items);
 }
 
-static size_t count_code_points(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* Groups the analyzer's terms into words. `words` has room for one entry
  * per term; bigram pointer arrays point into `bigram_slots`. */
 static size_t group_words(const ks_term *terms, size_t count, query_word *words,
@@ -453,7 +445,7 @@ static size_t group_words(const ks_term *terms, size_t count, query_word *words,
         } else if (w->whole_count < sizeof w->whole / sizeof w->whole[0]) {
             w->whole[w->whole_count++] = t;
             if (t->kind == KS_TERM_STEM)
-                stem_syllables = count_code_points(t->text);
+                stem_syllables = ks_utf8_count(t->text, strlen(t->text));
         }
     }
     return word_count;
