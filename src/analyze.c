@@ -1,7 +1,12 @@
 /* Analyze stage: turns the segmenter's words into index terms. Each word gives
  * its normalized surface, a stem without particles or predicate endings, a
  * number+counter compound, and syllable bigrams so that parts of compounds
- * match. Documents and queries go through this same code. */
+ * match. Documents and queries go through this same code.
+ *
+ * Why one file of this size: everything here decides the term set that
+ * KS_ANALYZER_VERSION versions, so it changes for one reason, a change to
+ * what is indexed, and every such change bumps that number. The word lists
+ * live in the analyze_*.inc tables; this file is the rules that use them. */
 #include "kosearch_internal.h"
 
 #include <ctype.h>

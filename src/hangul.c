@@ -126,13 +126,6 @@ size_t ks_jamo_levenshtein(const uint32_t *a, size_t a_len, const uint32_t *b, s
     return row[b_len];
 }
 
-size_t ks_jamo_distance(const char *a, const char *b)
-{
-    uint32_t ja[KS_MAX_JAMO], jb[KS_MAX_JAMO];
-    size_t na = ks_jamo_spell(a, ja), nb = ks_jamo_spell(b, jb);
-    return ks_jamo_levenshtein(ja, na, jb, nb);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Keyboard layout: the two-set (dubeolsik) layout through libhangul.       */
 

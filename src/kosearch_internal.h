@@ -229,9 +229,6 @@ bool ks_initials_of(const char *word, size_t len, ks_buf *out);
 size_t ks_jamo_spell(const char *word, uint32_t out[KS_MAX_JAMO]);
 /* Levenshtein distance between two spelled-out words. */
 size_t ks_jamo_levenshtein(const uint32_t *a, size_t a_len, const uint32_t *b, size_t b_len);
-/* Levenshtein distance between two words spelled out in jamo (initial,
- * medial, final), so 구로고 is one step from 구로구. */
-size_t ks_jamo_distance(const char *a, const char *b);
 /* Retypes a word typed in the wrong keyboard mode on the two-set layout,
  * appending it to `out`: `to_hangul`, Latin letters that make whole
  * syllables (rnfhrn -> 구로구); else Hangul as the Latin keys that typed it
@@ -554,12 +551,6 @@ typedef struct ks_match_terms {
 void ks_match_terms_free(ks_match_terms *terms);
 
 struct shim_query;
-/* Turns a parsed query into a Xapian query using the same analyzer as the
- * documents, and collects what to highlight. An empty result (*out NULL)
- * means the query has no searchable words. */
-ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root,
-                         struct shim_query **out, ks_match_terms *out_terms, ks_buf *error);
-
 /* The days a search keeps, "YYYY-MM-DD" each; "" leaves that end open. */
 typedef struct ks_date_window {
     char low[KS_SLOT_DATE_BYTES + 1], high[KS_SLOT_DATE_BYTES + 1];
@@ -567,9 +558,12 @@ typedef struct ks_date_window {
 /* Narrows the window to the days of `low`..`high` (either NULL: open). */
 void ks_date_window_narrow(ks_date_window *window, const char *low, const char *high);
 
-/* As ks_query_build(), also looking words up in `db` (NULL: none): the
- * words that initials (ㄱㄹㄱ) stand for, and stored synonyms, added as
- * alternatives weighted a little below the words typed. With `window`,
+/* Turns a parsed query into a Xapian query using the same analyzer as the
+ * documents, and collects what to highlight. An empty result (*out NULL)
+ * means the query has no searchable words. With `db` (NULL: none), words
+ * are also looked up in it: the words that initials (ㄱㄹㄱ) stand for, and
+ * stored synonyms, added as alternatives weighted a little below the words
+ * typed. With `window`,
  * date: clauses that every hit must meet narrow it instead of becoming
  * part of the query, so the search checks them on the passages the rest
  * finds (a value range subquery may walk the whole range instead). */

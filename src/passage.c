@@ -2,7 +2,14 @@
  * Blocks are cut at blank lines, page furniture saved with a web page (share
  * widgets, bylines, copyright) is dropped, headings name the sections of the
  * blocks under them, and blocks too long to read at a glance are cut at
- * sentence ends. */
+ * sentence ends.
+ *
+ * Why one file of this size: every section answers the one question of which
+ * lines of an article make which passage, and their rules change together
+ * (a new kind of page furniture touches the tables, the line tests and the
+ * block cutter). The date reader is here because a date line is furniture;
+ * ks_date_normalize and the query's date bounds use the same reader so that
+ * an article's date and a date typed in a query are read alike. */
 #include "kosearch_internal.h"
 
 #include <stdio.h>

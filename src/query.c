@@ -10,7 +10,13 @@
  * Ranking: a passage holding more of the query's clauses (the words and
  * phrases as typed) comes before one holding fewer, in keyword queries
  * (KEYWORD_QUERY_CLAUSES); BM25 orders passages holding as many. Longer
- * queries are questions, ranked by BM25 over all their words. */
+ * queries are questions, ranked by BM25 over all their words.
+ *
+ * Why parsing and building share a file of this size: the builder is most
+ * of it, and it is one policy, how a typed word becomes clauses, weights and
+ * filters; it changes whenever ranking does. The parser (the first section)
+ * is the seam where the file would split: it knows nothing of Xapian, and
+ * ks_query_node is all that the builder and search.c's fallbacks read. */
 #include "kosearch_internal.h"
 #include "xapian_shim.h"
 
@@ -1183,12 +1189,6 @@ static shim_query *combine_wanted(builder *b, clause_list *required, clause_list
     if (!positive)
         b->status = KS_ERR_NOMEM;
     return positive;
-}
-
-ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root, shim_query **out,
-                         ks_match_terms *out_terms, ks_buf *error)
-{
-    return ks_query_build_with_db(analyzer, NULL, root, out, out_terms, NULL, error);
 }
 
 static bool is_date_clause(const ks_query_node *node)
