@@ -1,7 +1,12 @@
 /* Analyze stage: turns the segmenter's words into index terms. Each word gives
  * its normalized surface, a stem without particles or predicate endings, a
  * number+counter compound, and syllable bigrams so that parts of compounds
- * match. Documents and queries go through this same code. */
+ * match. Documents and queries go through this same code.
+ *
+ * Why one file of this size: everything here decides the term set that
+ * KS_ANALYZER_VERSION versions, so it changes for one reason, a change to
+ * what is indexed, and every such change bumps that number. The word lists
+ * live in the analyze_*.inc tables; this file is the rules that use them. */
 #include "kosearch_internal.h"
 
 #include <ctype.h>
@@ -9,6 +14,7 @@
 #include <string.h>
 
 #include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 /* Indexes record this number. Bump it whenever the terms produced for any
  * text change (tables below, rules, normalization), so that old indexes are
@@ -179,17 +185,15 @@ enum { MAX_COUNTER_SYLLABLES = 4 };
 
 /* ---- Stems -------------------------------------------------------------- */
 
-enum { SYLLABLE_BYTES = 3, FINAL_CONSONANTS = 28, FINAL_RIEUL = 8 };
+enum { SYLLABLE_BYTES = 3, FINAL_RIEUL = 8 };
 
-static uint32_t syllable_at(const char *s)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    return ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
-}
-
+/* The syllable ending the Hangul word text[0, len). */
 static uint32_t last_syllable(const char *text, size_t len)
 {
-    return syllable_at(text + len - SYLLABLE_BYTES);
+    size_t at = len - SYLLABLE_BYTES;
+    UChar32 c;
+    U8_NEXT_UNSAFE(text, at, c);
+    return (uint32_t)c;
 }
 
 /* True when `word` is nothing but precomposed Hangul syllables. */
@@ -197,9 +201,10 @@ static bool is_hangul_word(const char *word, size_t len)
 {
     if (len == 0 || len % SYLLABLE_BYTES != 0)
         return false;
-    for (size_t i = 0; i < len; i += SYLLABLE_BYTES) {
-        unsigned char lead = (unsigned char)word[i];
-        if (lead < 0xEA || lead > 0xED || !ks_is_hangul_syllable(syllable_at(word + i)))
+    for (size_t i = 0; i < len;) {
+        UChar32 c;
+        U8_NEXT(word, i, len, c);
+        if (c < 0 || !ks_is_hangul_syllable((uint32_t)c))
             return false;
     }
     return true;
@@ -262,7 +267,7 @@ static size_t first_ending_in(const by_last_syllable *index, size_t count, uint3
 
 static bool attaches_to(uint32_t syllable, attachment after)
 {
-    unsigned final = (syllable - 0xAC00) % FINAL_CONSONANTS;
+    unsigned final = ks_hangul_decompose(syllable).final;
     switch (after) {
     case AFTER_VOWEL: return final == 0;
     case AFTER_CONSONANT: return final != 0;
@@ -470,11 +475,6 @@ static ks_status add_term(ks_analyzer *analyzer, ks_term_kind kind, uint32_t wor
     return KS_OK;
 }
 
-static bool is_ideograph(uint32_t c)
-{
-    return c >= 0x2E80 && u_hasBinaryProperty((UChar32)c, UCHAR_IDEOGRAPHIC);
-}
-
 /* Code points that normalize together with the one before them: vowel and
  * final jamo (ᄀ+ᅡ+ᆨ -> 각), compatibility vowels, combining marks, and
  * invisible ones that normalization drops. */
@@ -514,19 +514,19 @@ static bool is_one_syllable(const char *text, size_t len)
         return true;
     size_t i = 0;
     uint32_t c = ks_utf8_next(text, len, &i);
-    return i == len && is_ideograph(c);
+    return i == len && ks_is_hanja(c);
 }
 
 static bool has_syllables(const char *text, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        if ((unsigned char)text[i] < 0x80) {
+        if (U8_IS_SINGLE(text[i])) {
             i++;
             continue;
         }
         uint32_t c = ks_utf8_next(text, len, &i);
-        if (ks_is_hangul_syllable(c) || is_ideograph(c))
+        if (ks_is_hangul_syllable(c) || ks_is_hanja(c))
             return true;
     }
     return false;

@@ -10,21 +10,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #ifndef KS_HANJA_FILE
 #define KS_HANJA_FILE "/usr/share/libhangul/hanja/hanja.txt"
 #endif
 
-#define INITIAL_COUNT 19
-
 /* Compatibility jamo of the 19 initials, in syllable order. */
-static const uint32_t initial_jamo[INITIAL_COUNT] = {
+static const uint32_t initial_jamo[KS_HANGUL_INITIALS] = {
     0x3131, 0x3132, 0x3134, 0x3137, 0x3138, 0x3139, 0x3141, 0x3142, 0x3143, 0x3145,
     0x3146, 0x3147, 0x3148, 0x3149, 0x314A, 0x314B, 0x314C, 0x314D, 0x314E,
 };
 
 /* Keys of the two-set layout, for typing Hangul back into Latin letters. */
-static const char *const initial_keys[INITIAL_COUNT] = {
+static const char *const initial_keys[KS_HANGUL_INITIALS] = {
     "r", "R", "s", "e", "E", "f", "a", "q", "Q", "t", "T", "d", "w", "W", "c", "z", "x", "v", "g",
 };
 static const char *const medial_keys[KS_HANGUL_MEDIALS] = {
@@ -45,41 +45,25 @@ static const char *const compat_keys[] = {
 
 ks_status ks_append_code_point(ks_buf *out, uint32_t c)
 {
-    char bytes[4];
-    size_t n;
-    if (c < 0x80) {
-        bytes[0] = (char)c;
-        n = 1;
-    } else if (c < 0x800) {
-        bytes[0] = (char)(0xC0 | (c >> 6));
-        bytes[1] = (char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else if (c < 0x10000) {
-        bytes[0] = (char)(0xE0 | (c >> 12));
-        bytes[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        bytes[2] = (char)(0x80 | (c & 0x3F));
-        n = 3;
-    } else {
-        bytes[0] = (char)(0xF0 | (c >> 18));
-        bytes[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        bytes[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-        bytes[3] = (char)(0x80 | (c & 0x3F));
-        n = 4;
-    }
-    return ks_buf_append(out, bytes, n);
+    uint8_t bytes[U8_MAX_LENGTH];
+    size_t n = 0;
+    bool invalid = false;
+    U8_APPEND(bytes, n, sizeof bytes, c, invalid);
+    if (invalid)
+        return ks_buf_append(out, "\xEF\xBF\xBD", 3); /* U+FFFD */
+    return ks_buf_append(out, (const char *)bytes, n);
 }
 
-static bool is_ideograph(uint32_t c)
+bool ks_is_hanja(uint32_t c)
 {
-    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F);
+    return c >= 0x2E80 && u_hasBinaryProperty((UChar32)c, UCHAR_IDEOGRAPHIC);
 }
 
 int ks_initial_index(uint32_t c)
 {
-    if (c >= 0x1100 && c <= 0x1112)
-        return (int)(c - 0x1100);
-    for (int i = 0; i < INITIAL_COUNT; i++)
+    if (c >= KS_JAMO_INITIAL_FIRST && c < KS_JAMO_INITIAL_FIRST + KS_HANGUL_INITIALS)
+        return (int)(c - KS_JAMO_INITIAL_FIRST);
+    for (int i = 0; i < KS_HANGUL_INITIALS; i++)
         if (initial_jamo[i] == c)
             return i;
     return -1;
@@ -93,7 +77,7 @@ bool ks_initials_of(const char *word, size_t len, ks_buf *out)
         uint32_t c = ks_utf8_next(word, len, &i);
         if (!ks_is_hangul_syllable(c))
             return false;
-        if (ks_append_code_point(out, initial_jamo[(c - KS_HANGUL_FIRST) / (KS_HANGUL_MEDIALS * KS_HANGUL_FINALS)]) != KS_OK)
+        if (ks_append_code_point(out, initial_jamo[ks_hangul_decompose(c).initial]) != KS_OK)
             return false;
     }
     return out->len > 0;
@@ -108,11 +92,11 @@ size_t ks_jamo_spell(const char *word, uint32_t out[KS_MAX_JAMO])
     while (i < len && n + 3 <= KS_MAX_JAMO) {
         uint32_t c = ks_utf8_next(word, len, &i);
         if (ks_is_hangul_syllable(c)) {
-            uint32_t s = c - KS_HANGUL_FIRST;
-            out[n++] = 0x1100 + s / (KS_HANGUL_MEDIALS * KS_HANGUL_FINALS);
-            out[n++] = 0x1161 + (s / KS_HANGUL_FINALS) % KS_HANGUL_MEDIALS;
-            if (s % KS_HANGUL_FINALS)
-                out[n++] = 0x11A7 + s % KS_HANGUL_FINALS;
+            ks_hangul_parts parts = ks_hangul_decompose(c);
+            out[n++] = KS_JAMO_INITIAL_FIRST + parts.initial;
+            out[n++] = KS_JAMO_MEDIAL_FIRST + parts.medial;
+            if (parts.final)
+                out[n++] = KS_JAMO_FINAL_BEFORE + parts.final;
         } else {
             out[n++] = c;
         }
@@ -140,13 +124,6 @@ size_t ks_jamo_levenshtein(const uint32_t *a, size_t a_len, const uint32_t *b, s
         }
     }
     return row[b_len];
-}
-
-size_t ks_jamo_distance(const char *a, const char *b)
-{
-    uint32_t ja[KS_MAX_JAMO], jb[KS_MAX_JAMO];
-    size_t na = ks_jamo_spell(a, ja), nb = ks_jamo_spell(b, jb);
-    return ks_jamo_levenshtein(ja, na, jb, nb);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -191,12 +168,12 @@ static bool type_word_as_latin(const char *word, size_t len, ks_buf *out)
         uint32_t c = ks_utf8_next(word, len, &i);
         ks_status st = KS_OK;
         if (ks_is_hangul_syllable(c)) {
-            uint32_t s = c - KS_HANGUL_FIRST;
-            st = ks_buf_append_str(out, initial_keys[s / (KS_HANGUL_MEDIALS * KS_HANGUL_FINALS)]);
+            ks_hangul_parts parts = ks_hangul_decompose(c);
+            st = ks_buf_append_str(out, initial_keys[parts.initial]);
             if (st == KS_OK)
-                st = ks_buf_append_str(out, medial_keys[(s / KS_HANGUL_FINALS) % KS_HANGUL_MEDIALS]);
+                st = ks_buf_append_str(out, medial_keys[parts.medial]);
             if (st == KS_OK)
-                st = ks_buf_append_str(out, final_keys[s % KS_HANGUL_FINALS]);
+                st = ks_buf_append_str(out, final_keys[parts.final]);
         } else if (c >= 0x3131 && c <= 0x3163) {
             st = ks_buf_append_str(out, compat_keys[c - 0x3131]);
         } else {
@@ -341,7 +318,7 @@ static void hanja_load(void)
         *value++ = '\0';
         *comment = '\0';
         size_t syllables = code_points_if(key, is_hangul_syllable_fn);
-        if (syllables == 0 || code_points_if(value, is_ideograph) != syllables)
+        if (syllables == 0 || code_points_if(value, ks_is_hanja) != syllables)
             continue;
         if (ks_grow((void **)&hanja_table.words, &word_cap, hanja_table.word_count + 1,
                     sizeof *hanja_table.words) != KS_OK ||
@@ -377,7 +354,7 @@ bool ks_is_hanja_word(const char *text, size_t len)
 {
     size_t i = 0;
     while (i < len)
-        if (!is_ideograph(ks_utf8_next(text, len, &i)))
+        if (!ks_is_hanja(ks_utf8_next(text, len, &i)))
             return false;
     return len > 0;
 }
@@ -489,7 +466,7 @@ ks_input_kind ks_input_classify(const char *word, ks_buf *out)
     }
     /* Hanja, perhaps with a particle after it: 九老區는 reads 구로구는. */
     size_t hanja_end = 0;
-    for (size_t at = 0; at < len && is_ideograph(ks_utf8_next(word, len, &at));)
+    for (size_t at = 0; at < len && ks_is_hanja(ks_utf8_next(word, len, &at));)
         hanja_end = at;
     if (hanja_end && ks_hanja_reading(word, hanja_end, out) &&
         !ks_is_hanja_word(word + hanja_end, len - hanja_end) &&

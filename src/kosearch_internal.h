@@ -67,8 +67,8 @@ void ks_sha256_hex(const char *bytes, size_t len, char out[KS_SHA256_HEX_SIZE]);
 uint32_t ks_utf8_next(const char *s, size_t len, size_t *i);
 /* Number of bytes of `s` that form valid UTF-8 (== len when all valid). */
 size_t ks_utf8_valid_prefix(const char *s, size_t len);
-
-static inline bool ks_is_hangul_syllable(uint32_t c) { return c >= 0xAC00 && c <= 0xD7A3; }
+/* Code points in `len` bytes of UTF-8 (each invalid byte counting as one). */
+size_t ks_utf8_count(const char *s, size_t len);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in read.c: files, folders and JSONL into articles.     */
@@ -168,10 +168,47 @@ bool ks_lexicon_bigram_is_inner(const char *word, size_t first, const char *bigr
 /* Interface to code in hangul.c: Korean text as typed, no database.       */
 
 /* A Hangul syllable is KS_HANGUL_FIRST + (initial * KS_HANGUL_MEDIALS +
- * medial) * KS_HANGUL_FINALS + final. */
+ * medial) * KS_HANGUL_FINALS + final, final 0 meaning none (Unicode's
+ * conjoining algorithm, section 3.12). The conjoining jamo of the parts are
+ * KS_JAMO_INITIAL_FIRST + initial, KS_JAMO_MEDIAL_FIRST + medial and
+ * KS_JAMO_FINAL_BEFORE + final (final above 0). */
 #define KS_HANGUL_FIRST 0xAC00
+#define KS_HANGUL_INITIALS 19
 #define KS_HANGUL_MEDIALS 21
 #define KS_HANGUL_FINALS 28
+#define KS_HANGUL_COUNT (KS_HANGUL_INITIALS * KS_HANGUL_MEDIALS * KS_HANGUL_FINALS)
+#define KS_JAMO_INITIAL_FIRST 0x1100
+#define KS_JAMO_MEDIAL_FIRST 0x1161
+#define KS_JAMO_FINAL_BEFORE 0x11A7
+
+typedef struct ks_hangul_parts {
+    unsigned initial, medial, final;
+} ks_hangul_parts;
+
+static inline bool ks_is_hangul_syllable(uint32_t c)
+{
+    return c >= KS_HANGUL_FIRST && c < KS_HANGUL_FIRST + KS_HANGUL_COUNT;
+}
+
+/* The parts of a Hangul syllable (ks_is_hangul_syllable()). */
+static inline ks_hangul_parts ks_hangul_decompose(uint32_t syllable)
+{
+    uint32_t s = syllable - KS_HANGUL_FIRST;
+    return (ks_hangul_parts){s / (KS_HANGUL_MEDIALS * KS_HANGUL_FINALS),
+                             s / KS_HANGUL_FINALS % KS_HANGUL_MEDIALS, s % KS_HANGUL_FINALS};
+}
+
+static inline uint32_t ks_hangul_compose(ks_hangul_parts parts)
+{
+    return KS_HANGUL_FIRST +
+           (parts.initial * KS_HANGUL_MEDIALS + parts.medial) * KS_HANGUL_FINALS + parts.final;
+}
+
+/* Whether `c` is Hanja: a CJK ideograph (ICU's Ideographic property, from
+ * the CJK radicals on), in any block: the unified ideographs and all their
+ * extensions, the compatibility ideographs, 〇. The analyzer and the Hanja
+ * reader both ask this. */
+bool ks_is_hanja(uint32_t c);
 
 /* Appends one code point to `out` as UTF-8. */
 ks_status ks_append_code_point(ks_buf *out, uint32_t c);
@@ -192,9 +229,6 @@ bool ks_initials_of(const char *word, size_t len, ks_buf *out);
 size_t ks_jamo_spell(const char *word, uint32_t out[KS_MAX_JAMO]);
 /* Levenshtein distance between two spelled-out words. */
 size_t ks_jamo_levenshtein(const uint32_t *a, size_t a_len, const uint32_t *b, size_t b_len);
-/* Levenshtein distance between two words spelled out in jamo (initial,
- * medial, final), so 구로고 is one step from 구로구. */
-size_t ks_jamo_distance(const char *a, const char *b);
 /* Retypes a word typed in the wrong keyboard mode on the two-set layout,
  * appending it to `out`: `to_hangul`, Latin letters that make whole
  * syllables (rnfhrn -> 구로구); else Hangul as the Latin keys that typed it
@@ -516,12 +550,6 @@ typedef struct ks_match_terms {
 void ks_match_terms_free(ks_match_terms *terms);
 
 struct shim_query;
-/* Turns a parsed query into a Xapian query using the same analyzer as the
- * documents, and collects what to highlight. An empty result (*out NULL)
- * means the query has no searchable words. */
-ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root,
-                         struct shim_query **out, ks_match_terms *out_terms, ks_buf *error);
-
 /* The days a search keeps, "YYYY-MM-DD" each; "" leaves that end open. */
 typedef struct ks_date_window {
     char low[KS_SLOT_DATE_BYTES + 1], high[KS_SLOT_DATE_BYTES + 1];
@@ -529,9 +557,12 @@ typedef struct ks_date_window {
 /* Narrows the window to the days of `low`..`high` (either NULL: open). */
 void ks_date_window_narrow(ks_date_window *window, const char *low, const char *high);
 
-/* As ks_query_build(), also looking words up in `db` (NULL: none): the
- * words that initials (ㄱㄹㄱ) stand for, and stored synonyms, added as
- * alternatives weighted a little below the words typed. With `window`,
+/* Turns a parsed query into a Xapian query using the same analyzer as the
+ * documents, and collects what to highlight. An empty result (*out NULL)
+ * means the query has no searchable words. With `db` (NULL: none), words
+ * are also looked up in it: the words that initials (ㄱㄹㄱ) stand for, and
+ * stored synonyms, added as alternatives weighted a little below the words
+ * typed. With `window`,
  * date: clauses that every hit must meet narrow it instead of becoming
  * part of the query, so the search checks them on the passages the rest
  * finds (a value range subquery may walk the whole range instead). */

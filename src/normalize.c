@@ -8,6 +8,7 @@
 
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 
 /* Words are short; these cover nearly every call without touching the heap. */
 enum { STACK_UNITS = 256 };
@@ -23,26 +24,18 @@ static ks_status status_from_icu(UErrorCode error)
  * outside this set, so the whole text falls to the slow path. */
 static bool is_already_normalized(const char *text, size_t len)
 {
-    const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
-        unsigned char b = s[i];
-        if (b < 0x80) {
-            if (b >= 'A' && b <= 'Z')
+        if (U8_IS_SINGLE(text[i])) {
+            if (text[i] >= 'A' && text[i] <= 'Z')
                 return false;
             i++;
             continue;
         }
-        /* U+AC00..U+D7A3 is EA B0 80 .. ED 9E A3 in UTF-8. */
-        if (b < 0xEA || b > 0xED || len - i < 3)
+        UChar32 c;
+        U8_NEXT(text, i, len, c);
+        if (c < 0 || !ks_is_hangul_syllable((uint32_t)c))
             return false;
-        if ((s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80)
-            return false;
-        uint32_t c = ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
-                     (uint32_t)(s[i + 2] & 0x3F);
-        if (!ks_is_hangul_syllable(c))
-            return false;
-        i += 3;
     }
     return true;
 }

@@ -2,12 +2,20 @@
  * Blocks are cut at blank lines, page furniture saved with a web page (share
  * widgets, bylines, copyright) is dropped, headings name the sections of the
  * blocks under them, and blocks too long to read at a glance are cut at
- * sentence ends. */
+ * sentence ends.
+ *
+ * Why one file of this size: every section answers the one question of which
+ * lines of an article make which passage, and their rules change together
+ * (a new kind of page furniture touches the tables, the line tests and the
+ * block cutter). The date reader is here because a date line is furniture;
+ * ks_date_normalize and the query's date bounds use the same reader so that
+ * an article's date and a date typed in a query are read alike. */
 #include "kosearch_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/utf8.h>
 
 /* A block longer than this is cut into pieces of PIECE_MIN..PIECE_MAX bytes;
  * no passage is ever longer than PASSAGE_MAX_BYTES. */
@@ -866,7 +874,7 @@ static size_t piece_end(const char *s, size_t start, size_t end)
         if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t')
             return i;
     size_t cut = limit;
-    while (cut > limit - 3 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+    while (cut > limit - 3 && U8_IS_TRAIL(s[cut]))
         cut--;
     return cut;
 }

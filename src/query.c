@@ -10,7 +10,13 @@
  * Ranking: a passage holding more of the query's clauses (the words and
  * phrases as typed) comes before one holding fewer, in keyword queries
  * (KEYWORD_QUERY_CLAUSES); BM25 orders passages holding as many. Longer
- * queries are questions, ranked by BM25 over all their words. */
+ * queries are questions, ranked by BM25 over all their words.
+ *
+ * Why parsing and building share a file of this size: the builder is most
+ * of it, and it is one policy, how a typed word becomes clauses, weights and
+ * filters; it changes whenever ranking does. The parser (the first section)
+ * is the seam where the file would split: it knows nothing of Xapian, and
+ * ks_query_node is all that the builder and search.c's fallbacks read. */
 #include "kosearch_internal.h"
 #include "xapian_shim.h"
 
@@ -419,14 +425,6 @@ static void clause_list_free(clause_list *list)
     free(list->items);
 }
 
-static size_t count_code_points(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* Groups the analyzer's terms into words. `words` has room for one entry
  * per term; bigram pointer arrays point into `bigram_slots`. */
 static size_t group_words(const ks_term *terms, size_t count, query_word *words,
@@ -453,7 +451,7 @@ static size_t group_words(const ks_term *terms, size_t count, query_word *words,
         } else if (w->whole_count < sizeof w->whole / sizeof w->whole[0]) {
             w->whole[w->whole_count++] = t;
             if (t->kind == KS_TERM_STEM)
-                stem_syllables = count_code_points(t->text);
+                stem_syllables = ks_utf8_count(t->text, strlen(t->text));
         }
     }
     return word_count;
@@ -1210,12 +1208,6 @@ static shim_query *combine_wanted(builder *b, clause_list *required, clause_list
     if (!positive)
         b->status = KS_ERR_NOMEM;
     return positive;
-}
-
-ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root, shim_query **out,
-                         ks_match_terms *out_terms, ks_buf *error)
-{
-    return ks_query_build_with_db(analyzer, NULL, root, out, out_terms, NULL, error);
 }
 
 static bool is_date_clause(const ks_query_node *node)

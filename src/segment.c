@@ -8,6 +8,7 @@
 
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
+#include <unicode/utf8.h>
 
 struct ks_segmenter {
     UBreakIterator *words; /* opened once, reused for every run */
@@ -63,32 +64,25 @@ void ks_segmenter_free(ks_segmenter *segmenter)
  * holding composable jamo is broken on a copy with the jamo composed, and the
  * boundaries are mapped back to the original bytes. */
 
-enum {
-    JAMO_L_FIRST = 0x1100, JAMO_L_COUNT = 19,
-    JAMO_V_FIRST = 0x1161, JAMO_V_COUNT = 21,
-    JAMO_T_FIRST = 0x11A7, JAMO_T_COUNT = 28, /* index 0: no trailing consonant */
-    SYLLABLE_FIRST = 0xAC00
-};
-
 static bool is_leading_jamo(uint32_t c)
 {
-    return c >= JAMO_L_FIRST && c < JAMO_L_FIRST + JAMO_L_COUNT;
+    return c >= KS_JAMO_INITIAL_FIRST && c < KS_JAMO_INITIAL_FIRST + KS_HANGUL_INITIALS;
 }
 
 static bool is_vowel_jamo(uint32_t c)
 {
-    return c >= JAMO_V_FIRST && c < JAMO_V_FIRST + JAMO_V_COUNT;
+    return c >= KS_JAMO_MEDIAL_FIRST && c < KS_JAMO_MEDIAL_FIRST + KS_HANGUL_MEDIALS;
 }
 
 static bool is_trailing_jamo(uint32_t c)
 {
-    return c > JAMO_T_FIRST && c < JAMO_T_FIRST + JAMO_T_COUNT;
+    return c > KS_JAMO_FINAL_BEFORE && c < KS_JAMO_FINAL_BEFORE + KS_HANGUL_FINALS;
 }
 
 /* A syllable without a trailing consonant, which a trailing jamo can join. */
 static bool is_lv_syllable(uint32_t c)
 {
-    return ks_is_hangul_syllable(c) && (c - SYLLABLE_FIRST) % JAMO_T_COUNT == 0;
+    return ks_is_hangul_syllable(c) && ks_hangul_decompose(c).final == 0;
 }
 
 /* Cheap scan: conjoining jamo are U+1100..U+11FF, E1 84..87 xx in UTF-8. */
@@ -101,30 +95,6 @@ static bool may_hold_conjoining_jamo(const char *text, size_t len)
         p++;
     }
     return false;
-}
-
-static size_t encode_utf8(uint32_t c, char *out)
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xC0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xE0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
 }
 
 /* Composes L+V(+T) and LV+T at original[*i], advancing *i past what was
@@ -141,8 +111,8 @@ static uint32_t compose_syllable_at(const char *text, size_t len, size_t *i)
         uint32_t vowel = ks_utf8_next(text, len, &after_vowel);
         if (!is_vowel_jamo(vowel))
             return 0;
-        syllable = SYLLABLE_FIRST +
-                   ((first - JAMO_L_FIRST) * JAMO_V_COUNT + (vowel - JAMO_V_FIRST)) * JAMO_T_COUNT;
+        syllable = ks_hangul_compose((ks_hangul_parts){first - KS_JAMO_INITIAL_FIRST,
+                                                       vowel - KS_JAMO_MEDIAL_FIRST, 0});
         next = after_vowel;
     } else if (is_lv_syllable(first)) {
         syllable = first;
@@ -153,7 +123,7 @@ static uint32_t compose_syllable_at(const char *text, size_t len, size_t *i)
         size_t after_trailing = next;
         uint32_t trailing = ks_utf8_next(text, len, &after_trailing);
         if (is_trailing_jamo(trailing)) {
-            syllable += trailing - JAMO_T_FIRST;
+            syllable += trailing - KS_JAMO_FINAL_BEFORE;
             next = after_trailing;
         }
     }
@@ -182,10 +152,10 @@ static ks_status compose_hangul(ks_segmenter *segmenter, const char *text, size_
         size_t start = i;
         uint32_t syllable = compose_syllable_at(text, len, &i);
         if (syllable) {
-            size_t n = encode_utf8(syllable, out + out_len);
-            for (size_t k = 0; k < n; k++)
-                segmenter->original_offset[out_len + k] = start;
-            out_len += n;
+            size_t from = out_len;
+            U8_APPEND_UNSAFE(out, out_len, syllable);
+            for (size_t k = from; k < out_len; k++)
+                segmenter->original_offset[k] = start;
         } else {
             ks_utf8_next(text, len, &i);
             for (size_t k = start; k < i; k++) {

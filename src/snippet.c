@@ -14,6 +14,7 @@
 
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
+#include <unicode/utf8.h>
 
 /* How far back a window may move to start at a sentence. */
 #define SENTENCE_LOOKBACK 80
@@ -143,22 +144,15 @@ static bool is_stable(uint32_t c)
 static bool is_plain(const char *text, size_t len)
 {
     for (size_t i = 0; i < len;) {
-        if ((unsigned char)text[i] < 0x80) {
+        if (U8_IS_SINGLE(text[i])) {
             if (text[i] >= 'A' && text[i] <= 'Z')
                 return false;
             i++;
             continue;
         }
-        const unsigned char *u = (const unsigned char *)text + i;
-        /* Hangul syllables (EA B0 80 .. ED 9E A3) without a call. */
-        if (len - i >= 3 && u[0] >= 0xEA && u[0] <= 0xED && (u[1] & 0xC0) == 0x80 &&
-            (u[2] & 0xC0) == 0x80 &&
-            ks_is_hangul_syllable(((uint32_t)(u[0] & 0x0F) << 12) |
-                                  ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F))) {
-            i += 3;
-            continue;
-        }
-        if (!is_stable(ks_utf8_next(text, len, &i)))
+        UChar32 c;
+        U8_NEXT(text, i, len, c);
+        if (!is_stable(c < 0 ? 0xFFFD : (uint32_t)c))
             return false;
     }
     return true;
@@ -290,7 +284,7 @@ static ks_status find_all_highlights(ks_analyzer *analyzer, const char *text, si
 
 static bool is_continuation_byte(char c)
 {
-    return ((unsigned char)c & 0xC0) == 0x80;
+    return U8_IS_TRAIL(c);
 }
 
 static size_t back_to_char_start(const char *text, size_t at)

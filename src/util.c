@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/utf8.h>
 
 ks_status ks_grow(void **items, size_t *cap, size_t need, size_t size)
 {
@@ -116,61 +117,39 @@ void ks_sha256_hex(const char *bytes, size_t len, char out[KS_SHA256_HEX_SIZE])
     out[2 * SHA256_DIGEST_SIZE] = '\0';
 }
 
-/* Length of the valid UTF-8 sequence starting at s[0], or 0 if invalid. */
-static size_t utf8_sequence_length(const unsigned char *s, size_t avail, uint32_t *out)
-{
-    unsigned char b = s[0];
-    if (b < 0x80) {
-        *out = b;
-        return 1;
-    }
-    size_t n;
-    uint32_t c, min;
-    if (b >= 0xC2 && b <= 0xDF) {
-        n = 2; c = b & 0x1F; min = 0x80;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        n = 3; c = b & 0x0F; min = 0x800;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        n = 4; c = b & 0x07; min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (avail < n)
-        return 0;
-    for (size_t k = 1; k < n; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[k] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *out = c;
-    return n;
-}
-
 uint32_t ks_utf8_next(const char *s, size_t len, size_t *i)
 {
-    uint32_t c;
-    size_t n = utf8_sequence_length((const unsigned char *)s + *i, len - *i, &c);
-    if (n == 0) {
-        *i += 1;
+    size_t at = *i;
+    UChar32 c;
+    U8_NEXT(s, at, len, c);
+    if (c < 0) {
+        *i += 1; /* one byte at a time: each invalid byte is one U+FFFD */
         return 0xFFFD;
     }
-    *i += n;
-    return c;
+    *i = at;
+    return (uint32_t)c;
 }
 
 size_t ks_utf8_valid_prefix(const char *s, size_t len)
 {
     size_t i = 0;
-    uint32_t c;
     while (i < len) {
-        size_t n = utf8_sequence_length((const unsigned char *)s + i, len - i, &c);
-        if (n == 0)
+        size_t at = i;
+        UChar32 c;
+        U8_NEXT(s, at, len, c);
+        if (c < 0)
             return i;
-        i += n;
+        i = at;
     }
     return len;
+}
+
+size_t ks_utf8_count(const char *s, size_t len)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < len; i++)
+        count += !U8_IS_TRAIL(s[i]);
+    return count;
 }
 
 static int remove_entry(const char *path, const struct stat *info, int type, struct FTW *ftw)

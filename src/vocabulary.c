@@ -114,9 +114,7 @@ typedef struct closest {
 static int consider_term(void *context, const char *term, uint64_t frequency)
 {
     closest *c = context;
-    size_t syllables = 0;
-    for (const char *p = term; *p; p++)
-        syllables += ((unsigned char)*p & 0xC0) != 0x80;
+    size_t syllables = ks_utf8_count(term, strlen(term));
     if (syllables + 1 < c->syllables || syllables > c->syllables + 1)
         return 0;
     uint32_t jamo[KS_MAX_JAMO];

@@ -440,11 +440,6 @@ const char *shim_db_error(const shim_db *db)
     return db ? db->error.c_str() : "";
 }
 
-bool shim_db_writable(const shim_db *db)
-{
-    return db && !db->writers.empty();
-}
-
 /* The writer that changes go to: the focused shard's, or the only one. */
 static Xapian::WritableDatabase *focused_writer(shim_db *db)
 {
@@ -476,17 +471,6 @@ ks_status shim_db_commit(shim_db *db)
          * earlier ones committed, and rerunning the indexer converges. */
         for (auto *writer : db->writers)
             writer->commit();
-        return KS_OK;
-    } catch (...) {
-        return shim_fail(db);
-    }
-}
-
-ks_status shim_db_reopen(shim_db *db)
-{
-    try {
-        forget_memos(db);
-        db->reader->reopen();
         return KS_OK;
     } catch (...) {
         return shim_fail(db);

@@ -50,7 +50,6 @@ const char *shim_db_warnings(const shim_db *db);
 ks_status shim_db_close(shim_db *db, ks_buf *error);
 /* The last failure on this handle; "" when none. */
 const char *shim_db_error(const shim_db *db);
-bool shim_db_writable(const shim_db *db);
 
 ks_status shim_db_commit(shim_db *db);
 /* Merges the committed databases `sources` into a new, fully compacted
@@ -59,8 +58,6 @@ ks_status shim_db_commit(shim_db *db);
  * source's value. */
 ks_status shim_db_merge(const char *const *sources, size_t count, const char *dest,
                         ks_buf *error);
-/* Re-opens a reader at the latest committed revision. */
-ks_status shim_db_reopen(shim_db *db);
 
 /* Metadata: values up to a few KiB under keys up to 200 bytes. A missing key
  * gives an empty buffer and KS_OK. */

@@ -87,4 +87,29 @@ check "index --quiet on a terminal succeeds" \
 check "--quiet shows neither progress nor summary" line_count_is "$work/quiet" 0
 check "--quiet writes nothing" test ! -s "$work/quiet"
 
+# The total counts what the reader reads: not a hidden file, a file of
+# another extension, or a link that leads out of the folder (unless --follow).
+mkdir -p "$work/walk/inner" "$work/outside"
+cp "$article" "$work/walk/one.txt"
+cp "$article" "$work/walk/inner/two.md"
+cp "$article" "$work/walk/.hidden.txt"
+cp "$article" "$work/walk/notes.csv"
+cp "$article" "$work/outside/elsewhere.txt"
+ln -s "$work/outside/elsewhere.txt" "$work/walk/link.txt"
+jq -cn --rawfile body "$article" '{id: "walk-1", body: $body}, {id: "walk-2", body: $body}' \
+    >"$work/walk/two.jsonl"
+check "index of a folder with hidden, foreign and linked files succeeds" \
+    on_terminal "$work/walk.out" "'$kosearch' index --db '$work/db-walk' '$work/walk'"
+tr '\r' '\n' <"$work/walk.out" >"$work/walk.lines"
+check "the folder's summary counts 4 articles read" contains "$work/walk.lines" "kosearch: 4 added"
+check "the progress total is the 4 articles the reader reads" \
+    grep -qE "^kosearch: 4/4 articles, [0-9]+ passages; finishing" "$work/walk.lines"
+check "index --follow of the same folder succeeds" \
+    on_terminal "$work/follow.out" "'$kosearch' index --follow --db '$work/db-follow' '$work/walk'"
+tr '\r' '\n' <"$work/follow.out" >"$work/follow.lines"
+check "with --follow the summary counts the linked file too" \
+    contains "$work/follow.lines" "kosearch: 5 added"
+check "with --follow the progress total counts it too" \
+    grep -qE "^kosearch: 5/5 articles, [0-9]+ passages; finishing" "$work/follow.lines"
+
 finish

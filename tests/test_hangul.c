@@ -84,16 +84,25 @@ static void test_two_set_keyboard(void **state)
     expect_retyped("청소!", false, NULL);
 }
 
+/* Levenshtein distance between two words spelled out in jamo, as the typo
+ * fallback measures it. */
+static size_t jamo_distance(const char *a, const char *b)
+{
+    uint32_t ja[KS_MAX_JAMO], jb[KS_MAX_JAMO];
+    size_t na = ks_jamo_spell(a, ja), nb = ks_jamo_spell(b, jb);
+    return ks_jamo_levenshtein(ja, na, jb, nb);
+}
+
 static void test_jamo_distance(void **state)
 {
     (void)state;
-    assert_int_equal(ks_jamo_distance("구로구", "구로구"), 0);
-    assert_int_equal(ks_jamo_distance("구로고", "구로구"), 1);
-    assert_int_equal(ks_jamo_distance("깔끔이봉사댠", "깔끔이봉사단"), 1);
+    assert_int_equal(jamo_distance("구로구", "구로구"), 0);
+    assert_int_equal(jamo_distance("구로고", "구로구"), 1);
+    assert_int_equal(jamo_distance("깔끔이봉사댠", "깔끔이봉사단"), 1);
     /* A missing final consonant is one jamo, not a whole syllable. */
-    assert_int_equal(ks_jamo_distance("봉사다", "봉사단"), 1);
-    assert_int_equal(ks_jamo_distance("구로", "구로구"), 2);
-    assert_int_equal(ks_jamo_distance("", "구"), 2);
+    assert_int_equal(jamo_distance("봉사다", "봉사단"), 1);
+    assert_int_equal(jamo_distance("구로", "구로구"), 2);
+    assert_int_equal(jamo_distance("", "구"), 2);
 }
 
 static void expect_reading(const char *hanja, const char *hangul)
@@ -163,6 +172,64 @@ static void test_index_terms(void **state)
     ks_analyzer_free(analyzer);
 }
 
+/* One definition of Hanja for the analyzer and the Hanja reader: every CJK
+ * ideograph, including 〇, the compatibility supplement and extension H,
+ * which the reader's own list of blocks once missed. */
+static void test_hanja_is_every_cjk_ideograph(void **state)
+{
+    (void)state;
+    static const char *const hanja[] = {"九", "〇", "\U0002F800", "\U00031350", "\U00020000"};
+    for (size_t i = 0; i < sizeof hanja / sizeof hanja[0]; i++) {
+        size_t at = 0, len = strlen(hanja[i]);
+        assert_true(ks_is_hanja(ks_utf8_next(hanja[i], len, &at)));
+        assert_true(ks_is_hanja_word(hanja[i], len));
+    }
+    static const uint32_t not_hanja[] = {0xAC00, 0x3131, 'A', 0x3000, 0x2F00, 0x30A2};
+    for (size_t i = 0; i < sizeof not_hanja / sizeof not_hanja[0]; i++)
+        assert_false(ks_is_hanja(not_hanja[i]));
+}
+
+static void test_hangul_parts(void **state)
+{
+    (void)state;
+    ks_hangul_parts gak = ks_hangul_decompose(0xAC01); /* 각 */
+    assert_int_equal(gak.initial, 0);
+    assert_int_equal(gak.medial, 0);
+    assert_int_equal(gak.final, 1);
+    ks_hangul_parts hih = ks_hangul_decompose(0xD7A3); /* 힣, the last */
+    assert_int_equal(hih.initial, KS_HANGUL_INITIALS - 1);
+    assert_int_equal(hih.medial, KS_HANGUL_MEDIALS - 1);
+    assert_int_equal(hih.final, KS_HANGUL_FINALS - 1);
+    for (uint32_t c = KS_HANGUL_FIRST; c < KS_HANGUL_FIRST + KS_HANGUL_COUNT; c++)
+        assert_int_equal(ks_hangul_compose(ks_hangul_decompose(c)), c);
+    assert_true(ks_is_hangul_syllable(0xD7A3));
+    assert_false(ks_is_hangul_syllable(0xD7A4));
+    assert_false(ks_is_hangul_syllable(0xABFF));
+}
+
+/* Invalid UTF-8 decodes as one U+FFFD per byte, so offsets stay in step. */
+static void test_utf8_decoding(void **state)
+{
+    (void)state;
+    static const char text[] = "가\xFF\xC0\xAF\xED\xA0\x80\xF0\x9F나\U00020000";
+    static const uint32_t expected[] = {0xAC00, 0xFFFD, 0xFFFD, 0xFFFD, 0xFFFD, 0xFFFD, 0xFFFD,
+                                        0xFFFD, 0xFFFD, 0xB098, 0x20000};
+    size_t at = 0, len = sizeof text - 1, n = 0;
+    while (at < len) {
+        assert_true(n < sizeof expected / sizeof expected[0]);
+        assert_int_equal(ks_utf8_next(text, len, &at), expected[n++]);
+    }
+    assert_int_equal(n, sizeof expected / sizeof expected[0]);
+    assert_int_equal(ks_utf8_valid_prefix(text, len), 3);
+    assert_int_equal(ks_utf8_count("가a\U00020000", strlen("가a\U00020000")), 3);
+    ks_buf out = {0};
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        assert_int_equal(ks_append_code_point(&out, expected[i] == 0xFFFD ? 'x' : expected[i]),
+                         KS_OK);
+    assert_string_equal(out.data, "가xxxxxxxx나\U00020000");
+    ks_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +239,9 @@ int main(void)
         cmocka_unit_test(test_jamo_distance),
         cmocka_unit_test(test_hanja_readings),
         cmocka_unit_test(test_index_terms),
+        cmocka_unit_test(test_hanja_is_every_cjk_ideograph),
+        cmocka_unit_test(test_hangul_parts),
+        cmocka_unit_test(test_utf8_decoding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,7 +79,8 @@ static char *describe(const char *text)
     shim_query *query = NULL;
     ks_match_terms match = {0};
     ks_buf error = {0};
-    assert_int_equal(ks_query_build(analyzer, root, &query, &match, &error), KS_OK);
+    assert_int_equal(
+        ks_query_build_with_db(analyzer, NULL, root, &query, &match, NULL, &error), KS_OK);
     char *description = shim_query_describe(query);
     shim_query_free(query);
     ks_match_terms_free(&match);
@@ -122,7 +123,9 @@ static void test_queries_without_words_are_refused(void **state)
         shim_query *query = NULL;
         ks_match_terms match = {0};
         ks_buf error = {0};
-        assert_int_equal(ks_query_build(analyzer, root, &query, &match, &error), KS_ERR_BAD_QUERY);
+        assert_int_equal(
+            ks_query_build_with_db(analyzer, NULL, root, &query, &match, NULL, &error),
+            KS_ERR_BAD_QUERY);
         assert_null(query);
         assert_true(error.len > 0);
         ks_match_terms_free(&match);
@@ -141,7 +144,8 @@ static void expect_too_costly(const char *text, const char *message_part)
     shim_query *query = NULL;
     ks_match_terms match = {0};
     ks_buf error = {0};
-    if (ks_query_build(analyzer, root, &query, &match, &error) != KS_ERR_BAD_QUERY)
+    if (ks_query_build_with_db(analyzer, NULL, root, &query, &match, NULL, &error) !=
+        KS_ERR_BAD_QUERY)
         fail_msg("'%.40s...' was not refused", text);
     assert_null(query);
     if (!strstr(error.data, message_part))
@@ -230,7 +234,7 @@ static ks_status build(const char *text, ks_buf *error)
     ks_query_node *root = parse_ok(text);
     shim_query *query = NULL;
     ks_match_terms match = {0};
-    ks_status st = ks_query_build(analyzer, root, &query, &match, error);
+    ks_status st = ks_query_build_with_db(analyzer, NULL, root, &query, &match, NULL, error);
     assert_true(st == KS_OK ? query != NULL : query == NULL);
     shim_query_free(query);
     ks_match_terms_free(&match);

@@ -5,6 +5,7 @@
 
 #include "kosearch.h"
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -44,53 +45,104 @@ void cli_print_warnings(const ks_db *db);
  * value); returns EXIT_TROUBLE. */
 int cli_bad_option(const char *command, char **argv);
 
+/* ------------------------------------------------------------------------ */
+/* The options of every command, in one table (options.c).                  */
+
+/* The commands, as bits of cli_option.commands. */
+enum {
+    CLI_INDEX = 1 << 0,
+    CLI_SEARCH = 1 << 1,
+    CLI_BATCH = 1 << 2,
+    CLI_SHOW = 1 << 3,
+    CLI_REMOVE = 1 << 4,
+    CLI_ANALYZE = 1 << 5,
+    CLI_STATS = 1 << 6,
+    CLI_EXPORT = 1 << 7,
+    CLI_SYNONYMS = 1 << 8,
+    CLI_SUGGEST = 1 << 9,
+    CLI_SERVE = 1 << 10,
+    CLI_HTTP = 1 << 11,
+    CLI_ALL_COMMANDS = (1 << 12) - 1
+};
+
+/* What getopt_long returns for each option: its short name, if it has one. */
+enum {
+    CLI_OPT_COUNT = 'c',
+    CLI_OPT_HELP = 'h',
+    CLI_OPT_JOBS = 'j',
+    CLI_OPT_LIMIT = 'n',
+    CLI_OPT_QUIET = 'q',
+    CLI_OPT_DB = 256,
+    CLI_OPT_FORMAT,
+    CLI_OPT_OFFSET,
+    CLI_OPT_SINCE,
+    CLI_OPT_UNTIL,
+    CLI_OPT_SORT,
+    CLI_OPT_FUZZY,
+    CLI_OPT_MATCH,
+    CLI_OPT_COLOR,
+    CLI_OPT_EXPLAIN,
+    CLI_OPT_ALLOW_PARTIAL,
+    CLI_OPT_REBUILD,
+    CLI_OPT_PRUNE,
+    CLI_OPT_FOLLOW,
+    CLI_OPT_WAIT,
+    CLI_OPT_SHARDS,
+    CLI_OPT_HOST,
+    CLI_OPT_PORT,
+    CLI_OPT_CORS,
+    CLI_OPT_THREADS
+};
+
+typedef struct cli_option {
+    const char *name;     /* the long name, without its -- */
+    char short_name;      /* 0: none */
+    const char *argument; /* the value's name in --help (PATH, N); NULL: takes none */
+    int key;              /* what getopt_long returns for it */
+    unsigned commands;    /* the commands (CLI_INDEX | ...) that take it */
+    const char *help;     /* lines of its --help text; NULL: a spelling left out of it */
+} cli_option;
+
+/* getopt_long's view of one command's options. */
+#define CLI_MAX_OPTIONS 24
+typedef struct cli_getopt {
+    struct option long_options[CLI_MAX_OPTIONS + 1];
+    char short_options[2 * CLI_MAX_OPTIONS + 1];
+} cli_getopt;
+void cli_options_of(const char *command, cli_getopt *out);
+
+/* A command's --help: `before`, an Options section from the table, `after`
+ * (may be NULL). */
+typedef struct cli_help {
+    const char *command;
+    const char *before;
+    const char *after;
+} cli_help;
+void cli_print_help(const cli_help *help);
+
+/* The table for bash completion, one line per command and spelling:
+ * COMMAND<TAB>-n<TAB>N (the last field empty for an option without a value).
+ * `kosearch --list-options` prints it; the build and the tests read it. */
+void cli_list_options(FILE *out);
+
 /* Parses the options of a command whose only options are --db and --help.
  * Returns -1 when the command should go on (positional arguments start at
  * optind), else the exit status to return. */
-int cli_parse_db_options(int argc, char **argv, const char *command, const char *usage,
-                         const char **out_db_option);
+int cli_parse_db_options(int argc, char **argv, const cli_help *help, const char **out_db_option);
 
 /* The same for commands whose only other option is --format text|json;
- * *out_json tells which (with out_json NULL, --format is refused). */
-int cli_parse_db_format_options(int argc, char **argv, const char *command, const char *usage,
+ * *out_json tells which. */
+int cli_parse_db_format_options(int argc, char **argv, const cli_help *help,
                                 const char **out_db_option, bool *out_json);
 
 /* Parses a whole non-negative number, digits only; false on junk, a sign,
  * or a number too large for size_t. */
 bool cli_parse_size(const char *text, size_t *out);
 
-/* Options search and batch share, each defined once here. */
-enum {
-    CLI_OPT_LIMIT = 'n',
-    CLI_OPT_OFFSET = 256,
-    CLI_OPT_SINCE,
-    CLI_OPT_UNTIL,
-    CLI_OPT_SORT,
-    CLI_OPT_FUZZY,
-    CLI_OPT_MATCH
-};
-#define CLI_SEARCH_OPTIONS                                                     \
-    {"limit", required_argument, NULL, CLI_OPT_LIMIT},                         \
-    {"offset", required_argument, NULL, CLI_OPT_OFFSET},                       \
-    {"since", required_argument, NULL, CLI_OPT_SINCE},                         \
-    {"until", required_argument, NULL, CLI_OPT_UNTIL},                         \
-    {"sort", required_argument, NULL, CLI_OPT_SORT},                           \
-    {"fuzzy", no_argument, NULL, CLI_OPT_FUZZY},                               \
-    {"match", required_argument, NULL, CLI_OPT_MATCH}
-#define CLI_SEARCH_OPTIONS_HELP                                                         \
-    "  -n, --limit N        at most N hits (default 10; more than there are: all)\n"    \
-    "  --offset N           skip the first N hits (the next page: --offset 10)\n"       \
-    "  --since DATE         only articles dated DATE or later (YYYY, YYYY-MM or\n"      \
-    "                       YYYY-MM-DD); articles without a date are left out\n"        \
-    "  --until DATE         only articles dated DATE or earlier (2015-03: to its end)\n" \
-    "  --sort ORDER         relevance (default) or date (newest first)\n"               \
-    "  --fuzzy              when the query finds few hits, search the closest\n"        \
-    "                       indexed words instead (구로고 -> 구로구)\n"              \
-    "  --match MODE         any (default): passages holding any word, those holding\n"  \
-    "                       every word first; all: only passages holding every word\n"
-/* Takes one of CLI_SEARCH_OPTIONS into `out`. Returns -1 when `option` is
- * none of them, 0 when taken, or the usage error's exit status. The dates
- * are checked by the search itself, which names a bad one. */
+/* Takes one of the options search and batch share (--limit ... --match)
+ * into `out`. Returns -1 when `option` is none of them, 0 when taken, or the
+ * usage error's exit status. The dates are checked by the search itself,
+ * which names a bad one. */
 int cli_search_option(const char *command, int option, const char *value,
                       ks_search_options *out);
 
@@ -102,7 +154,6 @@ bool cli_use_color(cli_color choice, FILE *stream);
 /* Query words such as "-깔끔이봉사단" look like options to getopt. Hide
  * them from it (pointing past their '-') before parsing options, and show
  * them again after. */
-struct option;
 /* After the first query word every -word is query syntax (청소 -LED), not
  * an option; `short_options` and `long_options` are getopt's, to tell an
  * option's value (--db PATH) from the first query word. */

@@ -8,16 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "Usage: kosearch analyze [OPTIONS] TEXT...\n"
-    "       kosearch analyze [OPTIONS] -\n"
-    "\n"
-    "Show how kosearch analyzes TEXT (or, with -, all of stdin): one term per line\n"
-    "with its kind (surface, stem, compound, bigram), position, byte span and text.\n"
-    "\n"
-    "Options:\n"
-    "  --format FORMAT   text (default) or json (JSON Lines, one term per line)\n"
-    "  -h, --help        show this help\n";
+static const cli_help help = {
+    .command = "analyze",
+    .before =
+        "Usage: kosearch analyze [OPTIONS] TEXT...\n"
+        "       kosearch analyze [OPTIONS] -\n"
+        "\n"
+        "Show how kosearch analyzes TEXT (or, with -, all of stdin): one term per line\n"
+        "with its kind (surface, stem, compound, bigram), position, byte span and text.\n",
+};
 
 static const char *kind_name(ks_term_kind kind)
 {
@@ -69,21 +68,18 @@ static char *read_stdin(size_t *out_len)
 
 int cmd_analyze(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     output_format format = OUTPUT_TEXT;
+    cli_getopt options;
+    cli_options_of("analyze", &options);
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, options.short_options, options.long_options, NULL)) != -1) {
         switch (c) {
-        case 'f':
+        case CLI_OPT_FORMAT:
             if (!output_parse_format(optarg, &format) || format == OUTPUT_TSV || format == OUTPUT_TREC)
                 return cli_usage_error("analyze", "--format must be text or json, not '%s'", optarg);
             break;
-        case 'h': fputs(usage, stdout); return 0;
+        case CLI_OPT_HELP: cli_print_help(&help); return 0;
         default: return cli_bad_option("analyze", argv);
         }
     }

@@ -13,29 +13,21 @@
 
 #define MAX_JOBS 64
 
-static const char usage[] =
-    "Usage: kosearch batch [OPTIONS] [FILE|-]\n"
-    "\n"
-    "Run one query per line of FILE (default: stdin). A line is either a query or\n"
-    "qid<TAB>query; without a qid the line number is used. Lines that are empty or\n"
-    "start with # are ignored.\n"
-    "\n"
-    "Options:\n"
-    "  --db PATH            the database (default: $KOSEARCH_DB, else\n"
-    "                       $XDG_DATA_HOME/kosearch/default.db)\n"
-    CLI_SEARCH_OPTIONS_HELP
-    "  --format FORMAT      tsv (default: qid rank score id#passage title section\n"
-    "                       snippet), jsonl (search's JSON with a \"qid\" field), or\n"
-    "                       trec (qid Q0 id#passage rank score kosearch)\n"
-    "  -j, --jobs N         run queries on N threads (default: one per core)\n"
-    "  --allow-partial      with shards: search the shards that answer, warning about\n"
-    "                       the others, instead of failing\n"
-    "  -h, --help           show this help\n"
-    "\n"
-    "A bad line is reported on stderr with its line number and skipped. A\n"
-    "database or shard that fails stops the batch, naming the shard.\n"
-    "Exit status: 0 every line ran, 1 some lines were skipped, 2 error (the\n"
-    "database could not be opened or stopped answering).\n";
+static const cli_help help = {
+    .command = "batch",
+    .before =
+        "Usage: kosearch batch [OPTIONS] [FILE|-]\n"
+        "\n"
+        "Run one query per line of FILE (default: stdin). A line is either a query or\n"
+        "qid<TAB>query; without a qid the line number is used. Lines that are empty or\n"
+        "start with # are ignored.\n",
+    .after =
+        "\n"
+        "A bad line is reported on stderr with its line number and skipped. A\n"
+        "database or shard that fails stops the batch, naming the shard.\n"
+        "Exit status: 0 every line ran, 1 some lines were skipped, 2 error (the\n"
+        "database could not be opened or stopped answering).\n",
+};
 
 typedef struct batch_query {
     char *qid;
@@ -277,37 +269,32 @@ static int run_batch(batch_run *run, size_t jobs, const char *name)
 
 int cmd_batch(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"format", required_argument, NULL, 'f'}, {"jobs", required_argument, NULL, 'j'},
-        {"allow-partial", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},         CLI_SEARCH_OPTIONS,
-        {NULL, 0, NULL, 0},
-    };
     const char *db_option = NULL;
     batch_run run = {0};
     run.style.format = OUTPUT_TSV;
     size_t jobs = 0; /* one per core */
+    cli_getopt options;
+    cli_options_of("batch", &options);
     int c, taken;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "n:j:h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, options.short_options, options.long_options, NULL)) != -1) {
         if ((taken = cli_search_option("batch", c, optarg, &run.search)) >= 0) {
             if (taken)
                 return taken;
             continue;
         }
         switch (c) {
-        case 'd': db_option = optarg; break;
-        case 'f':
+        case CLI_OPT_DB: db_option = optarg; break;
+        case CLI_OPT_FORMAT:
             if (!output_parse_format(optarg, &run.style.format) || run.style.format == OUTPUT_TEXT)
                 return cli_usage_error("batch", "--format must be tsv, jsonl or trec, not '%s'", optarg);
             break;
-        case 'j':
+        case CLI_OPT_JOBS:
             if (!cli_parse_size(optarg, &jobs) || jobs == 0 || jobs > MAX_JOBS)
                 return cli_usage_error("batch", "--jobs needs a number from 1 to %d, not '%s'", MAX_JOBS, optarg);
             break;
-        case 'p': run.open_flags |= KS_OPEN_ALLOW_PARTIAL; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case CLI_OPT_ALLOW_PARTIAL: run.open_flags |= KS_OPEN_ALLOW_PARTIAL; break;
+        case CLI_OPT_HELP: cli_print_help(&help); return 0;
         default: return cli_bad_option("batch", argv);
         }
     }

@@ -6,11 +6,14 @@
 #include <getopt.h>
 #include <stdlib.h>
 
-static const char usage[] =
-    "Usage: kosearch export [--db PATH]\n"
-    "\n"
-    "Write every passage as one JSON object per line: id, passage, title, section,\n"
-    "date, url, text (the fields of search --format json without scores).\n";
+static const cli_help help = {
+    .command = "export",
+    .before =
+        "Usage: kosearch export [--db PATH]\n"
+        "\n"
+        "Write every passage as one JSON object per line: id, passage, title, section,\n"
+        "date, url, text (the fields of search --format json without scores).\n",
+};
 
 static int print_passage(void *context, const ks_passage_info *p)
 {
@@ -21,7 +24,7 @@ static int print_passage(void *context, const ks_passage_info *p)
 int cmd_export(int argc, char **argv)
 {
     const char *db_option;
-    int done = cli_parse_db_options(argc, argv, "export", usage, &db_option);
+    int done = cli_parse_db_options(argc, argv, &help, &db_option);
     if (done >= 0)
         return done;
     if (optind < argc)

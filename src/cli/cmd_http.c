@@ -27,30 +27,23 @@
 #define MAX_CONNECTIONS 1024
 #define MAX_THREADS 256
 
-static const char usage[] =
-    "Usage: kosearch http [OPTIONS]\n"
-    "\n"
-    "Serve a search page and a JSON API over HTTP, read-only. Open\n"
-    "http://127.0.0.1:8080/ in a browser, or ask the API:\n"
-    "  GET /search?q=WORDS[&limit=N][&offset=N][&fuzzy=1]\n"
-    "             [&since=DATE][&until=DATE][&sort=date]   (DATE: YYYY[-MM[-DD]])\n"
-    "  GET /suggest?q=PREFIX[&limit=N]   GET /stats   GET /health\n"
-    "Searches see what an indexer commits without a restart. Stop it with\n"
-    "Ctrl-C (SIGINT) or SIGTERM.\n"
-    "\n"
-    "Options:\n"
-    "  --db PATH         the database (default: $KOSEARCH_DB, else\n"
-    "                    $XDG_DATA_HOME/kosearch/default.db)\n"
-    "  --host ADDRESS    the address to listen on (default 127.0.0.1; 0.0.0.0 for\n"
-    "                    every network: anyone who reaches it can search)\n"
-    "  --port PORT       the TCP port (default 8080; 0 picks a free one)\n"
-    "  --cors ORIGIN     let pages from ORIGIN (https://news.example) call the API\n"
-    "  --threads N       threads answering requests (default: one per core)\n"
-    "  --quiet           no access log line per request on stderr\n"
-    "  -h, --help        show this help\n"
-    "\n"
-    "Exit status: 0 stopped by a signal, 2 when the database cannot be opened or\n"
-    "the address not listened on.\n";
+static const cli_help help = {
+    .command = "http",
+    .before =
+        "Usage: kosearch http [OPTIONS]\n"
+        "\n"
+        "Serve a search page and a JSON API over HTTP, read-only. Open\n"
+        "http://127.0.0.1:8080/ in a browser, or ask the API:\n"
+        "  GET /search?q=WORDS[&limit=N][&offset=N][&fuzzy=1]\n"
+        "             [&since=DATE][&until=DATE][&sort=date]   (DATE: YYYY[-MM[-DD]])\n"
+        "  GET /suggest?q=PREFIX[&limit=N]   GET /stats   GET /health\n"
+        "Searches see what an indexer commits without a restart. Stop it with\n"
+        "Ctrl-C (SIGINT) or SIGTERM.\n",
+    .after =
+        "\n"
+        "Exit status: 0 stopped by a signal, 2 when the database cannot be opened or\n"
+        "the address not listened on.\n",
+};
 
 typedef struct http_server {
     http_databases *databases;
@@ -596,39 +589,35 @@ static int serve(http_server *server, const struct addrinfo *address, const char
 
 int cmd_http(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},      {"host", required_argument, NULL, 'H'},
-        {"port", required_argument, NULL, 'p'},    {"cors", required_argument, NULL, 'c'},
-        {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-    };
     const char *db_option = NULL, *host = "127.0.0.1", *port = "8080";
     http_server server = {NULL, NULL, false};
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t number, threads = cores < 1 ? 1 : cores > 64 ? 64 : (size_t)cores;
+    cli_getopt options;
+    cli_options_of("http", &options);
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, options.short_options, options.long_options, NULL)) != -1) {
         switch (c) {
-        case 'd': db_option = optarg; break;
-        case 'H': host = optarg; break;
-        case 'p':
+        case CLI_OPT_DB: db_option = optarg; break;
+        case CLI_OPT_HOST: host = optarg; break;
+        case CLI_OPT_PORT:
             if (!cli_parse_size(optarg, &number) || number > 65535)
                 return cli_usage_error("http", "--port needs a number from 0 to 65535, not '%s'", optarg);
             port = optarg;
             break;
-        case 'c':
+        case CLI_OPT_CORS:
             if (!*optarg || strpbrk(optarg, "\r\n"))
                 return cli_usage_error("http", "--cors needs an origin such as https://news.example");
             server.cors = optarg;
             break;
-        case 't':
+        case CLI_OPT_THREADS:
             if (!cli_parse_size(optarg, &threads) || threads == 0 || threads > MAX_THREADS)
                 return cli_usage_error("http", "--threads needs a number from 1 to %d, not '%s'",
                                        MAX_THREADS, optarg);
             break;
-        case 'q': server.quiet = true; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case CLI_OPT_QUIET: server.quiet = true; break;
+        case CLI_OPT_HELP: cli_print_help(&help); return 0;
         default: return cli_bad_option("http", argv);
         }
     }

@@ -21,33 +21,21 @@
 #define MAX_SHARDS 256
 #define MAX_JOBS 16
 
-static const char usage[] =
-    "Usage: kosearch index [OPTIONS] PATH...\n"
-    "\n"
-    "Index .txt, .md and .jsonl files, folders (recursively), or - for JSONL on\n"
-    "stdin. Text files: the id is the absolute path, the title the first line.\n"
-    "JSONL: one {\"id\", \"title\", \"date\", \"url\", \"body\"} object per line (id\n"
-    "and body required); an id already read is skipped, the first line keeps it.\n"
-    "Rerunning adds new articles, replaces changed ones and skips unchanged ones.\n"
-    "\n"
-    "Options:\n"
-    "  --db PATH      the database (default: $KOSEARCH_DB, else\n"
-    "                 $XDG_DATA_HOME/kosearch/default.db)\n"
-    "  --prune        remove articles whose files (or JSONL ids) are gone from PATHs\n"
-    "  --follow       follow symbolic links that lead out of a folder PATH (by\n"
-    "                 default they are left alone)\n"
-    "  --rebuild      build the database afresh; searches see the old one until\n"
-    "                 the new one is complete (an interrupted rebuild keeps the old)\n"
-    "  --shards N     spread articles over N databases PATH/shard-0 ... (by a hash\n"
-    "                 of the id), opened as one index; fixed when PATH is created\n"
-    "  -j, --jobs N   threads that write a new or rebuilt database (default: one\n"
-    "                 per core); each writes a part, merged into one at the end\n"
-    "  --wait         wait for another indexer to finish instead of failing\n"
-    "  -q, --quiet    print nothing but errors\n"
-    "  -h, --help     show this help\n"
-    "\n"
-    "Prints a summary line at the end. Exit status: 0 all read, 1 some inputs\n"
-    "skipped (each named on stderr), 2 error, 130 interrupted (complete articles kept).\n";
+static const cli_help help = {
+    .command = "index",
+    .before =
+        "Usage: kosearch index [OPTIONS] PATH...\n"
+        "\n"
+        "Index .txt, .md and .jsonl files, folders (recursively), or - for JSONL on\n"
+        "stdin. Text files: the id is the absolute path, the title the first line.\n"
+        "JSONL: one {\"id\", \"title\", \"date\", \"url\", \"body\"} object per line (id\n"
+        "and body required); an id already read is skipped, the first line keeps it.\n"
+        "Rerunning adds new articles, replaces changed ones and skips unchanged ones.\n",
+    .after =
+        "\n"
+        "Prints a summary line at the end. Exit status: 0 all read, 1 some inputs\n"
+        "skipped (each named on stderr), 2 error, 130 interrupted (complete articles kept).\n",
+};
 
 static volatile sig_atomic_t interrupted;
 
@@ -594,39 +582,33 @@ static ks_status prune(index_run *run)
 
 int cmd_index(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},  {"rebuild", no_argument, NULL, 'r'},
-        {"prune", no_argument, NULL, 'p'},    {"follow", no_argument, NULL, 'f'},
-        {"wait", no_argument, NULL, 'w'},      {"quiet", no_argument, NULL, 'q'},
-        {"shards", required_argument, NULL, 's'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
-    };
     const char *db_option = NULL;
     unsigned flags = KS_OPEN_WRITE;
     bool quiet = false, pruning = false, follow_links = false;
     size_t shards = 0, jobs = 0;
+    cli_getopt options;
+    cli_options_of("index", &options);
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qhj:", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, options.short_options, options.long_options, NULL)) != -1) {
         switch (c) {
-        case 'd': db_option = optarg; break;
-        case 'r': flags |= KS_OPEN_REBUILD; break;
-        case 'p': pruning = true; break;
-        case 'f': follow_links = true; break;
-        case 'w': flags |= KS_OPEN_WAIT; break;
-        case 's':
+        case CLI_OPT_DB: db_option = optarg; break;
+        case CLI_OPT_REBUILD: flags |= KS_OPEN_REBUILD; break;
+        case CLI_OPT_PRUNE: pruning = true; break;
+        case CLI_OPT_FOLLOW: follow_links = true; break;
+        case CLI_OPT_WAIT: flags |= KS_OPEN_WAIT; break;
+        case CLI_OPT_SHARDS:
             if (!cli_parse_size(optarg, &shards) || shards == 0 || shards > MAX_SHARDS)
                 return cli_usage_error("index", "--shards needs a number from 1 to %d, not '%s'",
                                        MAX_SHARDS, optarg);
             break;
-        case 'j':
+        case CLI_OPT_JOBS:
             if (!cli_parse_size(optarg, &jobs) || jobs == 0 || jobs > MAX_JOBS)
                 return cli_usage_error("index", "--jobs needs a number from 1 to %d, not '%s'",
                                        MAX_JOBS, optarg);
             break;
-        case 'q': quiet = true; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case CLI_OPT_QUIET: quiet = true; break;
+        case CLI_OPT_HELP: cli_print_help(&help); return 0;
         default: return cli_bad_option("index", argv);
         }
     }
@@ -656,7 +638,7 @@ int cmd_index(int argc, char **argv)
     action.sa_handler = on_interrupt;
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
-    run.progress = progress_start(stderr, quiet, argc - optind, argv + optind);
+    run.progress = progress_start(stderr, quiet, argc - optind, argv + optind, follow_links);
 
     run.jsonl_ids = json_object();
     run.skipped_files = json_object();

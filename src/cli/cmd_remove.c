@@ -5,19 +5,23 @@
 #include <getopt.h>
 #include <stdlib.h>
 
-static const char usage[] =
-    "Usage: kosearch remove [--db PATH] ID...\n"
-    "\n"
-    "Remove the articles with these ids (as search shows them before the #) and\n"
-    "all their passages. The change is committed once, after the last id.\n"
-    "\n"
-    "Exit status: 0 every id was removed, 1 some ids were not in the database\n"
-    "(each named; the others are removed), 2 error.\n";
+static const cli_help help = {
+    .command = "remove",
+    .before =
+        "Usage: kosearch remove [--db PATH] ID...\n"
+        "\n"
+        "Remove the articles with these ids (as search shows them before the #) and\n"
+        "all their passages. The change is committed once, after the last id.\n",
+    .after =
+        "\n"
+        "Exit status: 0 every id was removed, 1 some ids were not in the database\n"
+        "(each named; the others are removed), 2 error.\n",
+};
 
 int cmd_remove(int argc, char **argv)
 {
     const char *db_option;
-    int done = cli_parse_db_options(argc, argv, "remove", usage, &db_option);
+    int done = cli_parse_db_options(argc, argv, &help, &db_option);
     if (done >= 0)
         return done;
     if (optind >= argc)

@@ -8,35 +8,26 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "Usage: kosearch search [OPTIONS] QUERY...\n"
-    "\n"
-    "Find passages. Words match with or without particles (구로구 finds 구로구는)\n"
-    "and inside compounds (봉사단 finds 깔끔이봉사단), but not inside a longer word\n"
-    "of their own (청소 does not find 청소년). Passages holding every word come\n"
-    "first, then those holding fewer (in queries of up to three words).\n"
-    "\"Quoted words\" must appear together, -word excludes, +word requires,\n"
-    "a AND b requires both, a OR b accepts either. After the first query word,\n"
-    "-word is a word to exclude, not an option (kosearch search 청소 -LED).\n"
-    "Fields narrow the search: title:WORD, section:WORD (the heading over the\n"
-    "passage), id:ID and date:2015-01..2015-03, each also with a \"phrase\" or a\n"
-    "leading -.\n"
-    "\n"
-    "Options:\n"
-    "  --db PATH            the database (default: $KOSEARCH_DB, else\n"
-    "                       $XDG_DATA_HOME/kosearch/default.db)\n"
-    CLI_SEARCH_OPTIONS_HELP
-    "  -c, --count          print only the number of matching passages\n"
-    "  --format FORMAT      text (default) or json (JSON Lines, one hit per line;\n"
-    "                       with --count, {\"total\": N})\n"
-    "  --color WHEN         auto (default), always or never; NO_COLOR disables auto\n"
-    "  --explain            print how the query was read, then search\n"
-    "  --allow-partial      with shards: search the shards that answer, warning about\n"
-    "                       the others, instead of failing\n"
-    "  -h, --help           show this help\n"
-    "\n"
-    "On a terminal, text output ends with \"10 of about 212 passages\".\n"
-    "Exit status: 0 hits, 1 no hits, 2 error.\n";
+static const cli_help help = {
+    .command = "search",
+    .before =
+        "Usage: kosearch search [OPTIONS] QUERY...\n"
+        "\n"
+        "Find passages. Words match with or without particles (구로구 finds 구로구는)\n"
+        "and inside compounds (봉사단 finds 깔끔이봉사단), but not inside a longer word\n"
+        "of their own (청소 does not find 청소년). Passages holding every word come\n"
+        "first, then those holding fewer (in queries of up to three words).\n"
+        "\"Quoted words\" must appear together, -word excludes, +word requires,\n"
+        "a AND b requires both, a OR b accepts either. After the first query word,\n"
+        "-word is a word to exclude, not an option (kosearch search 청소 -LED).\n"
+        "Fields narrow the search: title:WORD, section:WORD (the heading over the\n"
+        "passage), id:ID and date:2015-01..2015-03, each also with a \"phrase\" or a\n"
+        "leading -.\n",
+    .after =
+        "\n"
+        "On a terminal, text output ends with \"10 of about 212 passages\".\n"
+        "Exit status: 0 hits, 1 no hits, 2 error.\n",
+};
 
 /* What kosearch searched instead of the query typed, or would suggest; on
  * stderr so that JSON output stays clean. */
@@ -80,44 +71,37 @@ static void print_tally(const ks_results *results, const ks_search_options *sear
 
 int cmd_search(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},     {"format", required_argument, NULL, 'f'},
-        {"color", required_argument, NULL, 'C'},  {"colour", required_argument, NULL, 'C'},
-        {"explain", no_argument, NULL, 'e'},      {"help", no_argument, NULL, 'h'},
-        {"allow-partial", no_argument, NULL, 'p'},
-        {"count", no_argument, NULL, 'c'},
-        CLI_SEARCH_OPTIONS,
-        {NULL, 0, NULL, 0},
-    };
     const char *db_option = NULL;
     ks_search_options search = {0};
     output_format format = OUTPUT_TEXT;
     cli_color color = CLI_COLOR_AUTO;
     bool explain = false, count = false;
     unsigned open_flags = KS_OPEN_READ;
+    cli_getopt options;
+    cli_options_of("search", &options);
     int c, taken;
     optind = 1;
-    cli_hide_excluded_words(argc, argv, "n:ch", options);
-    while ((c = getopt_long(argc, argv, "n:ch", options, NULL)) != -1) {
+    cli_hide_excluded_words(argc, argv, options.short_options, options.long_options);
+    while ((c = getopt_long(argc, argv, options.short_options, options.long_options, NULL)) != -1) {
         if ((taken = cli_search_option("search", c, optarg, &search)) >= 0) {
             if (taken)
                 return taken;
             continue;
         }
         switch (c) {
-        case 'd': db_option = optarg; break;
-        case 'c': count = true; break;
-        case 'f':
+        case CLI_OPT_DB: db_option = optarg; break;
+        case CLI_OPT_COUNT: count = true; break;
+        case CLI_OPT_FORMAT:
             if (!output_parse_format(optarg, &format) || format == OUTPUT_TSV || format == OUTPUT_TREC)
                 return cli_usage_error("search", "--format must be text or json, not '%s'", optarg);
             break;
-        case 'C':
+        case CLI_OPT_COLOR:
             if (!cli_parse_color(optarg, &color))
                 return cli_usage_error("search", "--color must be auto, always or never, not '%s'", optarg);
             break;
-        case 'e': explain = true; break;
-        case 'p': open_flags |= KS_OPEN_ALLOW_PARTIAL; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case CLI_OPT_EXPLAIN: explain = true; break;
+        case CLI_OPT_ALLOW_PARTIAL: open_flags |= KS_OPEN_ALLOW_PARTIAL; break;
+        case CLI_OPT_HELP: cli_print_help(&help); return 0;
         default: return cli_bad_option("search", argv);
         }
     }

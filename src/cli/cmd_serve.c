@@ -13,23 +13,20 @@
 /* xapian-tcpsrv's exit status when it cannot listen (EX_UNAVAILABLE). */
 #define TCPSRV_CANNOT_LISTEN 69
 
-static const char usage[] =
-    "Usage: kosearch serve --port PORT [OPTIONS]\n"
-    "\n"
-    "Serve the database read-only to 'remote HOST:PORT' lines of a cluster stub\n"
-    "file, by running xapian-tcpsrv (from xapian-tools). Stop it with Ctrl-C,\n"
-    "SIGINT or SIGTERM: the server goes with it. Updates come from 'kosearch\n"
-    "index' on this machine.\n"
-    "\n"
-    "Options:\n"
-    "  --db PATH       the database or shard (default: $KOSEARCH_DB, else\n"
-    "                  $XDG_DATA_HOME/kosearch/default.db)\n"
-    "  --port PORT     the TCP port to listen on (required)\n"
-    "  --host ADDRESS  the address to listen on (default 127.0.0.1; 0.0.0.0 for all)\n"
-    "  -h, --help      show this help\n"
-    "\n"
-    "Exit status: 0 when stopped by a signal; 2 when the database cannot be\n"
-    "opened, the port is taken, or the server cannot be started or dies.\n";
+static const cli_help help = {
+    .command = "serve",
+    .before =
+        "Usage: kosearch serve --port PORT [OPTIONS]\n"
+        "\n"
+        "Serve the database read-only to 'remote HOST:PORT' lines of a cluster stub\n"
+        "file, by running xapian-tcpsrv (from xapian-tools). Stop it with Ctrl-C,\n"
+        "SIGINT or SIGTERM: the server goes with it. Updates come from 'kosearch\n"
+        "index' on this machine.\n",
+    .after =
+        "\n"
+        "Exit status: 0 when stopped by a signal; 2 when the database cannot be\n"
+        "opened, the port is taken, or the server cannot be started or dies.\n",
+};
 
 /* The running server, for the signal handler; 0 until it is started. */
 static volatile sig_atomic_t server_pid;
@@ -96,25 +93,22 @@ static int run_server(char **server_argv, const char *host, const char *port)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},   {"port", required_argument, NULL, 'p'},
-        {"host", required_argument, NULL, 'H'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *db_option = NULL, *host = "127.0.0.1", *port = NULL;
     size_t port_number;
+    cli_getopt options;
+    cli_options_of("serve", &options);
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, options.short_options, options.long_options, NULL)) != -1) {
         switch (c) {
-        case 'd': db_option = optarg; break;
-        case 'p':
+        case CLI_OPT_DB: db_option = optarg; break;
+        case CLI_OPT_PORT:
             if (!cli_parse_size(optarg, &port_number) || port_number == 0 || port_number > 65535)
                 return cli_usage_error("serve", "--port needs a number from 1 to 65535, not '%s'", optarg);
             port = optarg;
             break;
-        case 'H': host = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case CLI_OPT_HOST: host = optarg; break;
+        case CLI_OPT_HELP: cli_print_help(&help); return 0;
         default: return cli_bad_option("serve", argv);
         }
     }

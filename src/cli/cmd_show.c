@@ -6,19 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "Usage: kosearch show [OPTIONS] ID\n"
-    "\n"
-    "Print the passages of the article with this id (as search shows it before\n"
-    "the #), in order, each with its number and section.\n"
-    "\n"
-    "Options:\n"
-    "  --db PATH         the database (default: $KOSEARCH_DB, else\n"
-    "                    $XDG_DATA_HOME/kosearch/default.db)\n"
-    "  --format FORMAT   text (default) or json (one passage per line, as export)\n"
-    "  -h, --help        show this help\n"
-    "\n"
-    "Exit status: 0 shown, 1 no such article, 2 error.\n";
+static const cli_help help = {
+    .command = "show",
+    .before =
+        "Usage: kosearch show [OPTIONS] ID\n"
+        "\n"
+        "Print the passages of the article with this id (as search shows it before\n"
+        "the #), in order, each with its number and section.\n",
+    .after =
+        "\n"
+        "Exit status: 0 shown, 1 no such article, 2 error.\n",
+};
 
 typedef struct show_run {
     bool json;
@@ -40,7 +38,7 @@ int cmd_show(int argc, char **argv)
 {
     const char *db_option;
     bool json;
-    int done = cli_parse_db_format_options(argc, argv, "show", usage, &db_option, &json);
+    int done = cli_parse_db_format_options(argc, argv, &help, &db_option, &json);
     if (done >= 0)
         return done;
     show_run run = {json, false};

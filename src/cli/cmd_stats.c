@@ -6,13 +6,16 @@
 #include <stdlib.h>
 #include <time.h>
 
-static const char usage[] =
-    "Usage: kosearch stats [--db PATH] [--format text|json]\n"
-    "\n"
-    "Show the number of articles, passages and terms, the size on disk, the\n"
-    "index format and analyzer versions, and when the database last changed.\n"
-    "With --format json, one object: database, articles, passages, terms, bytes,\n"
-    "index_format, analyzer, last_update (Unix time, 0 if never).\n";
+static const cli_help help = {
+    .command = "stats",
+    .before =
+        "Usage: kosearch stats [--db PATH] [--format text|json]\n"
+        "\n"
+        "Show the number of articles, passages and terms, the size on disk, the\n"
+        "index format and analyzer versions, and when the database last changed.\n"
+        "With --format json, one object: database, articles, passages, terms, bytes,\n"
+        "index_format, analyzer, last_update (Unix time, 0 if never).\n",
+};
 
 static void print_json(const char *path, const ks_db_stats *stats)
 {
@@ -49,7 +52,7 @@ int cmd_stats(int argc, char **argv)
 {
     const char *db_option;
     bool json;
-    int done = cli_parse_db_format_options(argc, argv, "stats", usage, &db_option, &json);
+    int done = cli_parse_db_format_options(argc, argv, &help, &db_option, &json);
     if (done >= 0)
         return done;
     if (optind < argc)

@@ -5,41 +5,35 @@
 #include <getopt.h>
 #include <stdlib.h>
 
-static const char usage[] =
-    "Usage: kosearch suggest [OPTIONS] PREFIX\n"
-    "\n"
-    "List the indexed words that start with PREFIX (깔끔 -> 깔끔이봉사단), most\n"
-    "frequent first, one per line: the word, a tab, the number of passages\n"
-    "holding it.\n"
-    "\n"
-    "Options:\n"
-    "  --db PATH        the database (default: $KOSEARCH_DB, else\n"
-    "                   $XDG_DATA_HOME/kosearch/default.db)\n"
-    "  -n, --limit N    at most N words (default 10)\n"
-    "  -h, --help       show this help\n"
-    "\n"
-    "Exit status: 0 some words, 1 none, 2 error.\n";
+static const cli_help help = {
+    .command = "suggest",
+    .before =
+        "Usage: kosearch suggest [OPTIONS] PREFIX\n"
+        "\n"
+        "List the indexed words that start with PREFIX (깔끔 -> 깔끔이봉사단), most\n"
+        "frequent first, one per line: the word, a tab, the number of passages\n"
+        "holding it.\n",
+    .after =
+        "\n"
+        "Exit status: 0 some words, 1 none, 2 error.\n",
+};
 
 int cmd_suggest(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"limit", required_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *db_option = NULL;
     size_t limit = 10;
+    cli_getopt options;
+    cli_options_of("suggest", &options);
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "n:h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, options.short_options, options.long_options, NULL)) != -1) {
         switch (c) {
-        case 'd': db_option = optarg; break;
-        case 'n':
+        case CLI_OPT_DB: db_option = optarg; break;
+        case CLI_OPT_LIMIT:
             if (!cli_parse_size(optarg, &limit) || limit == 0)
                 return cli_usage_error("suggest", "--limit needs a whole number above 0, not '%s'", optarg);
             break;
-        case 'h': fputs(usage, stdout); return 0;
+        case CLI_OPT_HELP: cli_print_help(&help); return 0;
         default: return cli_bad_option("suggest", argv);
         }
     }

@@ -7,22 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "Usage: kosearch synonyms [--db PATH] FILE\n"
-    "\n"
-    "Load synonym groups from FILE (- for stdin): one group per line, two or\n"
-    "more words separated by spaces (행정자치부 행자부 행안부); empty lines and\n"
-    "lines starting with # are ignored. A search for one word of a group also\n"
-    "finds the others, ranked a little below the word searched. The groups\n"
-    "replace those loaded before; an empty file removes them all.\n"
-    "\n"
-    "Options:\n"
-    "  --db PATH     the database (default: $KOSEARCH_DB, else\n"
-    "                $XDG_DATA_HOME/kosearch/default.db)\n"
-    "  -h, --help    show this help\n"
-    "\n"
-    "Exit status: 0 every line loaded, 1 some lines skipped (each named on\n"
-    "stderr), 2 error.\n";
+static const cli_help help = {
+    .command = "synonyms",
+    .before =
+        "Usage: kosearch synonyms [--db PATH] FILE\n"
+        "\n"
+        "Load synonym groups from FILE (- for stdin): one group per line, two or\n"
+        "more words separated by spaces (행정자치부 행자부 행안부); empty lines and\n"
+        "lines starting with # are ignored. A search for one word of a group also\n"
+        "finds the others, ranked a little below the word searched. The groups\n"
+        "replace those loaded before; an empty file removes them all.\n",
+    .after =
+        "\n"
+        "Exit status: 0 every line loaded, 1 some lines skipped (each named on\n"
+        "stderr), 2 error.\n",
+};
 
 typedef struct group_list {
     char **lines;
@@ -115,7 +114,7 @@ static long read_groups(const char *name, group_list *groups)
 int cmd_synonyms(int argc, char **argv)
 {
     const char *db_option;
-    int done = cli_parse_db_options(argc, argv, "synonyms", usage, &db_option);
+    int done = cli_parse_db_options(argc, argv, &help, &db_option);
     if (done >= 0)
         return done;
     if (optind >= argc)

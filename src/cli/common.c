@@ -280,38 +280,32 @@ void cli_show_excluded_words(int argc, char **argv)
     hidden_words = NULL;
 }
 
-int cli_parse_db_options(int argc, char **argv, const char *command, const char *usage,
-                         const char **out_db_option)
+int cli_parse_db_options(int argc, char **argv, const cli_help *help, const char **out_db_option)
 {
-    return cli_parse_db_format_options(argc, argv, command, usage, out_db_option, NULL);
+    return cli_parse_db_format_options(argc, argv, help, out_db_option, NULL);
 }
 
-int cli_parse_db_format_options(int argc, char **argv, const char *command, const char *usage,
+int cli_parse_db_format_options(int argc, char **argv, const cli_help *help,
                                 const char **out_db_option, bool *out_json)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    const char *command = help->command;
+    cli_getopt options;
+    cli_options_of(command, &options);
     *out_db_option = NULL;
     if (out_json)
         *out_json = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, options.short_options, options.long_options, NULL)) != -1) {
         switch (c) {
-        case 'd': *out_db_option = optarg; break;
-        case 'f':
-            if (!out_json) /* this command has no --format */
-                return cli_bad_option(command, argv);
+        case CLI_OPT_DB: *out_db_option = optarg; break;
+        case CLI_OPT_FORMAT:
             if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 &&
                 strcmp(optarg, "jsonl") != 0)
                 return cli_usage_error(command, "--format must be text or json, not '%s'", optarg);
             *out_json = strcmp(optarg, "text") != 0;
             break;
-        case 'h': fputs(usage, stdout); return 0;
+        case CLI_OPT_HELP: cli_print_help(help); return 0;
         default: return cli_bad_option(command, argv);
         }
     }

@@ -64,6 +64,10 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
+    if (strcmp(name, "--list-options") == 0) { /* for completion and tests; not in --help */
+        cli_list_options(stdout);
+        return 0;
+    }
     if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) {
         print_version();
         return 0;

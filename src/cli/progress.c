@@ -3,11 +3,9 @@
  * the output scrolling, and cleared before the summary line. */
 #include "progress.h"
 
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -16,8 +14,6 @@
 #define SECONDS_BETWEEN_DRAWS 0.1
 /* A rate measured over less time than this swings too much to show. */
 #define SECONDS_BEFORE_RATE 0.25
-/* Folder nesting the count follows; deeper trees leave the total unknown. */
-#define MAX_FOLDER_DEPTH 128
 
 struct progress {
     FILE *stream;
@@ -40,18 +36,6 @@ static double now_seconds(void)
 /* ------------------------------------------------------------------------ */
 /* Counting the inputs the way kosearch index reads them.                   */
 
-typedef struct folder_stack {
-    dev_t device[MAX_FOLDER_DEPTH];
-    ino_t inode[MAX_FOLDER_DEPTH];
-    size_t depth;
-} folder_stack;
-
-static bool has_extension(const char *name, const char *extension)
-{
-    size_t n = strlen(name), e = strlen(extension);
-    return n > e && strcasecmp(name + n - e, extension) == 0;
-}
-
 /* One article per line; a last line without a newline counts too. */
 static void count_lines(const char *path, size_t *count)
 {
@@ -72,88 +56,51 @@ static void count_lines(const char *path, size_t *count)
     fclose(file);
 }
 
-static bool count_folder(const char *path, const struct stat *info, folder_stack *open,
-                         size_t *count);
-
-/* False when the total cannot be known. */
-static bool count_entry(const char *path, const char *name, folder_stack *open, size_t *count)
+/* The reader asks before it reads each file: count it, and decline. */
+static bool count_file(void *context, const ks_source_file *file)
 {
-    struct stat info;
-    if (stat(path, &info) != 0)
-        return true; /* skipped by the reader as well */
-    if (S_ISDIR(info.st_mode))
-        return count_folder(path, &info, open, count);
-    if (S_ISREG(info.st_mode) && has_extension(name, ".jsonl"))
-        count_lines(path, count);
-    else if (S_ISREG(info.st_mode) && (has_extension(name, ".txt") || has_extension(name, ".md")))
+    size_t *count = context;
+    if (file->jsonl)
+        count_lines(file->path, count);
+    else
         (*count)++;
-    return true;
+    return false;
 }
 
-static bool count_folder(const char *path, const struct stat *info, folder_stack *open,
-                         size_t *count)
+static ks_status no_article(void *context, const ks_source_article *article)
 {
-    for (size_t i = 0; i < open->depth; i++)
-        if (open->device[i] == info->st_dev && open->inode[i] == info->st_ino)
-            return true; /* a link back up: the reader skips it too */
-    if (open->depth == MAX_FOLDER_DEPTH)
-        return false;
-    DIR *folder = opendir(path);
-    if (!folder)
-        return true;
-    open->device[open->depth] = info->st_dev;
-    open->inode[open->depth] = info->st_ino;
-    open->depth++;
-    bool known = true;
-    size_t base = strlen(path);
-    struct dirent *entry;
-    while (known && (entry = readdir(folder))) {
-        if (entry->d_name[0] == '.')
-            continue;
-        char *child = malloc(base + strlen(entry->d_name) + 2);
-        if (!child) {
-            known = false;
-            break;
-        }
-        sprintf(child, "%s/%s", path, entry->d_name);
-        known = count_entry(child, entry->d_name, open, count);
-        free(child);
-    }
-    open->depth--;
-    closedir(folder);
-    return known;
+    (void)context;
+    (void)article;
+    return KS_OK; /* never called: count_file declines every file */
 }
 
-size_t progress_count_articles(int path_count, char **paths)
+size_t progress_count_articles(int path_count, char **paths, bool follow_links)
 {
-    folder_stack *open = calloc(1, sizeof *open);
-    if (!open)
-        return 0;
     size_t count = 0;
-    bool known = true;
-    for (int i = 0; i < path_count && known; i++) {
+    /* The reader's own walk, so hidden files, links out of the folder and
+     * extensions are left out exactly as indexing leaves them out; its
+     * problems are reported when the files are read for real. */
+    ks_reader_callbacks counting = {.on_article = no_article, .context = &count,
+                                    .wants_file = count_file, .follow_links = follow_links};
+    for (int i = 0; i < path_count; i++) {
         struct stat info;
         if (strcmp(paths[i], "-") == 0)
-            known = false;
-        else if (stat(paths[i], &info) != 0)
+            return 0;
+        if (stat(paths[i], &info) != 0)
             continue;
-        else if (S_ISDIR(info.st_mode))
-            known = count_folder(paths[i], &info, open, &count);
-        else if (!S_ISREG(info.st_mode))
-            known = false; /* a pipe can be read only once: by the indexer */
-        else if (has_extension(paths[i], ".jsonl"))
-            count_lines(paths[i], &count);
-        else
-            count++; /* a file named on purpose is read whatever its extension */
+        if (!S_ISDIR(info.st_mode) && !S_ISREG(info.st_mode))
+            return 0; /* a pipe can be read only once: by the indexer */
+        if (ks_read_path(paths[i], &counting) != KS_OK)
+            return 0;
     }
-    free(open);
-    return known ? count : 0;
+    return count;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Drawing.                                                                 */
 
-progress *progress_start(FILE *stream, bool quiet, int path_count, char **paths)
+progress *progress_start(FILE *stream, bool quiet, int path_count, char **paths,
+                         bool follow_links)
 {
     if (quiet || !isatty(fileno(stream)))
         return NULL;
@@ -163,7 +110,7 @@ progress *progress_start(FILE *stream, bool quiet, int path_count, char **paths)
     display->stream = stream;
     const char *term = getenv("TERM");
     display->plain = term && strcmp(term, "dumb") == 0;
-    display->total = progress_count_articles(path_count, paths);
+    display->total = progress_count_articles(path_count, paths, follow_links);
     display->started = now_seconds();
     return display;
 }

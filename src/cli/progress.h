@@ -4,6 +4,8 @@
 #ifndef KOSEARCH_PROGRESS_H
 #define KOSEARCH_PROGRESS_H
 
+#include "kosearch.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -12,10 +14,11 @@ typedef struct progress progress;
 
 /* Starts a display on `stream` when it is a terminal and `quiet` is false;
  * otherwise returns NULL, which every other function accepts and ignores.
- * The `path_count` inputs in `paths` (as kosearch index takes them) are
- * counted up front for an estimate of the time left; stdin, pipes and
- * unreadable inputs leave the total unknown and the estimate out. */
-progress *progress_start(FILE *stream, bool quiet, int path_count, char **paths);
+ * The `path_count` inputs in `paths` (as kosearch index takes them, with
+ * --follow as `follow_links`) are counted up front for an estimate of the
+ * time left; stdin and pipes leave the total unknown and the estimate out. */
+progress *progress_start(FILE *stream, bool quiet, int path_count, char **paths,
+                         bool follow_links);
 
 /* Whether an update now would redraw, which is at most ten times a second;
  * false without a display. Callers whose counts cost something to gather
@@ -37,8 +40,9 @@ void progress_clear(progress *display);
 /* Clears the line and frees the display. */
 void progress_finish(progress *display);
 
-/* Articles the inputs hold: one per .txt or .md file, one per JSONL line;
- * 0 when that cannot be known without reading stdin or a pipe. */
-size_t progress_count_articles(int path_count, char **paths);
+/* Articles the inputs hold: one per text file the reader would read, one
+ * per line of its JSONL files; 0 when that cannot be known without reading
+ * stdin or a pipe. */
+size_t progress_count_articles(int path_count, char **paths, bool follow_links);
 
 #endif /* KOSEARCH_PROGRESS_H */

@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         shim_query *built = NULL;
         ks_match_terms match = {0};
         ks_buf_clear(&error);
-        st = ks_query_build(analyzer, root, &built, &match, &error);
+        st = ks_query_build_with_db(analyzer, NULL, root, &built, &match, NULL, &error);
         FUZZ_CHECK(st == KS_OK || st == KS_ERR_BAD_QUERY);
         if (st == KS_OK) {
             FUZZ_CHECK(built != NULL);
