@@ -493,6 +493,9 @@ void ks_query_node_free(ks_query_node *node);
 /* Makes every clause of a parsed query required (--match all); exclusions
  * stay as they are. */
 ks_status ks_query_require_all(ks_query_node *root);
+/* Appends what a passage must hold, what ranks it and what it must not
+ * hold, in words ("must hold: 구로구 AND 청사; ..."): --explain's first part. */
+ks_status ks_query_describe(const ks_query_node *root, ks_buf *out);
 
 /* What a query looks for in a passage, for highlighting: whole-word terms
  * (a word holding any of them is highlighted whole) and, per query word, its

@@ -14,6 +14,7 @@
 #include "kosearch_internal.h"
 #include "xapian_shim.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -876,9 +877,49 @@ static bool may_be_indexed(builder *b, const char *prefix, const char *text)
     return shim_db_may_have_term(b->db, prefix, term);
 }
 
+/* What BM25 gives one occurrence of a term held by `holders` of the
+ * database's passages, in a passage of average length: its idf, as Xapian's
+ * BM25Weight computes it (the length and k1 parts cancel out at one
+ * occurrence in an average passage). 1 without a database. */
+static double one_occurrence_weight(builder *b, const char *term)
+{
+    uint64_t docs = 0, holders = 0;
+    if (!b->db || shim_db_doc_count(b->db, &docs) != KS_OK || docs == 0 ||
+        shim_db_term_freq(b->db, term, &holders) != KS_OK)
+        return 1.0;
+    if (holders == 0) /* written only in Hanja: the reading's passages */
+        holders = 1;
+    double ratio = ((double)docs - (double)holders + 0.5) / ((double)holders + 0.5);
+    if (ratio < 2) /* Xapian's floor for terms in most passages */
+        ratio = ratio * 0.5 + 1;
+    return log(ratio);
+}
+
+/* What one occurrence of the word, spelled out, earns in a passage of
+ * average length: its whole-word match, its fragment match and its loose
+ * bigrams (word_query, fragment_query), each weighed as above. */
+static double spelled_word_weight(builder *b, const query_word *w)
+{
+    double whole = 0, bigrams = 0;
+    for (size_t i = 0; i < w->whole_count; i++) {
+        double weight = one_occurrence_weight(b, w->whole[i]->text);
+        if (weight > whole)
+            whole = weight;
+    }
+    char term[KS_MAX_TERM_BYTES + 8];
+    for (size_t i = 0; i < w->bigram_count; i++) {
+        snprintf(term, sizeof term, KS_PREFIX_BIGRAM "%s", w->bigrams[i]->text);
+        bigrams += one_occurrence_weight(b, term);
+    }
+    double per_bigram = w->bigram_count ? bigrams / (double)w->bigram_count : 0;
+    return WEIGHT_WHOLE_WORD * whole + WEIGHT_FRAGMENT * per_bigram +
+           (w->bigram_count > 1 ? WEIGHT_LOOSE_BIGRAMS * per_bigram : 0);
+}
+
 /* Passages that write the word in Hanja (九老區 for 구로구), through their
- * reading terms. Those weigh nothing, so such passages come after the ones
- * that spell the word, and ordinary rankings stay exactly as they were. */
+ * reading terms. Those carry no statistics of their own (wdf 0, index.c),
+ * so a reading weighs as a synonym of the word spelled out once: a little
+ * below a passage that spells it, above one that lacks it. */
 static shim_query *hanja_reading_query(builder *b, const query_word *w)
 {
     shim_query *parts[8];
@@ -890,7 +931,11 @@ static shim_query *hanja_reading_query(builder *b, const query_word *w)
             parts[count++] = term_query(b, KS_PREFIX_READING, w->whole[i]->text, 0);
     shim_query *q = count ? shim_query_combine(SHIM_OP_OR, parts, count, 0) : NULL;
     free_queries(parts, count);
-    return q;
+    if (!q)
+        return NULL;
+    shim_query *weighed = shim_query_constant(q, WEIGHT_SYNONYM * spelled_word_weight(b, w));
+    shim_query_free(q);
+    return weighed;
 }
 
 /* Appends the stored synonyms of the word's whole forms, space-separated. */
@@ -1191,6 +1236,102 @@ static shim_query *combine_wanted(builder *b, clause_list *required, clause_list
     if (!positive)
         b->status = KS_ERR_NOMEM;
     return positive;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The query in words, for --explain.                                       */
+
+static const char *const field_label[] = {
+    [KS_FIELD_TITLE] = "title:", [KS_FIELD_SECTION] = "section:", [KS_FIELD_ID] = "id:",
+    [KS_FIELD_DATE] = "date:",
+};
+
+/* Appends text to the description; sticky: once out of memory, nothing more. */
+static void say(ks_status *st, ks_buf *out, const char *text)
+{
+    if (*st == KS_OK)
+        *st = ks_buf_append_str(out, text);
+}
+
+/* A clause as typed: 구로구, "구로구 청사", title:구로구, (a OR b). */
+static void describe_clause(ks_status *st, const ks_query_node *node, ks_buf *out)
+{
+    switch (node->kind) {
+    case KS_QUERY_WORD: say(st, out, node->text); break;
+    case KS_QUERY_PHRASE:
+        say(st, out, "\"");
+        say(st, out, node->text);
+        say(st, out, "\"");
+        break;
+    case KS_QUERY_FIELD:
+        say(st, out, field_label[node->field]);
+        say(st, out, node->text);
+        break;
+    case KS_QUERY_OR:
+        say(st, out, "(");
+        for (size_t i = 0; i < node->child_count; i++) {
+            say(st, out, i ? " OR " : "");
+            describe_clause(st, node->children[i], out);
+        }
+        say(st, out, ")");
+        break;
+    case KS_QUERY_REQUIRED:
+    case KS_QUERY_NOT: describe_clause(st, node->children[0], out); break;
+    case KS_QUERY_AND: break;
+    }
+}
+
+/* "label: a AND b; " over the root's clauses that `pick` selects. */
+static void describe_clauses(ks_status *st, const ks_query_node *root,
+                             bool (*pick)(const ks_query_node *), const char *label,
+                             const char *joint, ks_buf *out)
+{
+    size_t shown = 0;
+    for (size_t i = 0; i < root->child_count; i++) {
+        if (!pick(root->children[i]))
+            continue;
+        say(st, out, shown++ ? joint : label);
+        describe_clause(st, root->children[i], out);
+    }
+    if (shown)
+        say(st, out, "; ");
+}
+
+/* Fields filter too: a passage outside them is never found. */
+static bool is_requirement(const ks_query_node *node)
+{
+    return node->kind == KS_QUERY_REQUIRED || is_field_clause(node);
+}
+
+static bool is_option(const ks_query_node *node)
+{
+    return node->kind != KS_QUERY_NOT && !is_requirement(node);
+}
+
+static bool is_exclusion(const ks_query_node *node)
+{
+    return node->kind == KS_QUERY_NOT;
+}
+
+ks_status ks_query_describe(const ks_query_node *root, ks_buf *out)
+{
+    size_t options = 0, requirements = 0, clauses = 0;
+    for (size_t i = 0; i < root->child_count; i++) {
+        options += is_option(root->children[i]);
+        requirements += is_requirement(root->children[i]);
+        clauses += root->children[i]->kind != KS_QUERY_NOT && !is_field_clause(root->children[i]);
+    }
+    ks_status st = KS_OK;
+    describe_clauses(&st, root, is_requirement, "must hold: ", " AND ", out);
+    describe_clauses(&st, root, is_option,
+                     requirements ? "ranked by: " : "holds any of: ", ", ",
+                     out);
+    if (options > 1)
+        say(&st, out, clauses > KEYWORD_QUERY_CLAUSES || typed_as_question(root)
+                          ? "order: BM25 over every word (a question); "
+                          : "order: passages holding more of these first; ");
+    describe_clauses(&st, root, is_exclusion, "must not hold: ", ", ", out);
+    return st;
 }
 
 ks_status ks_query_build(ks_analyzer *analyzer, const ks_query_node *root, shim_query **out,
