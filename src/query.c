@@ -304,6 +304,14 @@ ks_status ks_query_parse(const char *query, ks_query_node **out, ks_buf *error)
  * space (수중 도시 for 수중도시). Weighed per bigram, so it stays below a
  * whole-word match. */
 #define WEIGHT_LOOSE_BIGRAMS 1.0
+/* A long word (at least PARTS_MIN_SYLLABLES) that splits into dictionary
+ * nouns is also found where its nouns are written apart (어린이급식관리지원센터
+ * in 어린이 급식 관리 지원 센터), all of them, weighed per noun. */
+#define WEIGHT_PARTS 0.3
+#define PARTS_MIN_SYLLABLES 4
+/* Two adjacent query words written together in a passage (대청소 활동 in
+ * 대청소활동): a ranking bonus, as a whole word. */
+#define WEIGHT_JOINED 1.0
 /* Above this many words a proximity bonus costs more than it tells. */
 #define MAX_PROXIMITY_WORDS 16
 /* Two words count as close within this many word positions. */
@@ -638,14 +646,70 @@ static shim_query *context_query(builder *b, const query_word *w)
     return scaled;
 }
 
+/* Splits a word of Hangul syllables into the fewest dictionary nouns of two
+ * syllables or more (ks_is_dictionary_noun): the byte offsets where its
+ * nouns end, in `ends`; 0 when it does not split into two or more. */
+#define MAX_PART_SYLLABLES 32
+static size_t split_into_nouns(const char *word, size_t ends[MAX_PART_SYLLABLES])
+{
+    size_t len = strlen(word), syllables = len / 3;
+    if (len % 3 || syllables < PARTS_MIN_SYLLABLES || syllables > MAX_PART_SYLLABLES)
+        return 0;
+    for (size_t i = 0; i < len; i += 3)
+        if ((unsigned char)word[i] < 0xEA || (unsigned char)word[i] > 0xED)
+            return 0;
+    /* fewest[k]: the fewest nouns the first k syllables split into (0: none). */
+    size_t fewest[MAX_PART_SYLLABLES + 1] = {0}, from[MAX_PART_SYLLABLES + 1] = {0};
+    for (size_t end = 2; end <= syllables; end++)
+        for (size_t start = 0; start + 2 <= end; start++)
+            if ((start == 0 || fewest[start]) &&
+                (!fewest[end] || fewest[start] + 1 < fewest[end]) &&
+                ks_is_dictionary_noun(word + 3 * start, 3 * (end - start))) {
+                fewest[end] = fewest[start] + 1;
+                from[end] = start;
+            }
+    size_t count = fewest[syllables];
+    if (count < 2)
+        return 0;
+    for (size_t end = syllables, k = count; k > 0; end = from[end])
+        ends[--k] = 3 * end;
+    return count;
+}
+
+/* The word's nouns written apart, every one of them (split_into_nouns). */
+static shim_query *parts_query(builder *b, const query_word *w)
+{
+    const ks_term *base = base_term(w);
+    size_t ends[MAX_PART_SYLLABLES];
+    size_t count = base ? split_into_nouns(base->text, ends) : 0;
+    if (count == 0)
+        return NULL;
+    clause_list nouns = {0};
+    char noun[KS_MAX_TERM_BYTES];
+    for (size_t i = 0, start = 0; i < count && b->status == KS_OK; start = ends[i++]) {
+        snprintf(noun, sizeof noun, "%.*s", (int)(ends[i] - start), base->text + start);
+        clause_list_push(b, &nouns, term_query(b, "", noun, 0));
+        if (b->status == KS_OK)
+            b->status = match_add_word(b->match, noun);
+    }
+    shim_query *all = b->status == KS_OK && nouns.count == count
+                          ? shim_query_combine(SHIM_OP_AND, nouns.items, nouns.count, 0)
+                          : NULL;
+    clause_list_free(&nouns);
+    /* An AND weighs the sum of its terms: per noun, as fragments are. */
+    shim_query *scaled = all ? shim_query_scale(all, WEIGHT_PARTS / (double)count) : NULL;
+    shim_query_free(all);
+    return scaled;
+}
+
 static shim_query *word_query(builder *b, const query_word *w)
 {
     shim_query *whole = whole_word_query(b, w);
-    shim_query *parts[2] = {whole ? shim_query_scale(whole, WEIGHT_WHOLE_WORD) : NULL,
-                            fragment_query(b, w)};
+    shim_query *parts[3] = {whole ? shim_query_scale(whole, WEIGHT_WHOLE_WORD) : NULL,
+                            fragment_query(b, w), parts_query(b, w)};
     shim_query_free(whole);
-    shim_query *q = shim_query_combine(SHIM_OP_OR, parts, 2, 0);
-    free_queries(parts, 2);
+    shim_query *q = shim_query_combine(SHIM_OP_OR, parts, 3, 0);
+    free_queries(parts, 3);
     return q;
 }
 
@@ -1186,6 +1250,59 @@ static shim_query *proximity_bonus(builder *b, clause_list *proximity)
     return bonus;
 }
 
+/* A Hangul word typed as such (not 초성, a prefix* or Hanja). */
+static bool is_hangul_word_text(const char *text)
+{
+    ks_buf form = {0};
+    bool plain = ks_input_classify(text, &form) == KS_INPUT_PLAIN;
+    ks_buf_free(&form);
+    return plain && (unsigned char)text[0] >= 0xEA && (unsigned char)text[0] <= 0xED;
+}
+
+/* Whether `text` is one dictionary noun, as written (bare: without a
+ * particle) or with one. */
+static bool is_one_noun(builder *b, const char *text, bool bare)
+{
+    query_word *words;
+    const ks_term **slots;
+    size_t count = analyze_words(b, text, &words, &slots);
+    const ks_term *base = count == 1 ? base_term(&words[0]) : NULL;
+    bool noun = base && (!bare || base->kind == KS_TERM_SURFACE) &&
+                ks_is_dictionary_noun(base->text, strlen(base->text));
+    free(words);
+    free(slots);
+    return noun;
+}
+
+/* Adjacent query words written together (대청소 활동 in 대청소활동을): the
+ * joined word, as a whole word, ranks the passages that write it. A first
+ * word with a particle (대청소를 활동) never joins; both are dictionary nouns. */
+static void build_joined_words(builder *b, const ks_query_node *root)
+{
+    for (size_t i = 0; i + 1 < root->child_count && b->status == KS_OK; i++) {
+        const ks_query_node *left = root->children[i], *right = root->children[i + 1];
+        if (left->kind != KS_QUERY_WORD || right->kind != KS_QUERY_WORD ||
+            !is_hangul_word_text(left->text) || !is_hangul_word_text(right->text) ||
+            !is_one_noun(b, left->text, true) || !is_one_noun(b, right->text, false))
+            continue;
+        ks_buf joined = {0};
+        if (ks_buf_printf(&joined, "%s%s", left->text, right->text) != KS_OK) {
+            b->status = KS_ERR_NOMEM;
+            break;
+        }
+        query_word *words;
+        const ks_term **slots;
+        if (analyze_words(b, joined.data, &words, &slots) == 1 && !is_question_word(&words[0])) {
+            shim_query *whole = whole_word_query(b, &words[0]);
+            clause_list_push(b, &b->loose, whole ? shim_query_scale(whole, WEIGHT_JOINED) : NULL);
+            shim_query_free(whole);
+        }
+        free(words);
+        free(slots);
+        ks_buf_free(&joined);
+    }
+}
+
 /* Each clause a passage holds adds this much to its score, in keyword
  * queries: more than all the BM25 weight a query of KEYWORD_QUERY_CLAUSES
  * clauses can give (a term weighs at most (k1 + 1) * idf, about 17 at a
@@ -1401,6 +1518,7 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
         }
     }
     ks_match_terms_free(&ignored);
+    build_joined_words(&b, root);
     if (b.status == KS_OK && optional.count + required.count == 0 && filters.count == 0) {
         ks_buf_clear(error);
         ks_buf_append_str(error, excluded.count

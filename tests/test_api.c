@@ -1062,6 +1062,29 @@ static void test_hanja_ranks_below_hangul_above_missing_words(void **state)
     ks_remove_tree(folder);
 }
 
+/* Words written together or apart meet: a long query word is found where
+ * its nouns are written apart, and two query words where they are written
+ * as one word, which ranks above a long passage holding them far apart. */
+static void test_words_written_together_or_apart_meet(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-joined-XXXXXX";
+    assert_non_null(mkdtemp(folder));
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
+    put_text(db, "together", "주민들이 대청소활동을 했다.");
+    put_text(db, "apart", "주민들이 아침부터 동네 골목과 공원 곳곳에서 대청소를 마치고 오후에는 "
+                          "도서관에서 책을 읽으며 쉬었고 저녁에는 봉사 활동도 했다.");
+    put_text(db, "center", "어린이 급식 관리 지원 센터가 문을 열었다.");
+    put_text(db, "library", "도서관이 문을 열었다.");
+    put_text(db, "volunteers", "학생들이 봉사 활동을 했다.");
+    assert_int_equal(ks_db_commit(db), KS_OK);
+    assert_string_equal(ranked_ids(db, "어린이급식관리지원센터"), "center");
+    assert_string_equal(ranked_ids(db, "대청소 활동"), "together apart volunteers");
+    ks_db_close(db);
+    ks_remove_tree(folder);
+}
+
 static void test_status_strings_are_distinct(void **state)
 {
     (void)state;
@@ -1132,6 +1155,7 @@ int main(void)
         cmocka_unit_test(test_format_8_asks_for_rebuild),
         cmocka_unit_test(test_status_strings_are_distinct),
         cmocka_unit_test(test_hanja_ranks_below_hangul_above_missing_words),
+        cmocka_unit_test(test_words_written_together_or_apart_meet),
     };
     const struct CMUnitTest dated_tests[] = {
         cmocka_unit_test(test_date_filters_keep_only_their_window),
