@@ -1032,13 +1032,20 @@ static char *ranked_ids(ks_db *db, const char *query)
     return ids;
 }
 
+/* A new database in `folder` (a mkdtemp template), open for writing. */
+static ks_db *open_new_database(char *folder)
+{
+    assert_non_null(mkdtemp(folder));
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
+    return db;
+}
+
 static void test_hanja_ranks_below_hangul_above_missing_words(void **state)
 {
     (void)state;
     char folder[] = "/tmp/kosearch-hanja-XXXXXX";
-    assert_non_null(mkdtemp(folder));
-    ks_db *db = NULL;
-    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
+    ks_db *db = open_new_database(folder);
     put_text(db, "hangul", "구로구 청사 앞에서 주민 행사가 열렸다.");
     put_text(db, "hanja", "九老區 廳舍 앞에서 주민 행사가 열렸다.");
     put_text(db, "partial", "구로구 앞에서 주민 행사가 열렸다.");
@@ -1069,9 +1076,7 @@ static void test_words_written_together_or_apart_meet(void **state)
 {
     (void)state;
     char folder[] = "/tmp/kosearch-joined-XXXXXX";
-    assert_non_null(mkdtemp(folder));
-    ks_db *db = NULL;
-    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
+    ks_db *db = open_new_database(folder);
     put_text(db, "together", "주민들이 대청소활동을 했다.");
     put_text(db, "apart", "주민들이 아침부터 동네 골목과 공원 곳곳에서 대청소를 마치고 오후에는 "
                           "도서관에서 책을 읽으며 쉬었고 저녁에는 봉사 활동도 했다.");
