@@ -470,6 +470,12 @@ KS_API void ks_completions_free(ks_completions *completions);
 /* How kosearch reads a query, as text ("(구로구 OR ...)"); for --explain.
  * The string is the caller's: release it with ks_string_free(). */
 KS_API ks_status ks_explain(ks_db *db, const char *query, char **out);
+/* The same as a search with these options reads it (NULL: the defaults):
+ * what a passage must hold ("must hold: 구로구 AND 청사", from +word, AND,
+ * fields or KS_MATCH_ALL), what ranks it, what it must not hold, then
+ * Xapian's query. */
+KS_API ks_status ks_explain_search(ks_db *db, const char *query,
+                                   const ks_search_options *options, char **out);
 /* Frees a string this library handed to the caller; NULL is ignored. */
 KS_API void ks_string_free(char *string);
 

@@ -300,6 +300,19 @@ static bool noun_ends_at(const char *word, size_t at)
                    sizeof two_syllable_nouns[0], compare_text) != NULL;
 }
 
+bool ks_is_dictionary_noun(const char *word, size_t len)
+{
+    char key[KS_MAX_TERM_BYTES];
+    if (len == 0 || len >= sizeof key)
+        return false;
+    memcpy(key, word, len);
+    key[len] = '\0';
+    return bsearch(key, two_syllable_nouns, COUNT_OF(two_syllable_nouns),
+                   sizeof two_syllable_nouns[0], compare_text) != NULL ||
+           bsearch(key, ks_lexicon_nouns, ks_lexicon_count, sizeof ks_lexicon_nouns[0],
+                   compare_text) != NULL;
+}
+
 /* True when cutting `word` at byte `cut` would split a known noun that spans
  * the cut. A noun starting inside the stem is read the other way when the stem
  * ends in a noun and what comes before the known noun does not: 신문의 is

@@ -149,6 +149,9 @@ ks_status ks_analyzer_new(ks_analyzer **out);
 void ks_analyzer_free(ks_analyzer *analyzer);
 ks_status ks_analyzer_run(ks_analyzer *analyzer, const char *text, size_t len,
                           const ks_term **out_terms, size_t *out_count);
+/* Whether the first len bytes of `word` are a hunspell-ko noun of two
+ * syllables or more (the two-syllable list and the lexicon table). */
+bool ks_is_dictionary_noun(const char *word, size_t len);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in lexicon.c: hunspell-ko's nouns.                     */
@@ -526,6 +529,9 @@ void ks_query_node_free(ks_query_node *node);
 /* Makes every clause of a parsed query required (--match all); exclusions
  * stay as they are. */
 ks_status ks_query_require_all(ks_query_node *root);
+/* Appends what a passage must hold, what ranks it and what it must not
+ * hold, in words ("must hold: 구로구 AND 청사; ..."): --explain's first part. */
+ks_status ks_query_describe(const ks_query_node *root, ks_buf *out);
 
 /* What a query looks for in a passage, for highlighting: whole-word terms
  * (a word holding any of them is highlighted whole) and, per query word, its

@@ -119,7 +119,7 @@ check "initials find the word" run 0 search --format json ㄲㄲㅇㅂㅅㄷ
 check "initials hit" bash -c "head -1 '$work/out' | jq -e '.text | contains(\"깔끔이봉사단\")' >/dev/null"
 check "initials mixed with a word" run 0 search ㄱㄹㄱ 청소
 check "explain shows the words initials stand for" run 0 search --explain ㄲㄲㅇㅂㅅㄷ
-check "explain names 깔끔이봉사단" grep -q "query: Query(깔끔이봉사단)" "$work/err"
+check "explain names 깔끔이봉사단" grep -q "query: holds any of: ㄲㄲㅇㅂㅅㄷ; Xapian: Query(깔끔이봉사단)" "$work/err"
 check "English-mode typing is searched in Hangul" run 0 search rnfhrn
 check "says what it searched" grep -qx "kosearch: showing results for 구로구" "$work/err"
 check "explain shows the converted query" run 0 search --explain qhdtkeks

@@ -126,6 +126,36 @@ static void test_match_all_keeps_passages_holding_every_word(void **state)
     ks_results_free(any);
 }
 
+/* --explain says what a passage must hold: every word with KS_MATCH_ALL,
+ * the +word, both sides of AND; nothing by default. */
+static void test_explain_shows_what_is_required(void **state)
+{
+    fixture *f = *state;
+    const struct {
+        const char *query;
+        ks_match match;
+        const char *starts;
+    } cases[] = {
+        {"구로구 청사", KS_MATCH_ANY, "holds any of: 구로구, 청사; order: passages holding more"},
+        {"구로구 청사", KS_MATCH_ALL, "must hold: 구로구 AND 청사; Xapian: "},
+        {"+구로구 청사", KS_MATCH_ANY, "must hold: 구로구; ranked by: 청사; Xapian: "},
+        {"구로구 AND 청사 -LED", KS_MATCH_ANY, "must hold: 구로구 AND 청사; must not hold: LED; "},
+        {"구로구 LED OR \"청소 봉사\"", KS_MATCH_ALL, "must hold: 구로구 AND (LED OR \"청소 봉사\"); "},
+    };
+    for (size_t i = 0; i < COUNT_OF(cases); i++) {
+        ks_search_options options = {.match = cases[i].match};
+        char *text = NULL;
+        assert_int_equal(ks_explain_search(f->db, cases[i].query, &options, &text), KS_OK);
+        if (strncmp(text, cases[i].starts, strlen(cases[i].starts)) != 0)
+            fail_msg("%s explains as %s", cases[i].query, text);
+        ks_string_free(text);
+    }
+    char *text = NULL;
+    assert_int_equal(ks_explain(f->db, "구로구 청사", &text), KS_OK);
+    assert_non_null(strstr(text, "holds any of: 구로구, 청사"));
+    ks_string_free(text);
+}
+
 /* A passage that holds 구로구 only with a particle attached. */
 static bool has_hit_containing(fixture *f, const char *query, const char *needle)
 {
@@ -1019,6 +1049,85 @@ static void test_crafted_id_cannot_take_a_long_ids_key(void **state)
     assert_int_equal(ks_db_commit(f->db), KS_OK);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Hanja: a passage writing the words in Hanja ranks like a synonym.        */
+
+/* The hits' article ids, space-separated, in rank order. */
+static char *ranked_ids(ks_db *db, const char *query)
+{
+    ks_results *results = NULL;
+    ks_search_options options = {.limit = 20};
+    if (ks_search(db, query, &options, &results) != KS_OK)
+        fail_msg("search %s failed: %s", query, ks_db_error(db));
+    static char ids[256];
+    ids[0] = '\0';
+    for (size_t i = 0; i < ks_results_count(results); i++) {
+        const char *id = ks_results_hit(results, i)->id;
+        if (strlen(ids) + strlen(id) + 2 < sizeof ids)
+            strcat(strcat(ids, ids[0] ? " " : ""), id);
+    }
+    ks_results_free(results);
+    return ids;
+}
+
+/* A new database in `folder` (a mkdtemp template), open for writing. */
+static ks_db *open_new_database(char *folder)
+{
+    assert_non_null(mkdtemp(folder));
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
+    return db;
+}
+
+static void test_hanja_ranks_below_hangul_above_missing_words(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-hanja-XXXXXX";
+    ks_db *db = open_new_database(folder);
+    put_text(db, "hangul", "구로구 청사 앞에서 주민 행사가 열렸다.");
+    put_text(db, "hanja", "九老區 廳舍 앞에서 주민 행사가 열렸다.");
+    put_text(db, "partial", "구로구 앞에서 주민 행사가 열렸다.");
+    /* Passages as long as those three, so that length does not rank. */
+    const char *others[] = {"서울 시청 앞에서 시민 축제가 열렸다.", "부산 항구 근처에서 어민 집회가 열렸다.",
+                            "학교 운동장 옆에서 체육 대회가 열렸다.", "인천 공항 안에서 사진 전시가 열렸다.",
+                            "대구 시장 뒤에서 상인 모임이 열렸다.", "광주 공원 안에서 가을 음악회가 열렸다."};
+    for (size_t i = 0; i < COUNT_OF(others); i++) {
+        char id[16];
+        snprintf(id, sizeof id, "other%zu", i);
+        put_text(db, id, others[i]);
+    }
+    assert_int_equal(ks_db_commit(db), KS_OK);
+    /* Keywords and a question: the Hanja spelling right after the Hangul
+     * one, and before the passage that lacks 청사. */
+    assert_string_equal(ranked_ids(db, "구로구 청사"), "hangul hanja partial");
+    const char *question = ranked_ids(db, "구로구 청사 앞에서 주민 행사가 열렸나?");
+    if (strncmp(question, "hangul hanja partial", strlen("hangul hanja partial")) != 0)
+        fail_msg("the question ranks %s", question);
+    ks_db_close(db);
+    ks_remove_tree(folder);
+}
+
+/* Words written together or apart meet: a long query word is found where
+ * its nouns are written apart, and two query words where they are written
+ * as one word, which ranks above a long passage holding them far apart. */
+static void test_words_written_together_or_apart_meet(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-joined-XXXXXX";
+    ks_db *db = open_new_database(folder);
+    put_text(db, "together", "주민들이 대청소활동을 했다.");
+    put_text(db, "apart", "주민들이 아침부터 동네 골목과 공원 곳곳에서 대청소를 마치고 오후에는 "
+                          "도서관에서 책을 읽으며 쉬었고 저녁에는 봉사 활동도 했다.");
+    put_text(db, "center", "어린이 급식 관리 지원 센터가 문을 열었다.");
+    put_text(db, "library", "도서관이 문을 열었다.");
+    put_text(db, "volunteers", "학생들이 봉사 활동을 했다.");
+    assert_int_equal(ks_db_commit(db), KS_OK);
+    assert_string_equal(ranked_ids(db, "어린이급식관리지원센터"), "center");
+    assert_string_equal(ranked_ids(db, "대청소 활동"), "together apart volunteers");
+    ks_db_close(db);
+    ks_remove_tree(folder);
+}
+
 static void test_status_strings_are_distinct(void **state)
 {
     (void)state;
@@ -1060,6 +1169,7 @@ int main(void)
         cmocka_unit_test(test_led_and_nuclear_rank_their_section_first),
         cmocka_unit_test(test_quoted_phrase_finds_its_section),
         cmocka_unit_test(test_match_all_keeps_passages_holding_every_word),
+        cmocka_unit_test(test_explain_shows_what_is_required),
         cmocka_unit_test(test_phrases_match_through_particles),
         cmocka_unit_test(test_particles_do_not_hide_words),
         cmocka_unit_test(test_highlights_cover_whole_words),
@@ -1088,6 +1198,8 @@ int main(void)
         cmocka_unit_test(test_format_9_asks_for_rebuild),
         cmocka_unit_test(test_title_words_rank_but_do_not_find),
         cmocka_unit_test(test_status_strings_are_distinct),
+        cmocka_unit_test(test_hanja_ranks_below_hangul_above_missing_words),
+        cmocka_unit_test(test_words_written_together_or_apart_meet),
     };
     const struct CMUnitTest dated_tests[] = {
         cmocka_unit_test(test_date_filters_keep_only_their_window),

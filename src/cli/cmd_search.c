@@ -119,7 +119,7 @@ int cmd_search(int argc, char **argv)
     int status = EXIT_TROUBLE;
     if (explain) {
         char *description = NULL;
-        if (ks_explain(db, query, &description) == KS_OK)
+        if (ks_explain_search(db, query, &search, &description) == KS_OK)
             fprintf(stderr, "kosearch: query: %s\n", description);
         ks_string_free(description);
     }
