@@ -251,7 +251,7 @@ ks_status ks_date_bound(const char *text, size_t len, bool upper,
                         char out[KS_SLOT_DATE_BYTES + 1]);
 
 /* ------------------------------------------------------------------------ */
-/* Interface to code in index.c: the database handle and passage documents. */
+/* Interface to code in db.c: the database handle.                          */
 
 struct shim_db;
 
@@ -297,6 +297,34 @@ ks_status ks_db_fail(ks_db *db, ks_status status, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 /* Takes the shim's message for a failed call. */
 ks_status ks_db_fail_shim(ks_db *db, ks_status status);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in records.c: article records and file facts.          */
+
+/* The metadata key of article `id`'s record (format at the top of index.c). */
+ks_status article_metadata_key(const char *id, ks_buf *out);
+/* Writes an article's record under `meta_key`: `hash` and `passages` as
+ * indexed, the source's size and time and the file it came from. */
+ks_status write_record(ks_db *db, const char *meta_key, const ks_article *article,
+                       uint64_t hash, size_t passages);
+/* Reads an article's record in the database or shard in focus; *out_origin
+ * (when asked) is malloc'd. KS_ERR_NOT_FOUND when there is none. */
+ks_status ks_record_read(ks_db *db, const char *id, ks_article_record *out, char **out_origin);
+/* Points metadata and document changes at the shard holding article `id`
+ * (nothing to do for one database), and back at every shard. */
+void ks_db_focus_article(ks_db *db, const char *id);
+void ks_db_unfocus(ks_db *db);
+/* Writes the file facts recorded during a build into `shim`, the database
+ * the build's parts were merged into. */
+ks_status ks_file_facts_write_pending(ks_db *db, struct shim_db *shim);
+/* Forgets the facts of the file at `path` (NULL or "": none) after a change
+ * to its articles; during a build, a NULL `path` forgets every file's. */
+ks_status ks_file_facts_forget(ks_db *db, const char *path);
+/* Drops the facts recorded during a build. */
+void ks_file_facts_drop_pending(ks_db *db);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in index.c: passages -> Xapian documents.               */
 
 /* A passage's stored data (Xapian document data): its fields id, passage
  * number (decimal), title, section, date, url and text, each followed by a
