@@ -81,23 +81,6 @@ KS_API const char *ks_status_string(ks_status status)
     return "unknown status";
 }
 
-ks_status ks_db_fail(ks_db *db, ks_status status, const char *format, ...)
-{
-    va_list args;
-    char message[1024];
-    va_start(args, format);
-    vsnprintf(message, sizeof message, format, args);
-    va_end(args);
-    ks_buf_clear(&db->error);
-    ks_buf_append_str(&db->error, message);
-    return status;
-}
-
-ks_status ks_db_fail_shim(ks_db *db, ks_status status)
-{
-    return ks_db_fail(db, status, "%s", shim_db_error(db->shim));
-}
-
 /* ------------------------------------------------------------------------ */
 /* Opening, versions, closing.                                              */
 
@@ -111,16 +94,30 @@ static ks_status read_unsigned_metadata(ks_db *db, const char *key, unsigned *ou
     return KS_OK;
 }
 
-static ks_status write_versions(ks_db *db)
+static ks_status set_versions(shim_db *shim)
 {
     char number[32];
     snprintf(number, sizeof number, "%u", ks_index_format_version());
-    ks_status st = shim_db_set_metadata(db->shim, META_FORMAT, number);
+    ks_status st = shim_db_set_metadata(shim, META_FORMAT, number);
     if (st == KS_OK) {
         snprintf(number, sizeof number, "%u", ks_analyzer_version());
-        st = shim_db_set_metadata(db->shim, META_ANALYZER, number);
+        st = shim_db_set_metadata(shim, META_ANALYZER, number);
     }
+    return st;
+}
+
+static ks_status write_versions(ks_db *db)
+{
+    ks_status st = set_versions(db->shim);
     return st == KS_OK ? KS_OK : ks_db_fail_shim(db, st);
+}
+
+/* The time of this commit (META_UPDATED). */
+static ks_status set_updated(shim_db *shim)
+{
+    char now[32];
+    snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+    return shim_db_set_metadata(shim, META_UPDATED, now);
 }
 
 /* Refuses an index made by another format or analyzer: its terms would not
@@ -173,8 +170,6 @@ static shim_open_mode open_mode_of(unsigned flags)
 {
     if (!(flags & KS_OPEN_WRITE))
         return (flags & KS_OPEN_ALLOW_PARTIAL) ? SHIM_READ_PARTIAL : SHIM_READ;
-    if (flags & KS_OPEN_BUILD_PART)
-        return SHIM_SCRATCH;
     if (flags & KS_OPEN_REBUILD)
         return SHIM_OVERWRITE;
     return (flags & KS_OPEN_WAIT) ? SHIM_WRITE_WAIT : SHIM_WRITE;
@@ -325,8 +320,8 @@ static ks_status finish_rebuild(ks_db *db)
 
 /* Completes the rebuilt database before it takes the old one's place. The
  * synonyms are settings, not indexed text: it keeps the old one's. The
- * facts of the files read during a build are written now, as the workers'
- * parts hold articles only. */
+ * versions, the time and the facts of the files read during a build are
+ * written now, as the workers' parts hold articles only. */
 static ks_status complete_rebuilt(ks_db *db)
 {
     shim_db *rebuilt;
@@ -334,6 +329,10 @@ static ks_status complete_rebuilt(ks_db *db)
     ks_status st = shim_db_open(&rebuilt, db->rebuild_path, SHIM_WRITE, &error);
     if (st == KS_OK) {
         st = ks_synonyms_copy(db->rebuild_lock, rebuilt);
+        if (st == KS_OK)
+            st = set_versions(rebuilt);
+        if (st == KS_OK)
+            st = set_updated(rebuilt);
         if (st != KS_OK)
             ks_buf_printf(&error, "%s", shim_db_error(rebuilt));
         if (st == KS_OK)
@@ -567,8 +566,6 @@ static ks_status open_folder_writer(ks_db *db, unsigned flags)
     return st;
 }
 
-static ks_status open_with_flags(ks_db **out, const char *path, unsigned flags);
-
 KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags)
 {
     if (!out)
@@ -576,19 +573,6 @@ KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags)
     *out = NULL;
     if (flags & ~(unsigned)KS_OPEN_PUBLIC_FLAGS)
         return KS_ERR_INVALID_ARGUMENT;
-    return open_with_flags(out, path, flags);
-}
-
-ks_status ks_db_open_build_part(ks_db **out, const char *path)
-{
-    if (!out)
-        return KS_ERR_INVALID_ARGUMENT;
-    *out = NULL;
-    return open_with_flags(out, path, KS_OPEN_WRITE | KS_OPEN_BUILD_PART);
-}
-
-static ks_status open_with_flags(ks_db **out, const char *path, unsigned flags)
-{
     if (!path || !*path)
         return KS_ERR_INVALID_ARGUMENT;
     ks_db *db = new_handle(out, path);
@@ -606,8 +590,7 @@ static ks_status open_with_flags(ks_db **out, const char *path, unsigned flags)
             return st;
         return open_sharded(db, flags, shards);
     }
-    /* A build's own parts are fresh folders of its own. */
-    bool own_folder = strcmp(db->path, SHIM_MEMORY_PATH) != 0 && !(flags & KS_OPEN_BUILD_PART);
+    bool own_folder = strcmp(db->path, SHIM_MEMORY_PATH) != 0;
     if (db->writable && own_folder)
         return open_folder_writer(db, flags);
     if (own_folder && !ks_folder_has(db->folder, "XAPIANDB") &&
@@ -629,27 +612,17 @@ static ks_status close_handle(ks_db *db, bool keep_rebuild)
 {
     if (!db)
         return KS_OK;
-    ks_status st = KS_OK;
-    if (db->rebuild_lock) {
-        st = close_rebuild(db, keep_rebuild);
-    } else if (db->shim) {
-        ks_buf ignored = {0};
-        st = shim_db_close(db->shim, &ignored);
-        ks_buf_free(&ignored);
-    }
-    ks_analyzer_free(db->analyzer);
-    ks_passage_list_free(&db->passages);
-    ks_buf_free(&db->scratch);
-    ks_buf_free(&db->passage_record);
-    ks_buf_free(&db->error);
+    ks_status st = db->rebuild_lock ? close_rebuild(db, keep_rebuild) : KS_OK;
     ks_file_facts_drop_pending(db);
-    if (db->lock_fd >= 0)
-        close(db->lock_fd); /* after Xapian's lock, released above */
     free(db->rebuild_path);
     free(db->folder);
-    free(db->path);
-    free(db);
-    return st;
+    int lock_fd = db->lock_fd;
+    /* The writer's part: its database (unless the rebuild closed it) and
+     * buffers. */
+    ks_status closed = ks_writer_close(db);
+    if (lock_fd >= 0)
+        close(lock_fd); /* after Xapian's lock, released above */
+    return st == KS_OK ? closed : st;
 }
 
 KS_API ks_status ks_db_close(ks_db *db)
@@ -689,11 +662,6 @@ KS_API void ks_db_pending(ks_db *db, size_t *articles, size_t *passages)
         *passages = pending_passages;
 }
 
-KS_API const char *ks_db_error(const ks_db *db)
-{
-    return db && db->error.data ? db->error.data : "";
-}
-
 KS_API const char *ks_db_path(const ks_db *db)
 {
     return db ? db->path : "";
@@ -709,12 +677,8 @@ KS_API ks_status ks_db_commit(ks_db *db)
      * result becomes visible at ks_db_close() anyway. */
     if (db->build)
         return ks_build_status(db->build, db);
-    char now[32];
-    snprintf(now, sizeof now, "%lld", (long long)time(NULL));
-    ks_status st = shim_db_set_metadata(db->shim, META_UPDATED, now);
-    if (st == KS_OK)
-        st = shim_db_commit(db->shim);
-    return st == KS_OK ? KS_OK : ks_db_fail_shim(db, st);
+    ks_status st = set_updated(db->shim);
+    return st == KS_OK ? ks_writer_commit(db) : ks_db_fail_shim(db, st);
 }
 
 KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_change *out_change,
@@ -791,6 +755,37 @@ KS_API ks_status ks_db_put_article(ks_db *db, const ks_article *article, ks_chan
     return st;
 }
 
+/* An article's record wherever it is: in a build's part, a shard, or one
+ * of the databases a stub lists. */
+static ks_status find_record(ks_db *db, const char *id, ks_article_record *out,
+                             char **out_origin)
+{
+    if (!db->build)
+        return ks_record_find(db, id, out, out_origin);
+    /* Most lookups during a rebuild are for articles not yet put: answer
+     * those without waiting for the workers. */
+    if (!ks_build_has(db->build, id))
+        return KS_ERR_NOT_FOUND;
+    ks_db *part = ks_build_settled_part(db->build, id, 0);
+    return part ? ks_record_find(part, id, out, out_origin) : ks_build_status(db->build, db);
+}
+
+KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_record *out)
+{
+    if (!db || !id || !out)
+        return KS_ERR_INVALID_ARGUMENT;
+    return find_record(db, id, out, NULL);
+}
+
+KS_API ks_status ks_db_article_origin(ks_db *db, const char *id, char **out_origin)
+{
+    if (!db || !id || !out_origin)
+        return KS_ERR_INVALID_ARGUMENT;
+    *out_origin = NULL;
+    ks_article_record record;
+    return find_record(db, id, &record, out_origin);
+}
+
 static ks_status no_article(ks_db *db, const char *id)
 {
     return ks_db_fail(db, KS_ERR_NOT_FOUND, "no article %s in %s", id, db->path);
@@ -807,7 +802,7 @@ static ks_status remove_during_build(ks_db *db, const char *id)
     ks_db *part = ks_build_settled_part(db->build, id, 0);
     if (!part)
         return ks_build_status(db->build, db);
-    st = ks_db_remove_article(part, id);
+    st = ks_db_delete_article(part, id);
     if (st != KS_OK)
         return ks_db_fail(db, st, "%s", ks_db_error(part));
     return ks_file_facts_forget(db, NULL);
@@ -821,32 +816,45 @@ KS_API ks_status ks_db_remove_article(ks_db *db, const char *id)
         return ks_db_fail(db, KS_ERR_READ_ONLY, "%s is open for reading only", db->path);
     if (db->build)
         return remove_during_build(db, id);
-    ks_buf term = {0}, meta_key = {0};
-    ks_status st = ks_article_term(id, &term);
+    ks_db_focus_article(db, id);
+    ks_article_record record;
+    char *origin = NULL;
+    ks_status st = ks_record_read(db, id, &record, &origin);
+    if (st == KS_ERR_NOT_FOUND)
+        no_article(db, id);
+    /* First: a failure halfway must not leave them standing. */
     if (st == KS_OK)
-        st = article_metadata_key(id, &meta_key);
-    if (st == KS_OK) {
-        ks_db_focus_article(db, id);
-        ks_article_record record;
-        char *origin = NULL;
-        st = ks_record_read(db, id, &record, &origin);
-        if (st == KS_ERR_NOT_FOUND)
-            no_article(db, id);
-        /* First: a failure halfway must not leave them standing. */
-        if (st == KS_OK)
-            st = ks_file_facts_forget(db, origin);
-        if (st == KS_OK && ((st = shim_db_delete_documents(db->shim, term.data)) != KS_OK ||
-                            (st = shim_db_set_metadata(db->shim, meta_key.data, "")) != KS_OK))
-            ks_db_fail_shim(db, st);
-        free(origin);
-        ks_db_unfocus(db);
-    }
-    ks_buf_free(&term);
-    ks_buf_free(&meta_key);
+        st = ks_file_facts_forget(db, origin);
+    if (st == KS_OK)
+        st = ks_db_delete_article(db, id);
+    free(origin);
+    ks_db_unfocus(db);
     return st;
 }
 
-/* Statistics and passage walks.                                           */
+/* ------------------------------------------------------------------------ */
+/* Walks and statistics.                                                    */
+
+KS_API ks_status ks_db_each_article(ks_db *db, ks_article_visitor visit, void *context,
+                                    int *out_visit_result)
+{
+    if (!db || !visit)
+        return KS_ERR_INVALID_ARGUMENT;
+    if (!db->build)
+        return ks_record_each(db, visit, context, out_visit_result);
+    int result = 0;
+    ks_status st = KS_OK;
+    for (size_t i = 0; i < ks_build_part_count(db->build) && st == KS_OK && !result; i++) {
+        ks_db *part = ks_build_settled_part(db->build, NULL, i);
+        st = part ? ks_record_each(part, visit, context, &result)
+                  : ks_build_status(db->build, db);
+        if (st != KS_OK && part)
+            ks_db_fail(db, st, "%s", ks_db_error(part));
+    }
+    if (st == KS_OK && out_visit_result)
+        *out_visit_result = result;
+    return st;
+}
 
 static int count_article(void *context, const char *id, const char *origin)
 {

@@ -118,6 +118,72 @@ KS_API unsigned ks_index_format_version(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Writers: one database written on one thread (see struct ks_db).          */
+
+ks_status ks_writer_open(ks_db **out, const char *path)
+{
+    ks_db *writer = calloc(1, sizeof *writer);
+    *out = writer;
+    if (!writer)
+        return KS_ERR_NOMEM;
+    writer->writable = true;
+    if (!(writer->path = ks_strndup(path, strlen(path))))
+        return ks_db_fail(writer, KS_ERR_NOMEM, "out of memory");
+    ks_status st = ks_analyzer_new(&writer->analyzer);
+    if (st != KS_OK)
+        return ks_db_fail(writer, st, "cannot start the analyzer: %s", ks_status_string(st));
+    return shim_db_open(&writer->shim, path, SHIM_SCRATCH, &writer->error);
+}
+
+ks_status ks_writer_commit(ks_db *writer)
+{
+    ks_status st = shim_db_commit(writer->shim);
+    return st == KS_OK ? KS_OK : ks_db_fail_shim(writer, st);
+}
+
+ks_status ks_writer_close(ks_db *writer)
+{
+    if (!writer)
+        return KS_OK;
+    ks_status st = KS_OK;
+    if (writer->shim) {
+        ks_buf ignored = {0};
+        st = shim_db_close(writer->shim, &ignored);
+        ks_buf_free(&ignored);
+    }
+    ks_analyzer_free(writer->analyzer);
+    ks_passage_list_free(&writer->passages);
+    ks_buf_free(&writer->scratch);
+    ks_buf_free(&writer->passage_record);
+    ks_buf_free(&writer->error);
+    free(writer->path);
+    free(writer);
+    return st;
+}
+
+/* A handle's or writer's message for its last failure. */
+KS_API const char *ks_db_error(const ks_db *db)
+{
+    return db && db->error.data ? db->error.data : "";
+}
+
+ks_status ks_db_delete_article(ks_db *db, const char *id)
+{
+    ks_buf term = {0}, meta_key = {0};
+    ks_status st = ks_article_term(id, &term);
+    if (st == KS_OK)
+        st = article_metadata_key(id, &meta_key);
+    if (st != KS_OK)
+        ks_db_fail(db, st, "out of memory");
+    else if ((st = shim_db_delete_documents(db->shim, term.data)) != KS_OK ||
+             (st = shim_db_set_metadata(db->shim, meta_key.data, "")) != KS_OK)
+        ks_db_fail_shim(db, st);
+    ks_buf_free(&term);
+    ks_buf_free(&meta_key);
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Passage documents.                                                       */
 
 typedef struct term_target {

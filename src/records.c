@@ -218,19 +218,10 @@ void ks_db_unfocus(ks_db *db)
     shim_db_focus(db->shim, -1);
 }
 
-/* An article's record wherever it is: in a build's part, a shard, or one
- * of the databases a stub lists. */
-static ks_status find_record(ks_db *db, const char *id, ks_article_record *out,
-                             char **out_origin)
+/* An article's record wherever it is: in its shard, or in any of the
+ * databases a stub lists. */
+ks_status ks_record_find(ks_db *db, const char *id, ks_article_record *out, char **out_origin)
 {
-    if (db->build) {
-        /* Most lookups during a rebuild are for articles not yet put: answer
-         * those without waiting for the workers. */
-        if (!ks_build_has(db->build, id))
-            return KS_ERR_NOT_FOUND;
-        ks_db *part = ks_build_settled_part(db->build, id, 0);
-        return part ? find_record(part, id, out, out_origin) : ks_build_status(db->build, db);
-    }
     size_t parts = shim_db_part_count(db->shim);
     if (db->shards > 1 || parts <= 1) {
         ks_db_focus_article(db, id);
@@ -248,24 +239,8 @@ static ks_status find_record(ks_db *db, const char *id, ks_article_record *out,
     return st;
 }
 
-KS_API ks_status ks_db_article_record(ks_db *db, const char *id, ks_article_record *out)
-{
-    if (!db || !id || !out)
-        return KS_ERR_INVALID_ARGUMENT;
-    return find_record(db, id, out, NULL);
-}
-
-KS_API ks_status ks_db_article_origin(ks_db *db, const char *id, char **out_origin)
-{
-    if (!db || !id || !out_origin)
-        return KS_ERR_INVALID_ARGUMENT;
-    *out_origin = NULL;
-    ks_article_record record;
-    return find_record(db, id, &record, out_origin);
-}
-
 ks_status write_record(ks_db *db, const char *meta_key, const ks_article *article,
-                              uint64_t hash, size_t passages)
+                       uint64_t hash, size_t passages)
 {
     /* The key holds the id itself unless the id is too long for it. */
     const char *id = strcmp(meta_key + strlen(META_ARTICLE_PREFIX), article->id) ? article->id : "";
@@ -453,7 +428,7 @@ ks_status ks_file_facts_forget(ks_db *db, const char *path)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Walking articles and statistics.                                         */
+/* Walking the records.                                                     */
 
 struct article_walk {
     ks_db *db;
@@ -483,25 +458,9 @@ static int visit_article_key(void *context, const char *key)
     return result;
 }
 
-KS_API ks_status ks_db_each_article(ks_db *db, ks_article_visitor visit, void *context,
-                                    int *out_visit_result)
+ks_status ks_record_each(ks_db *db, ks_article_visitor visit, void *context,
+                         int *out_visit_result)
 {
-    if (!db || !visit)
-        return KS_ERR_INVALID_ARGUMENT;
-    if (db->build) {
-        int result = 0;
-        ks_status st = KS_OK;
-        for (size_t i = 0; i < ks_build_part_count(db->build) && st == KS_OK && !result; i++) {
-            ks_db *part = ks_build_settled_part(db->build, NULL, i);
-            st = part ? ks_db_each_article(part, visit, context, &result)
-                      : ks_build_status(db->build, db);
-            if (st != KS_OK && part)
-                ks_db_fail(db, st, "%s", ks_db_error(part));
-        }
-        if (st == KS_OK && out_visit_result)
-            *out_visit_result = result;
-        return st;
-    }
     struct article_walk walk = {db, visit, context, {0}, KS_OK};
     int result = 0;
     ks_status st = shim_db_each_metadata_key(db->shim, META_ARTICLE_PREFIX, visit_article_key,
