@@ -83,6 +83,16 @@ static inline bool ks_is_hangul_syllable(uint32_t c) { return c >= 0xAC00 && c <
 ks_status ks_read_jsonl_buffer(const char *bytes, size_t len, const char *origin,
                                const ks_reader_callbacks *callbacks);
 
+/* ------------------------------------------------------------------------ */
+/* Interface to code in normalize.c: NFKC + case folding, charsets to UTF-8. */
+
+/* Appends NFKC_Casefold(text) to `out` as UTF-8. Decomposed Hangul comes out
+ * composed; invalid UTF-8 is read as U+FFFD. */
+ks_status ks_normalize_append(ks_buf *out, const char *text, size_t len);
+/* Appends `count` UTF-16 units (ICU's UChar) to `out` as UTF-8; an unpaired
+ * surrogate becomes U+FFFD. */
+ks_status ks_append_utf16_as_utf8(ks_buf *out, const uint16_t *units, size_t count);
+
 /* The invalid bytes a decoding replaced with U+FFFD: how many, and where
  * the first few are (offsets from the start of the input). */
 #define KS_INVALID_BYTES_SHOWN 5
@@ -105,16 +115,6 @@ ks_status ks_convert_to_utf8(const char *charset, bool refuse_placeholders, cons
                              size_t len, ks_buf *out, long *bad_offset);
 /* Converts valid UTF-8 to `charset`, appended to out. */
 ks_status ks_convert_from_utf8(const char *charset, const char *text, size_t len, ks_buf *out);
-
-/* ------------------------------------------------------------------------ */
-/* Interface to code in normalize.c: NFKC + case folding, UTF-16 to UTF-8.  */
-
-/* Appends NFKC_Casefold(text) to `out` as UTF-8. Decomposed Hangul comes out
- * composed; invalid UTF-8 is read as U+FFFD. */
-ks_status ks_normalize_append(ks_buf *out, const char *text, size_t len);
-/* Appends `count` UTF-16 units (ICU's UChar) to `out` as UTF-8; an unpaired
- * surrogate becomes U+FFFD. */
-ks_status ks_append_utf16_as_utf8(ks_buf *out, const uint16_t *units, size_t count);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in segment.c: ICU word breaks over the original UTF-8. */
