@@ -482,6 +482,28 @@ static ks_db *new_handle(ks_db **out, const char *path)
     return db;
 }
 
+KS_API ks_status ks_default_db_path(char **out_path)
+{
+    if (!out_path)
+        return KS_ERR_INVALID_ARGUMENT;
+    ks_buf path = {0};
+    const char *env = getenv("KOSEARCH_DB");
+    const char *data_home = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    ks_status st;
+    if (env && *env)
+        st = ks_buf_append_str(&path, env);
+    else if (data_home && *data_home)
+        st = ks_buf_printf(&path, "%s/kosearch/default.db", data_home);
+    else
+        st = ks_buf_printf(&path, "%s/.local/share/kosearch/default.db",
+                           home && *home ? home : ".");
+    if (st != KS_OK)
+        ks_buf_free(&path);
+    *out_path = path.data;
+    return st;
+}
+
 KS_API ks_status ks_db_open_shards(ks_db **out, const char *path, unsigned flags,
                                    unsigned shards)
 {

@@ -117,6 +117,17 @@ KS_API unsigned ks_index_format_version(void)
     return KS_INDEX_FORMAT_VERSION;
 }
 
+KS_API const char *ks_term_kind_name(ks_term_kind kind)
+{
+    switch (kind) {
+    case KS_TERM_SURFACE: return "surface";
+    case KS_TERM_STEM: return "stem";
+    case KS_TERM_COMPOUND: return "compound";
+    case KS_TERM_BIGRAM: return "bigram";
+    }
+    return "unknown";
+}
+
 /* ------------------------------------------------------------------------ */
 /* Writers: one database written on one thread (see struct ks_db).          */
 
