@@ -1,7 +1,14 @@
 /* The database handle: opening a single, sharded or rebuilt database, its
  * versions, the rebuild swap, commit and close, statistics and walks, and
  * the dispatch of articles put and removed to the writer (index.c), the
- * records (records.c) or a build's workers (build.c). */
+ * records (records.c) or a build's workers (build.c).
+ *
+ * Why one file of about 1,000 lines: the ways of opening (one folder,
+ * shards, a stub, a rebuild beside the old database, a new build) share the
+ * folder lock, the version checks, the refusal of damaged tables and the
+ * rebuild swap, and close undoes what each of them set up; split apart,
+ * each piece would export its helpers to the others. What changes for
+ * other reasons (records, documents, builds) is already elsewhere. */
 /* renameat2(RENAME_EXCHANGE) swaps a rebuilt database in atomically. */
 #define _GNU_SOURCE
 #include "kosearch_internal.h"

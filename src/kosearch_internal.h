@@ -6,7 +6,10 @@
  * section is the interface of one file. Beside a stage stand the files that
  * serve it: lexicon.c (hunspell-ko's nouns) and hangul.c (Korean text, no
  * database) the analysis; folder.c, build.c and shard.c the index;
- * synonyms.c and vocabulary.c (the index's term list) the query. */
+ * synonyms.c and vocabulary.c (the index's term list) the query. The index
+ * stage is three files: db.c (the handle) puts articles through records.c
+ * (what is remembered of each article and file) and index.c (the writer:
+ * passages into documents). No file calls into one that calls back into it. */
 #ifndef KOSEARCH_INTERNAL_H
 #define KOSEARCH_INTERNAL_H
 
