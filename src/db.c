@@ -511,16 +511,24 @@ KS_API ks_status ks_default_db_path(char **out_path)
     return st;
 }
 
-KS_API ks_status ks_db_open_shards(ks_db **out, const char *path, unsigned flags,
-                                   unsigned shards)
+/* Clears *out, and refuses a missing path or an unknown flag (an unknown
+ * bit may mean something to a newer kosearch). */
+static ks_status check_open_arguments(ks_db **out, const char *path, unsigned flags)
 {
     if (!out)
         return KS_ERR_INVALID_ARGUMENT;
     *out = NULL;
-    if (flags & ~(unsigned)KS_OPEN_PUBLIC_FLAGS)
+    if (flags & ~(unsigned)KS_OPEN_PUBLIC_FLAGS || !path || !*path)
         return KS_ERR_INVALID_ARGUMENT;
-    if (!path || !*path)
-        return KS_ERR_INVALID_ARGUMENT;
+    return KS_OK;
+}
+
+KS_API ks_status ks_db_open_shards(ks_db **out, const char *path, unsigned flags,
+                                   unsigned shards)
+{
+    ks_status st = check_open_arguments(out, path, flags);
+    if (st != KS_OK)
+        return st;
     unsigned existing = 0;
     ks_status layout = ks_shard_layout_read(path, &existing);
     ks_db *refused;
@@ -540,7 +548,7 @@ KS_API ks_status ks_db_open_shards(ks_db **out, const char *path, unsigned flags
                               "into %u; index into a new --db with --shards", path, shards);
         }
         ks_buf error = {0};
-        ks_status st = ks_shard_layout_create(path, shards, &error);
+        st = ks_shard_layout_create(path, shards, &error);
         if (st != KS_OK && (refused = new_handle(out, path)))
             ks_db_fail(refused, st, "%s", error.data ? error.data : ks_status_string(st));
         ks_buf_free(&error);
@@ -597,20 +605,16 @@ static ks_status open_folder_writer(ks_db *db, unsigned flags)
 
 KS_API ks_status ks_db_open(ks_db **out, const char *path, unsigned flags)
 {
-    if (!out)
-        return KS_ERR_INVALID_ARGUMENT;
-    *out = NULL;
-    if (flags & ~(unsigned)KS_OPEN_PUBLIC_FLAGS)
-        return KS_ERR_INVALID_ARGUMENT;
-    if (!path || !*path)
-        return KS_ERR_INVALID_ARGUMENT;
+    ks_status st = check_open_arguments(out, path, flags);
+    if (st != KS_OK)
+        return st;
     ks_db *db = new_handle(out, path);
     if (!db)
         return KS_ERR_NOMEM;
     db->writable = (flags & KS_OPEN_WRITE) != 0;
     if (!db->path || !db->folder)
         return KS_ERR_NOMEM;
-    ks_status st = ks_analyzer_new(&db->analyzer);
+    st = ks_analyzer_new(&db->analyzer);
     if (st != KS_OK)
         return ks_db_fail(db, st, "cannot start the analyzer: %s", ks_status_string(st));
     unsigned shards;
