@@ -223,7 +223,7 @@ static ks_status start_part(build_worker *worker, ks_buf *message)
     ks_status st = ks_writer_open(&part, path.data);
     if (st != KS_OK) {
         ks_buf_printf(message, "cannot create %s: %s", path.data,
-                      part && part->error.len ? ks_db_error(part) : ks_status_string(st));
+                      part ? ks_db_error(part) : ks_status_string(st));
         ks_writer_close(part);
         remove_database_folder(path.data);
         ks_buf_free(&path);
