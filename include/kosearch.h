@@ -86,6 +86,10 @@ typedef enum ks_term_kind {
     KS_TERM_COMPOUND,    /* a number with its counter: 2014년, 1위 */
     KS_TERM_BIGRAM       /* two adjacent syllables, so compound parts match */
 } ks_term_kind;
+/* The kind's name, as `kosearch analyze` and the Python module show it:
+ * "surface", "stem", "compound" or "bigram"; "unknown" for any other value.
+ * A static string. */
+KS_API const char *ks_term_kind_name(ks_term_kind kind);
 
 typedef struct ks_term {
     const char *text;   /* normalized (NFKC, case-folded) UTF-8, NUL-terminated */
@@ -127,6 +131,13 @@ typedef enum ks_open_flags {
     KS_OPEN_EXISTING = 1 << 5 /* with WRITE: never create a database; no
                                  database at the path is KS_ERR_NOT_FOUND */
 } ks_open_flags;
+
+/* The database to use when none is named, as the kosearch command and the
+ * Python module choose it: $KOSEARCH_DB when set and not empty, else
+ * $XDG_DATA_HOME/kosearch/default.db, else $HOME/.local/share/kosearch/default.db
+ * ("." for $HOME when unset). The string is the caller's: release it with
+ * ks_string_free(). */
+KS_API ks_status ks_default_db_path(char **out_path);
 
 /* Opens the database at `path`. On failure *out is still set when a handle
  * could be made, so ks_db_error() can say what went wrong; free it with

@@ -220,12 +220,11 @@ static ks_status start_part(build_worker *worker, ks_buf *message)
         return KS_ERR_NOMEM;
     }
     ks_db *part = NULL;
-    ks_status st = ks_db_open_build_part(&part, path.data);
+    ks_status st = ks_writer_open(&part, path.data);
     if (st != KS_OK) {
         ks_buf_printf(message, "cannot create %s: %s", path.data,
                       part ? ks_db_error(part) : ks_status_string(st));
-        if (part)
-            ks_db_abandon(part);
+        ks_writer_close(part);
         remove_database_folder(path.data);
         ks_buf_free(&path);
         return st;
@@ -249,7 +248,7 @@ static ks_status after_article(build_worker *worker, size_t bytes, ks_buf *messa
                 worker->part_count < worker->max_parts;
     if (worker->uncommitted < PART_COMMIT_BYTES && !full)
         return KS_OK;
-    ks_status st = ks_db_commit(current_part(worker));
+    ks_status st = ks_writer_commit(current_part(worker));
     worker->uncommitted = 0;
     if (st != KS_OK) {
         ks_buf_printf(message, "%s", ks_db_error(current_part(worker)));
@@ -264,11 +263,14 @@ static ks_status remove_from_older_parts(build_worker *worker, const char *id, k
 {
     for (size_t i = 0; i + 1 < worker->part_count; i++) {
         ks_db *part = worker->parts[i];
-        ks_status st = ks_db_remove_article(part, id);
+        ks_article_record record;
+        ks_status st = ks_record_read(part, id, &record, NULL);
         if (st == KS_ERR_NOT_FOUND)
             continue;
         if (st == KS_OK)
-            st = ks_db_commit(part);
+            st = ks_db_delete_article(part, id);
+        if (st == KS_OK)
+            st = ks_writer_commit(part);
         if (st != KS_OK)
             ks_buf_printf(message, "%s", ks_db_error(part));
         return st;
@@ -292,7 +294,7 @@ static void *run_worker(void *context)
             pthread_mutex_unlock(&worker->lock);
             /* The last flush of Xapian's buffers, on this thread so the
              * parts flush side by side. */
-            ks_status st = commit ? ks_db_commit(current_part(worker)) : KS_OK;
+            ks_status st = commit ? ks_writer_commit(current_part(worker)) : KS_OK;
             if (st != KS_OK)
                 fail_worker(worker, st, ks_db_error(current_part(worker)));
             return NULL;
@@ -552,7 +554,7 @@ ks_db *ks_build_settled_part(ks_build *build, const char *id, size_t index)
             return NULL;
         for (size_t i = worker->part_count; i-- > 1;) {
             ks_article_record record;
-            if (ks_db_article_record(worker->parts[i], id, &record) != KS_ERR_NOT_FOUND)
+            if (ks_record_read(worker->parts[i], id, &record, NULL) != KS_ERR_NOT_FOUND)
                 return worker->parts[i];
         }
         return worker->parts[0];
@@ -603,8 +605,7 @@ ks_status ks_build_finish(ks_build *build, ks_db *db, const char *dest, bool kee
         for (size_t j = 0; j < worker->part_count; j++) {
             if (sources)
                 sources[source_count++] = worker->part_paths[j];
-            ks_status part_st = keep ? ks_db_close(worker->parts[j])
-                                     : ks_db_abandon(worker->parts[j]);
+            ks_status part_st = ks_writer_close(worker->parts[j]);
             if (part_st != KS_OK && st == KS_OK)
                 st = ks_db_fail(db, part_st, "cannot finish %s: %s", worker->part_paths[j],
                                 ks_status_string(part_st));

@@ -1,6 +1,6 @@
 /* The database folder on disk, beneath Xapian: where it really is, the write
  * lock kosearch holds on it, whether it holds a whole database, and how a
- * new one is created. index.c opens databases through these. */
+ * new one is created. db.c opens databases through these. */
 #define _GNU_SOURCE
 #include "kosearch_internal.h"
 

@@ -6,15 +6,20 @@
  * section is the interface of one file. Beside a stage stand the files that
  * serve it: lexicon.c (hunspell-ko's nouns) and hangul.c (Korean text, no
  * database) the analysis; folder.c, build.c and shard.c the index;
- * synonyms.c and vocabulary.c (the index's term list) the query. */
+ * synonyms.c and vocabulary.c (the index's term list) the query. The index
+ * stage is three files: db.c (the handle) puts articles through records.c
+ * (what is remembered of each article and file) and index.c (the writer:
+ * passages into documents). No file calls into one that calls back into it. */
 #ifndef KOSEARCH_INTERNAL_H
 #define KOSEARCH_INTERNAL_H
 
 #include "kosearch.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -81,6 +86,16 @@ size_t ks_utf8_count(const char *s, size_t len);
 ks_status ks_read_jsonl_buffer(const char *bytes, size_t len, const char *origin,
                                const ks_reader_callbacks *callbacks);
 
+/* ------------------------------------------------------------------------ */
+/* Interface to code in normalize.c: NFKC + case folding, charsets to UTF-8. */
+
+/* Appends NFKC_Casefold(text) to `out` as UTF-8. Decomposed Hangul comes out
+ * composed; invalid UTF-8 is read as U+FFFD. */
+ks_status ks_normalize_append(ks_buf *out, const char *text, size_t len);
+/* Appends `count` UTF-16 units (ICU's UChar) to `out` as UTF-8; an unpaired
+ * surrogate becomes U+FFFD. */
+ks_status ks_append_utf16_as_utf8(ks_buf *out, const uint16_t *units, size_t count);
+
 /* The invalid bytes a decoding replaced with U+FFFD: how many, and where
  * the first few are (offsets from the start of the input). */
 #define KS_INVALID_BYTES_SHOWN 5
@@ -103,16 +118,6 @@ ks_status ks_convert_to_utf8(const char *charset, bool refuse_placeholders, cons
                              size_t len, ks_buf *out, long *bad_offset);
 /* Converts valid UTF-8 to `charset`, appended to out. */
 ks_status ks_convert_from_utf8(const char *charset, const char *text, size_t len, ks_buf *out);
-
-/* ------------------------------------------------------------------------ */
-/* Interface to code in normalize.c: NFKC + case folding, UTF-16 to UTF-8.  */
-
-/* Appends NFKC_Casefold(text) to `out` as UTF-8. Decomposed Hangul comes out
- * composed; invalid UTF-8 is read as U+FFFD. */
-ks_status ks_normalize_append(ks_buf *out, const char *text, size_t len);
-/* Appends `count` UTF-16 units (ICU's UChar) to `out` as UTF-8; an unpaired
- * surrogate becomes U+FFFD. */
-ks_status ks_append_utf16_as_utf8(ks_buf *out, const uint16_t *units, size_t count);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in segment.c: ICU word breaks over the original UTF-8. */
@@ -288,10 +293,15 @@ ks_status ks_date_bound(const char *text, size_t len, bool upper,
                         char out[KS_SLOT_DATE_BYTES + 1]);
 
 /* ------------------------------------------------------------------------ */
-/* Interface to code in index.c: the database handle and passage documents. */
+/* The state of a database, shared by the files that work on one.           */
 
 struct shim_db;
+const char *shim_db_error(const struct shim_db *db);
 
+/* A database handle, opened and closed by db.c; or, with only the fields
+ * up to `passage_record` set, a writer: one Xapian database written on one
+ * thread (index.c's ks_writer_open, a part of a build), with no lock,
+ * versions, shards or build of its own. */
 struct ks_db {
     struct shim_db *shim;
     char *path;
@@ -301,6 +311,7 @@ struct ks_db {
     ks_passage_list passages;
     ks_buf scratch;
     ks_buf passage_record;  /* a passage's fields in UTF-8, before storing */
+    /* The rest: a handle's only. */
     /* A rebuild writes a new database beside the old one and swaps them
      * when it completes, holding the old one's lock meanwhile; NULL else. */
     char *rebuild_path;
@@ -329,11 +340,76 @@ struct ks_db {
     unsigned forgotten_next;
 };
 
-/* Records a failure on the handle and returns `status`. */
-ks_status ks_db_fail(ks_db *db, ks_status status, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Records a failure on the handle or writer and returns `status`. Defined
+ * here, so that the files a handle calls on (records.c, index.c, build.c,
+ * synonyms.c, ...) report failures without calling back into db.c. */
+static inline __attribute__((format(printf, 3, 4))) ks_status
+ks_db_fail(ks_db *db, ks_status status, const char *format, ...)
+{
+    va_list args;
+    char message[1024];
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    ks_buf_clear(&db->error);
+    ks_buf_append_str(&db->error, message);
+    return status;
+}
+
 /* Takes the shim's message for a failed call. */
-ks_status ks_db_fail_shim(ks_db *db, ks_status status);
+static inline ks_status ks_db_fail_shim(ks_db *db, ks_status status)
+{
+    return ks_db_fail(db, status, "%s", shim_db_error(db->shim));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in db.c: the database handle.                          */
+
+/* ks_db_open() and the handle's functions are public: see kosearch.h. It
+ * puts articles through records.c and index.c, or a build's workers. */
+
+/* Makes the parts of a build that starts later on `db` this small (bytes of
+ * passage text; 0 for the default), so tests see a build of many parts. */
+ks_status ks_db_set_build_part_bytes(ks_db *db, size_t bytes);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in records.c: article records and file facts.          */
+
+/* The boolean term of the article `id`: A and its key (see the top of
+ * index.c), which removes an article's passages together. */
+#define KS_PREFIX_ARTICLE "A"
+ks_status ks_article_term(const char *id, ks_buf *out);
+/* The metadata key of article `id`'s record (format at the top of index.c). */
+ks_status article_metadata_key(const char *id, ks_buf *out);
+/* Writes an article's record under `meta_key`: `hash` and `passages` as
+ * indexed, the source's size and time and the file it came from. */
+ks_status write_record(ks_db *db, const char *meta_key, const ks_article *article,
+                       uint64_t hash, size_t passages);
+/* Reads an article's record in the database or shard in focus; *out_origin
+ * (when asked) is malloc'd. KS_ERR_NOT_FOUND when there is none. */
+ks_status ks_record_read(ks_db *db, const char *id, ks_article_record *out, char **out_origin);
+/* An article's record wherever it is in a database: its shard, or any of
+ * the databases a stub lists. */
+ks_status ks_record_find(ks_db *db, const char *id, ks_article_record *out, char **out_origin);
+/* Calls `visit` with the id and origin of every article recorded in the
+ * database, until it returns non-zero (that value in *out_visit_result). */
+ks_status ks_record_each(ks_db *db, ks_article_visitor visit, void *context,
+                         int *out_visit_result);
+/* Points metadata and document changes at the shard holding article `id`
+ * (nothing to do for one database), and back at every shard. */
+void ks_db_focus_article(ks_db *db, const char *id);
+void ks_db_unfocus(ks_db *db);
+/* Writes the file facts recorded during a build into `shim`, the database
+ * the build's parts were merged into. */
+ks_status ks_file_facts_write_pending(ks_db *db, struct shim_db *shim);
+/* Forgets the facts of the file at `path` (NULL or "": none) after a change
+ * to its articles; during a build, a NULL `path` forgets every file's. */
+ks_status ks_file_facts_forget(ks_db *db, const char *path);
+/* Drops the facts recorded during a build. */
+void ks_file_facts_drop_pending(ks_db *db);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in index.c: passages -> Xapian documents.               */
 
 /* A passage's stored data (Xapian document data): its fields id, passage
  * number (decimal), title, section, date, url and text, each followed by a
@@ -354,11 +430,21 @@ uint64_t ks_article_hash(const ks_article *article);
  * `replace`, the passages of the version indexed before go first. */
 ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t hash,
                               const ks_passage_list *passages, bool replace);
+/* Deletes an article's passages and record from the database in focus:
+ * what ks_db_store_article() wrote. */
+ks_status ks_db_delete_article(ks_db *db, const char *id);
+
+/* Opens a writer (see struct ks_db) on a new database at `path`: created
+ * afresh, and its commits skip waiting for the disk (a crash throws a build
+ * away anyway). *out is set, to be closed, even on failure. */
+ks_status ks_writer_open(ks_db **out, const char *path);
+ks_status ks_writer_commit(ks_db *writer);
+/* Closes the writer's database and frees it. */
+ks_status ks_writer_close(ks_db *writer);
 
 /* Term prefixes (the index format is described at the top of index.c). */
 #define KS_PREFIX_BIGRAM "B"
 #define KS_PREFIX_INNER_BIGRAM "BI" /* bigrams never start with a Latin letter */
-#define KS_PREFIX_ARTICLE "A"
 #define KS_PREFIX_READING "H"
 #define KS_PREFIX_TITLE "T"   /* title:   whole words and B bigrams of the title */
 #define KS_PREFIX_SECTION "S" /* section: the same of the passage's heading */
@@ -366,8 +452,6 @@ ks_status ks_db_store_article(ks_db *db, const ks_article *article, uint64_t has
  * that equal scores rank in that order however the index was built. */
 #define KS_SLOT_ORDER 1
 
-/* The boolean term of the article `id`: A and its key. */
-ks_status ks_article_term(const char *id, ks_buf *out);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in folder.c: the database folder beneath Xapian.       */
@@ -413,12 +497,6 @@ ks_status ks_folder_mark_creation(const char *folder, bool creating, ks_buf *err
  * are merged into one compacted database. */
 typedef struct ks_build ks_build;
 
-/* Opens a build's part: created afresh, and its commits skip waiting for
- * the disk (a crash throws a build away anyway). Not a public flag:
- * ks_db_open() refuses every bit outside ks_open_flags. */
-#define KS_OPEN_BUILD_PART (1u << 30)
-ks_status ks_db_open_build_part(ks_db **out, const char *path);
-
 ks_status ks_build_start(ks_db *db, unsigned threads, ks_build **out);
 /* Splits the article into passages here and queues it for its part's
  * worker; reports a worker's earlier failure instead. */
@@ -435,9 +513,6 @@ bool ks_build_has(const ks_build *build, const char *id);
 ks_db *ks_build_settled_part(ks_build *build, const char *id, size_t index);
 /* The number of parts of all workers, once they are settled. */
 size_t ks_build_part_count(ks_build *build);
-/* Makes the parts of a build that starts later on `db` this small (bytes of
- * passage text; 0 for the default), so tests see a build of many parts. */
-ks_status ks_db_set_build_part_bytes(ks_db *db, size_t bytes);
 /* Articles and passages queued to the workers and not yet written. */
 void ks_build_pending(ks_build *build, size_t *articles, size_t *passages);
 /* Stops the workers and frees the build. With `keep`, the parts are

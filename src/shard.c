@@ -1,6 +1,6 @@
 /* Sharded databases: which shard an article belongs to, and the folder
  * layout (PATH/shard-K plus the Xapian stub PATH/XAPIANDB) that lets any
- * Xapian reader open PATH as one index. index.c routes through these. */
+ * Xapian reader open PATH as one index. db.c routes through these. */
 #include "kosearch_internal.h"
 
 #include <errno.h>

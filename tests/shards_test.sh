@@ -53,6 +53,12 @@ with open(f"{work}/articles.jsonl", "w", encoding="utf-8") as articles, \
             for qa in paragraph["qas"]:
                 question = " ".join(qa["question"].split())
                 questions.write(f"{qa['id']}\t{question}\n")
+# The same articles as a folder of text files (title on the first line).
+import os
+os.mkdir(f"{work}/folder")
+for number, article in enumerate(data):
+    with open(f"{work}/folder/korquad-{number}.txt", "w", encoding="utf-8") as text:
+        text.write(article["title"] + "\n\n" + "\n\n".join(p["context"] for p in article["paragraphs"]))
 PY
 [ -s "$work/questions.tsv" ] || { echo "cannot convert $korquad"; exit 2; }
 echo "$(wc -l < "$work/articles.jsonl") articles, $(wc -l < "$work/questions.tsv") questions"
@@ -62,6 +68,12 @@ echo "$(wc -l < "$work/articles.jsonl") articles, $(wc -l < "$work/questions.tsv
 # threads numbers each part's passages together, which reorders ties only.
 "$kosearch" index -q --jobs 1 --db "$work/single.db" "$work/articles.jsonl"
 check "index one database" test $? -eq 0
+"$kosearch" index -q --jobs 2 --db "$work/parallel.db" "$work/articles.jsonl"
+check "index one database on two threads" test $? -eq 0
+"$kosearch" index -q --jobs 1 --db "$work/folder-1.db" "$work/folder"
+check "index a folder on one thread" test $? -eq 0
+"$kosearch" index -q --jobs 2 --db "$work/folder-2.db" "$work/folder"
+check "index a folder on two threads" test $? -eq 0
 "$kosearch" index -q --shards 3 --db "$work/sharded.db" "$work/articles.jsonl"
 check "index three shards" test $? -eq 0
 check "stub lists the shards" \
@@ -77,6 +89,10 @@ check "the refusal says why" grep -q "has 3 shards, not 4" "$work/err"
 single_stats=$("$kosearch" stats --db "$work/single.db" | grep -E '^(articles|passages|terms):')
 sharded_stats=$("$kosearch" stats --db "$work/sharded.db" | grep -E '^(articles|passages|terms):')
 check "stats sum over shards" test "$single_stats" = "$sharded_stats"
+built() { "$kosearch" stats --db "$1" | grep -E '^(articles|passages|terms|index format|analyzer):'; }
+check "two threads build the same index" test "$(built "$work/parallel.db")" = "$(built "$work/single.db")"
+check "two threads build the same index of a folder" \
+    test "$(built "$work/folder-2.db")" = "$(built "$work/folder-1.db")"
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -118,8 +134,14 @@ run() { # run DB [OPTIONS]: question ids with their ranked passages and scores
 }
 run "$work/single.db" > "$work/single.run"
 run "$work/sharded.db" > "$work/sharded.run"
+run "$work/parallel.db" > "$work/parallel.run"
+run "$work/folder-1.db" > "$work/folder-1.run"
+run "$work/folder-2.db" > "$work/folder-2.run"
 run "$work/cluster.stub" > "$work/remote.run"
 check "the single database finds passages" test -s "$work/single.run"
+check "two threads rank as one" cmp -s "$work/single.run" "$work/parallel.run"
+check "a folder indexed on two threads ranks as on one" test -s "$work/folder-1.run" -a \
+    "$(cat "$work/folder-1.run")" = "$(cat "$work/folder-2.run")"
 check "local shards rank as one database" cmp -s "$work/single.run" "$work/sharded.run"
 check "remote shards rank as one database" cmp -s "$work/single.run" "$work/remote.run"
 # Remote shards take no match decider: the date window goes into the query.

@@ -1161,6 +1161,60 @@ static void test_unknown_open_flags_are_refused(void **state)
     assert_int_equal(after.passages, before.passages);
 }
 
+/* Sets or (NULL) unsets an environment variable for the default path. */
+static void set_env(const char *name, const char *value)
+{
+    if (value)
+        setenv(name, value, 1);
+    else
+        unsetenv(name);
+}
+
+static void assert_default_db_path(const char *expected)
+{
+    char *path = NULL;
+    assert_int_equal(ks_default_db_path(&path), KS_OK);
+    assert_string_equal(path, expected);
+    ks_string_free(path);
+}
+
+/* The kosearch command and the Python module open this database when none
+ * is named: KOSEARCH_DB, else XDG_DATA_HOME's, else HOME's. */
+static void test_default_db_path_follows_the_environment(void **state)
+{
+    (void)state;
+    const char *names[] = {"KOSEARCH_DB", "XDG_DATA_HOME", "HOME"};
+    char *saved[3];
+    for (size_t i = 0; i < 3; i++)
+        saved[i] = getenv(names[i]) ? strdup(getenv(names[i])) : NULL;
+    set_env("KOSEARCH_DB", "/srv/news.db");
+    set_env("XDG_DATA_HOME", "/data");
+    set_env("HOME", "/home/kim");
+    assert_default_db_path("/srv/news.db");
+    set_env("KOSEARCH_DB", "");
+    assert_default_db_path("/data/kosearch/default.db");
+    set_env("XDG_DATA_HOME", NULL);
+    assert_default_db_path("/home/kim/.local/share/kosearch/default.db");
+    set_env("HOME", NULL);
+    assert_default_db_path("./.local/share/kosearch/default.db");
+    assert_int_equal(ks_default_db_path(NULL), KS_ERR_INVALID_ARGUMENT);
+    for (size_t i = 0; i < 3; i++) {
+        set_env(names[i], saved[i]);
+        free(saved[i]);
+    }
+}
+
+/* The names `kosearch analyze` and the Python module print. */
+static void test_term_kind_names(void **state)
+{
+    (void)state;
+    assert_string_equal(ks_term_kind_name(KS_TERM_SURFACE), "surface");
+    assert_string_equal(ks_term_kind_name(KS_TERM_STEM), "stem");
+    assert_string_equal(ks_term_kind_name(KS_TERM_COMPOUND), "compound");
+    assert_string_equal(ks_term_kind_name(KS_TERM_BIGRAM), "bigram");
+    assert_string_equal(ks_term_kind_name((ks_term_kind)99), "unknown");
+}
+
 int main(void)
 {
     const struct CMUnitTest corpus_tests[] = {
@@ -1189,6 +1243,8 @@ int main(void)
         cmocka_unit_test(test_crafted_id_cannot_take_a_long_ids_key),
     };
     const struct CMUnitTest standalone_tests[] = {
+        cmocka_unit_test(test_default_db_path_follows_the_environment),
+        cmocka_unit_test(test_term_kind_names),
         cmocka_unit_test(test_missing_database_says_so),
         cmocka_unit_test(test_other_analyzer_version_asks_for_rebuild),
         cmocka_unit_test(test_rebuild_replaces_only_when_complete),

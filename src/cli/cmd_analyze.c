@@ -18,30 +18,19 @@ static const cli_help help = {
         "with its kind (surface, stem, compound, bigram), position, byte span and text.\n",
 };
 
-static const char *kind_name(ks_term_kind kind)
-{
-    switch (kind) {
-    case KS_TERM_SURFACE: return "surface";
-    case KS_TERM_STEM: return "stem";
-    case KS_TERM_COMPOUND: return "compound";
-    case KS_TERM_BIGRAM: return "bigram";
-    }
-    return "?";
-}
-
 static void print_term(const ks_term *term, output_format format)
 {
     if (format == OUTPUT_JSON) {
         json_t *line = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "text", term->text, "kind",
-                                 kind_name(term->kind), "word", (json_int_t)term->word,
+                                 ks_term_kind_name(term->kind), "word", (json_int_t)term->word,
                                  "position", (json_int_t)term->position, "start",
                                  (json_int_t)term->start, "end", (json_int_t)term->end);
         json_dumpf(line, stdout, JSON_COMPACT);
         fputc('\n', stdout);
         json_decref(line);
     } else {
-        printf("%u\t%u\t%s\t%zu-%zu\t%s\n", term->word, term->position, kind_name(term->kind),
-               term->start, term->end, term->text);
+        printf("%u\t%u\t%s\t%zu-%zu\t%s\n", term->word, term->position,
+               ks_term_kind_name(term->kind), term->start, term->end, term->text);
     }
 }
 

@@ -32,29 +32,16 @@ int cli_usage_error(const char *command, const char *format, ...)
     return EXIT_TROUBLE;
 }
 
-static char *concat(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    char *out = malloc(la + lb + 1);
-    if (!out)
-        return NULL;
-    memcpy(out, a, la);
-    memcpy(out + la, b, lb + 1);
-    return out;
-}
-
 char *cli_database_path(const char *option)
 {
     if (option && *option)
         return strdup(option);
-    const char *env = getenv("KOSEARCH_DB");
-    if (env && *env)
-        return strdup(env);
-    const char *data_home = getenv("XDG_DATA_HOME");
-    if (data_home && *data_home)
-        return concat(data_home, "/kosearch/default.db");
-    const char *home = getenv("HOME");
-    return concat(home && *home ? home : ".", "/.local/share/kosearch/default.db");
+    char *path = NULL;
+    if (ks_default_db_path(&path) != KS_OK)
+        return NULL;
+    char *copy = strdup(path); /* the caller frees it with free() */
+    ks_string_free(path);
+    return copy;
 }
 
 bool cli_make_parent_folders(const char *path)

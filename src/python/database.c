@@ -47,23 +47,6 @@ static PyObject *raise_database_error(database *self, ks_status status)
 /* ------------------------------------------------------------------------ */
 /* Opening and closing.                                                     */
 
-/* The database when open() is given none: the rule of the kosearch command. */
-static char *default_database_path(void)
-{
-    const char *env = getenv("KOSEARCH_DB");
-    if (env && *env)
-        return strdup(env);
-    const char *data_home = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
-    const char *base = data_home && *data_home ? data_home : home && *home ? home : ".";
-    const char *rest = data_home && *data_home ? "/kosearch/default.db"
-                                               : "/.local/share/kosearch/default.db";
-    char *path = malloc(strlen(base) + strlen(rest) + 1);
-    if (path)
-        strcat(strcpy(path, base), rest);
-    return path;
-}
-
 /* Creates the folders above a database about to be made, as `kosearch
  * index` does; errno is set when one cannot be made. */
 static bool make_parent_folders(char *path)
@@ -83,7 +66,10 @@ static bool make_parent_folders(char *path)
 static char *path_argument(PyObject *argument)
 {
     if (argument == Py_None) {
-        char *path = default_database_path();
+        /* The kosearch command's default, copied to be freed as the rest. */
+        char *library_path = NULL;
+        char *path = ks_default_db_path(&library_path) == KS_OK ? strdup(library_path) : NULL;
+        ks_string_free(library_path);
         if (!path)
             PyErr_NoMemory();
         return path;

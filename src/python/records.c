@@ -192,17 +192,6 @@ PyObject *results_to_python(const ks_results *results)
     return list;
 }
 
-static const char *term_kind_name(ks_term_kind kind)
-{
-    switch (kind) {
-    case KS_TERM_SURFACE: return "surface";
-    case KS_TERM_STEM: return "stem";
-    case KS_TERM_COMPOUND: return "compound";
-    case KS_TERM_BIGRAM: return "bigram";
-    }
-    return "unknown";
-}
-
 static PyObject *term_to_python(const ks_term *term, const char *text, size_t len)
 {
     PyObject *record = record_new(term_type, 8);
@@ -210,7 +199,7 @@ static PyObject *term_to_python(const ks_term *term, const char *text, size_t le
         return NULL;
     PyObject *items[8] = {
         string(term->text),
-        PyUnicode_FromString(term_kind_name(term->kind)),
+        PyUnicode_FromString(ks_term_kind_name(term->kind)),
         PyLong_FromUnsignedLong(term->word),
         PyLong_FromUnsignedLong(term->position),
         PyLong_FromSize_t(term->start),

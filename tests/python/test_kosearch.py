@@ -402,6 +402,21 @@ class DefaultDatabaseTest(Databases):
             db.add({"id": "x", "body": "기본 데이터베이스"})
         self.assertTrue(os.path.isdir(expected))
 
+    def test_else_home_as_the_command_does(self):
+        os.environ.pop("KOSEARCH_DB", None)
+        os.environ.pop("XDG_DATA_HOME", None)
+        saved_home = os.environ.get("HOME")
+        os.environ["HOME"] = self.fresh_path("home")
+        try:
+            with kosearch.open(writable=True) as db:
+                self.assertEqual(db.path, os.path.join(self.fresh_path("home"), ".local", "share",
+                                                       "kosearch", "default.db"))
+        finally:
+            if saved_home is None:
+                os.environ.pop("HOME", None)
+            else:
+                os.environ["HOME"] = saved_home
+
 
 class ThreadTest(Databases):
     def cpu_while_holding_the_gil(self, work, seconds=30):
