@@ -36,9 +36,9 @@ extern "C" {
  * soname (libkosearch.so.MAJOR) and changes whenever the ABI does; ks_version()
  * gives the version of the library loaded at run time. */
 #define KS_VERSION_MAJOR 1
-#define KS_VERSION_MINOR 0
+#define KS_VERSION_MINOR 1
 #define KS_VERSION_PATCH 0
-#define KS_VERSION_STRING "1.0.0"
+#define KS_VERSION_STRING "1.1.0"
 /* True when this header is at least version major.minor.patch. */
 #define KS_CHECK_VERSION(major, minor, patch)                                        \
     (KS_VERSION_MAJOR > (major) ||                                                \
@@ -88,7 +88,7 @@ typedef enum ks_term_kind {
 } ks_term_kind;
 /* The kind's name, as `kosearch analyze` and the Python module show it:
  * "surface", "stem", "compound" or "bigram"; "unknown" for any other value.
- * A static string. */
+ * A static string. Since 1.1. */
 KS_API const char *ks_term_kind_name(ks_term_kind kind);
 
 typedef struct ks_term {
@@ -136,7 +136,7 @@ typedef enum ks_open_flags {
  * Python module choose it: $KOSEARCH_DB when set and not empty, else
  * $XDG_DATA_HOME/kosearch/default.db, else $HOME/.local/share/kosearch/default.db
  * ("." for $HOME when unset). The string is the caller's: release it with
- * ks_string_free(). */
+ * ks_string_free(). Since 1.1. */
 KS_API ks_status ks_default_db_path(char **out_path);
 
 /* Opens the database at `path`. On failure *out is still set when a handle
@@ -484,7 +484,7 @@ KS_API ks_status ks_explain(ks_db *db, const char *query, char **out);
 /* The same as a search with these options reads it (NULL: the defaults):
  * what a passage must hold ("must hold: 구로구 AND 청사", from +word, AND,
  * fields or KS_MATCH_ALL), what ranks it, what it must not hold, then
- * Xapian's query. */
+ * Xapian's query. Since 1.1. */
 KS_API ks_status ks_explain_search(ks_db *db, const char *query,
                                    const ks_search_options *options, char **out);
 /* Frees a string this library handed to the caller; NULL is ignored. */
