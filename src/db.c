@@ -64,30 +64,6 @@ KS_API const char *ks_backend_versions(void)
     return backend_versions;
 }
 
-KS_API const char *ks_status_string(ks_status status)
-{
-    switch (status) {
-    case KS_OK: return "success";
-    case KS_ERR_NOMEM: return "out of memory";
-    case KS_ERR_INVALID_ARGUMENT: return "invalid argument";
-    case KS_ERR_IO: return "input/output error";
-    case KS_ERR_NOT_FOUND: return "not found";
-    case KS_ERR_LOCKED: return "database is locked";
-    case KS_ERR_CORRUPT: return "database is damaged";
-    case KS_ERR_VERSION: return "database needs rebuilding";
-    case KS_ERR_READ_ONLY: return "database is read-only";
-    case KS_ERR_BAD_QUERY: return "query syntax error";
-    case KS_ERR_BAD_INPUT: return "malformed input";
-    case KS_ERR_ENCODING: return "unsupported text encoding";
-    case KS_ERR_INTERRUPTED: return "interrupted";
-    case KS_ERR_BACKEND: return "Xapian error";
-    case KS_ERR_UNAVAILABLE: return "shard unavailable";
-    case KS_ERR_INTERNAL: return "internal error";
-    case KS_STATUS_LAST: break;
-    }
-    return "unknown status";
-}
-
 /* ------------------------------------------------------------------------ */
 /* Opening, versions, closing.                                              */
 

@@ -75,6 +75,45 @@ size_t ks_utf8_valid_prefix(const char *s, size_t len);
 /* Code points in `len` bytes of UTF-8 (each invalid byte counting as one). */
 size_t ks_utf8_count(const char *s, size_t len);
 
+/* Hangul syllables as characters, with no Korean rules: here, beside the
+ * UTF-8 decoder, because normalization and segmentation test for them too. */
+/* A Hangul syllable is KS_HANGUL_FIRST + (initial * KS_HANGUL_MEDIALS +
+ * medial) * KS_HANGUL_FINALS + final, final 0 meaning none (Unicode's
+ * conjoining algorithm, section 3.12). The conjoining jamo of the parts are
+ * KS_JAMO_INITIAL_FIRST + initial, KS_JAMO_MEDIAL_FIRST + medial and
+ * KS_JAMO_FINAL_BEFORE + final (final above 0). */
+#define KS_HANGUL_FIRST 0xAC00
+#define KS_HANGUL_INITIALS 19
+#define KS_HANGUL_MEDIALS 21
+#define KS_HANGUL_FINALS 28
+#define KS_HANGUL_COUNT (KS_HANGUL_INITIALS * KS_HANGUL_MEDIALS * KS_HANGUL_FINALS)
+#define KS_JAMO_INITIAL_FIRST 0x1100
+#define KS_JAMO_MEDIAL_FIRST 0x1161
+#define KS_JAMO_FINAL_BEFORE 0x11A7
+
+typedef struct ks_hangul_parts {
+    unsigned initial, medial, final;
+} ks_hangul_parts;
+
+static inline bool ks_is_hangul_syllable(uint32_t c)
+{
+    return c >= KS_HANGUL_FIRST && c < KS_HANGUL_FIRST + KS_HANGUL_COUNT;
+}
+
+/* The parts of a Hangul syllable (ks_is_hangul_syllable()). */
+static inline ks_hangul_parts ks_hangul_decompose(uint32_t syllable)
+{
+    uint32_t s = syllable - KS_HANGUL_FIRST;
+    return (ks_hangul_parts){s / (KS_HANGUL_MEDIALS * KS_HANGUL_FINALS),
+                             s / KS_HANGUL_FINALS % KS_HANGUL_MEDIALS, s % KS_HANGUL_FINALS};
+}
+
+static inline uint32_t ks_hangul_compose(ks_hangul_parts parts)
+{
+    return KS_HANGUL_FIRST +
+           (parts.initial * KS_HANGUL_MEDIALS + parts.medial) * KS_HANGUL_FINALS + parts.final;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Interface to code in read.c: files, folders and JSONL into articles.     */
 
@@ -174,43 +213,6 @@ bool ks_lexicon_bigram_is_inner(const char *word, size_t first, const char *bigr
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in hangul.c: Korean text as typed, no database.       */
-
-/* A Hangul syllable is KS_HANGUL_FIRST + (initial * KS_HANGUL_MEDIALS +
- * medial) * KS_HANGUL_FINALS + final, final 0 meaning none (Unicode's
- * conjoining algorithm, section 3.12). The conjoining jamo of the parts are
- * KS_JAMO_INITIAL_FIRST + initial, KS_JAMO_MEDIAL_FIRST + medial and
- * KS_JAMO_FINAL_BEFORE + final (final above 0). */
-#define KS_HANGUL_FIRST 0xAC00
-#define KS_HANGUL_INITIALS 19
-#define KS_HANGUL_MEDIALS 21
-#define KS_HANGUL_FINALS 28
-#define KS_HANGUL_COUNT (KS_HANGUL_INITIALS * KS_HANGUL_MEDIALS * KS_HANGUL_FINALS)
-#define KS_JAMO_INITIAL_FIRST 0x1100
-#define KS_JAMO_MEDIAL_FIRST 0x1161
-#define KS_JAMO_FINAL_BEFORE 0x11A7
-
-typedef struct ks_hangul_parts {
-    unsigned initial, medial, final;
-} ks_hangul_parts;
-
-static inline bool ks_is_hangul_syllable(uint32_t c)
-{
-    return c >= KS_HANGUL_FIRST && c < KS_HANGUL_FIRST + KS_HANGUL_COUNT;
-}
-
-/* The parts of a Hangul syllable (ks_is_hangul_syllable()). */
-static inline ks_hangul_parts ks_hangul_decompose(uint32_t syllable)
-{
-    uint32_t s = syllable - KS_HANGUL_FIRST;
-    return (ks_hangul_parts){s / (KS_HANGUL_MEDIALS * KS_HANGUL_FINALS),
-                             s / KS_HANGUL_FINALS % KS_HANGUL_MEDIALS, s % KS_HANGUL_FINALS};
-}
-
-static inline uint32_t ks_hangul_compose(ks_hangul_parts parts)
-{
-    return KS_HANGUL_FIRST +
-           (parts.initial * KS_HANGUL_MEDIALS + parts.medial) * KS_HANGUL_FINALS + parts.final;
-}
 
 /* Whether `c` is Hanja: a CJK ideograph (ICU's Ideographic property, from
  * the CJK radicals on), in any block: the unified ideographs and all their
