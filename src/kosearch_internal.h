@@ -1,7 +1,7 @@
 /* Private interfaces between the stages of the kosearch pipeline.
  *
  * Text flows one way: read -> normalize -> segment -> analyze -> passage ->
- * index -> query -> search -> snippet. This header is sectioned per source
+ * index -> parse -> query -> search -> snippet. This header is sectioned per source
  * file in that order, util.c's helpers first, like SQLite's fts5Int.h; each
  * section is the interface of one file. Beside a stage stand the files that
  * serve it: lexicon.c (hunspell-ko's nouns) and hangul.c (Korean text, no
@@ -567,7 +567,7 @@ ks_status ks_words_with_prefix(struct shim_db *db, const char *prefix, size_t li
 ks_status ks_closest_word(struct shim_db *db, const char *word, ks_buf *out);
 
 /* ------------------------------------------------------------------------ */
-/* Interface to code in query.c: query syntax -> query tree.                */
+/* Interface to code in parse.c: query syntax -> query tree.                */
 
 typedef enum ks_query_node_kind {
     KS_QUERY_WORD,    /* an unquoted word */
@@ -606,6 +606,10 @@ void ks_query_node_free(ks_query_node *node);
 /* Makes every clause of a parsed query required (--match all); exclusions
  * stay as they are. */
 ks_status ks_query_require_all(ks_query_node *root);
+
+/* ------------------------------------------------------------------------ */
+/* Interface to code in query.c: query tree -> Xapian query.                 */
+
 /* Appends what a passage must hold, what ranks it and what it must not
  * hold, in words ("must hold: 구로구 AND 청사; ..."): --explain's first part. */
 ks_status ks_query_describe(const ks_query_node *root, ks_buf *out);
