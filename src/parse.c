@@ -6,7 +6,7 @@
  * +"phrase" to require; a OR b between alternatives, a AND b to require
  * both; fields title:, section:, id: and date: in front of a word or
  * "phrase". Every other character is text for the analyzer, so punctuation
- * inside words never causes a syntax error. */
+ * inside words never causes a syntax error; nor does a quote never closed. */
 #include "kosearch_internal.h"
 
 #include <stdlib.h>
@@ -127,17 +127,22 @@ static ks_status parse_clause(parser *p, ks_query_node **out)
     ks_query_field field = field_at(p, &name_len);
     p->at += name_len;
     ks_query_node *node;
-    if (p->text[p->at] == '"') {
-        size_t open = p->at++;
-        const char *close = memchr(p->text + p->at, '"', p->len - p->at);
-        if (!close)
-            return parse_fail(p, open, "unbalanced quote: this \" is never closed");
+    const char *close = p->text[p->at] == '"'
+                            ? memchr(p->text + p->at + 1, '"', p->len - p->at - 1)
+                            : NULL;
+    if (close) {
+        p->at++;
         size_t end = (size_t)(close - p->text);
         node = node_new(KS_QUERY_PHRASE, p->text + p->at, end - p->at);
         if (node)
             node->text_at = p->at;
         p->at = end + 1;
     } else {
+        /* A quote that is never closed is punctuation, not a phrase: pasted
+         * sentences carry stray ones (5" 화면, a quotation cut off), and
+         * their words are still worth searching. */
+        if (p->text[p->at] == '"')
+            p->at++;
         size_t end = p->at;
         while (end < p->len && !is_space(p->text[end]) && p->text[end] != '"')
             end++;

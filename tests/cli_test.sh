@@ -81,8 +81,10 @@ check "NO_COLOR's output has the hit" grep -q "깔끔이봉사단" "$work/out"
 check "NO_COLOR's output has no colour" bash -c "! grep -q $'\033\[' '$work/out'"
 
 check "no hits is exit 1" run 1 search 존재하지않는낱말입니다
-check "unbalanced quote is exit 2" run 2 search '"희망일자리 만들기'
-check "syntax error is one line on stderr" bash -c "[ \$(wc -l <'$work/err') -eq 1 ] && grep -q 'unbalanced quote' '$work/err'"
+check "a quote never closed is punctuation: its words still find" run 0 search --format json '"희망일자리 만들기'
+check "a quote never closed finds the section" bash -c "head -1 '$work/out' | jq -e '.section | contains(\"희망일자리 만들기\")' >/dev/null"
+check "syntax error is exit 2" run 2 search '청소 OR'
+check "syntax error is one line on stderr" bash -c "[ \$(wc -l <'$work/err') -eq 1 ] && grep -q 'OR needs a word on both sides' '$work/err'"
 check "only punctuation is exit 2" run 2 search '?!'
 
 check "json output" run 0 search --format json --limit 3 구로구 청소
@@ -105,9 +107,9 @@ check "phrase hit section" bash -c "head -1 '$work/out' | jq -e '.section | cont
 check "analyze prints terms with spans" run 0 analyze 구로구는 깔끔이봉사단
 check "analyze shows the stem" grep -qP "\tstem\t0-12\t구로구$" "$work/out"
 
-printf '1\t깔끔이봉사단\n2\t희망구매\nbad\t"unbalanced\n' >"$work/queries.tsv"
+printf '1\t깔끔이봉사단\n2\t희망구매\nbad\t청소 OR\n' >"$work/queries.tsv"
 check "batch skips a bad line with exit 1" run 1 batch --format trec "$work/queries.tsv"
-check "batch names the bad line" grep -q "queries.tsv:3: unbalanced quote" "$work/err"
+check "batch names the bad line" grep -q "queries.tsv:3: OR needs a word on both sides" "$work/err"
 check "batch trec lines" bash -c "head -1 '$work/out' | grep -qE '^1 Q0 /.*/corpus/000_7c3d8639bd71687d.txt#[0-9]+ 1 [0-9.]+ kosearch$'"
 check "batch keeps the input order with --jobs 2" bash -c "
     '$kosearch' batch --jobs 2 --format tsv '$work/queries.tsv' 2>/dev/null | cut -f1 | uniq | tr '\n' ' ' | grep -qx '1 2 '"

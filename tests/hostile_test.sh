@@ -228,8 +228,9 @@ bad_query() { # bad_query DESCRIPTION MESSAGE QUERY...
 bad_query "empty query" "empty query" ''
 bad_query "blank query" "empty query" '   '
 bad_query "only punctuation" "no searchable words" '?!.,…'
-bad_query "unbalanced quote" 'unbalanced quote: this " is never closed (at byte 10)' '구로구 "청소 분야'
-bad_query "a lone quote" "unbalanced quote" '"'
+bad_query "a lone quote" "no searchable words" '"'
+bad_query "AND at the end" "AND needs a word on both sides (at byte 10)" '구로구 AND'
+check "a quote never closed searches its words" run 0 search --db db '구로구 "청소'
 bad_query "only an exclusion" "only excludes words" -구로구
 bad_query "OR alone" "OR needs a word on both sides" OR
 python3 -c "print(' '.join(f'낱말{i}' for i in range(10000)))" >long_query

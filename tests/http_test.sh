@@ -163,8 +163,8 @@ get no_query '/search'
 check "a search without q is 400" error_is no_query 400 "missing query"
 get blank_query '/search?q=+++'
 check "a blank q is 400" error_is blank_query 400 "missing query"
-get syntax '/search?q=%22unclosed'
-check "a query syntax error is 400 with the reason" error_is syntax 400 "unbalanced quote"
+get syntax '/search?q=%EC%B2%AD%EC%86%8C+OR'
+check "a query syntax error is 400 with the reason" error_is syntax 400 "OR needs a word"
 get limit0 '/search?q=a&limit=0'
 check "limit=0 is 400" error_is limit0 400 "limit must be"
 get limit_big '/search?q=a&limit=101'

@@ -187,11 +187,11 @@ class BatchTest(Databases):
 
     def test_a_bad_query_raises_naming_it(self):
         with self.assertRaises(kosearch.BadQuery) as caught:
-            self.db.batch(["구로구", '"unbalanced', "청소"])
+            self.db.batch(["구로구", "청소 OR", "청소"])
         self.assertIn("query 1", caught.exception.message)
 
     def test_return_exceptions_keeps_the_other_results(self):
-        outcomes = self.db.batch(["구로구", '"unbalanced', "청소"], return_exceptions=True)
+        outcomes = self.db.batch(["구로구", "청소 OR", "청소"], return_exceptions=True)
         self.assertGreater(len(outcomes[0]), 0)
         self.assertIsInstance(outcomes[1], kosearch.BadQuery)
         self.assertEqual(outcomes[1].status, kosearch.BadQuery.status)
@@ -314,8 +314,8 @@ class ErrorTest(Databases):
 
     def test_a_bad_query_says_why(self):
         with self.assertRaises(kosearch.BadQuery) as caught:
-            self.db.search('"unbalanced')
-        self.assertIn("quote", caught.exception.message)
+            self.db.search("청소 OR")
+        self.assertIn("OR needs a word", caught.exception.message)
         self.assertIsInstance(caught.exception, ValueError)
 
     def test_statuses_are_distinct(self):
@@ -509,7 +509,7 @@ class MemoryTest(Databases):
                 self.db.batch([query] * 100, limit=5, threads=2)
             for _ in range(100):
                 try:
-                    self.db.search('"unbalanced')
+                    self.db.search("청소 OR")
                 except kosearch.BadQuery:
                     pass
 
