@@ -19,7 +19,12 @@
 /* Indexes record this number. Bump it whenever the terms produced for any
  * text change (tables below, rules, normalization), so that old indexes are
  * rebuilt instead of silently missing matches. */
+#if KS_VERB_LEMMAS
+/* 5: native verbs and adjectives get their lemma (meson option verb_lemmas). */
 #define KS_ANALYZER_VERSION 5
+#else
+#define KS_ANALYZER_VERSION 4
+#endif
 
 KS_API unsigned ks_analyzer_version(void)
 {
@@ -791,7 +796,9 @@ static ks_status analyze_word(ks_analyzer *analyzer, const char *text, const ks_
     if (normalized->len > 0 && normalized->len <= KS_MAX_TERM_BYTES) {
         st = add_term(analyzer, KS_TERM_SURFACE, word, word, segment->start, segment->end,
                       normalized->data, normalized->len, "", 0);
-        const char *lemma = verb_lemma(&analyzer->suffixes, normalized->data, normalized->len);
+        const char *lemma = KS_VERB_LEMMAS ? verb_lemma(&analyzer->suffixes, normalized->data,
+                                                        normalized->len)
+                                           : NULL;
         if (lemma) {
             stem = verb_stem_prefix(normalized->data, normalized->len, lemma);
             if (st == KS_OK && (strlen(lemma) != normalized->len ||
