@@ -19,7 +19,12 @@
 /* Indexes record this number. Bump it whenever the terms produced for any
  * text change (tables below, rules, normalization), so that old indexes are
  * rebuilt instead of silently missing matches. */
+#if KS_VERB_LEMMAS
+/* 5: native verbs and adjectives get their lemma (meson option verb_lemmas). */
+#define KS_ANALYZER_VERSION 5
+#else
 #define KS_ANALYZER_VERSION 4
+#endif
 
 KS_API unsigned ks_analyzer_version(void)
 {
@@ -171,6 +176,34 @@ static const known_word nouns_ending_like_suffixes[] = {
  * word holds: see cut_splits_known_noun. */
 static const char *const two_syllable_nouns[] = {
 #include "analyze_two_syllable_nouns.inc"
+};
+
+/* Native verbs and adjectives (from hunspell-ko, see tools/gen-lexicon): a
+ * form is a head (the stem as written: 먹, 갔, 예뻐) and a tail (었다, 다,
+ * 요). Each head names its lemma and the class of tails it takes; each tail
+ * lists its classes as a bit set. */
+enum { VERB_CLASS_WORDS = 4, MAX_VERB_TAIL_SYLLABLES = 4 };
+
+typedef struct verb_head {
+    const char *head;
+    const char *lemma;
+    unsigned class_number;
+} verb_head;
+
+typedef struct verb_tail {
+    const char *tail;
+    uint64_t classes[VERB_CLASS_WORDS];
+} verb_tail;
+
+#define VERB_HEAD(head, lemma, number) { head, lemma, number }
+#define VERB_TAIL(tail, ...) { tail, __VA_ARGS__ }
+
+static const verb_head verb_heads[] = {
+#include "analyze_verb_heads.inc"
+};
+
+static const verb_tail verb_tails[] = {
+#include "analyze_verb_tails.inc"
 };
 
 /* Counters of more than one syllable; any other counter is one syllable
@@ -396,6 +429,79 @@ static size_t stem_length(const suffix_index *index, const char *word, size_t le
         return stem;
     stem = strip_first_suffix(index, word, len, particles, index->particles, COUNT_OF(particles));
     return strip_plural(index, word, stem);
+}
+
+/* Place of the first verb head not before the `len` bytes of `key`: the
+ * heads equal to them, if any, start there (a longer head sorts after). */
+static size_t first_verb_head(const char *key, size_t len)
+{
+    size_t first = 0, end = COUNT_OF(verb_heads);
+    while (first < end) {
+        size_t middle = first + (end - first) / 2;
+        if (strncmp(verb_heads[middle].head, key, len) < 0)
+            first = middle + 1;
+        else
+            end = middle;
+    }
+    return first;
+}
+
+static int compare_verb_tail(const void *key, const void *entry)
+{
+    return strcmp(key, ((const verb_tail *)entry)->tail);
+}
+
+static bool tail_takes_class(const verb_tail *tail, unsigned class_number)
+{
+    return (tail->classes[class_number / 64] >> (class_number % 64)) & 1u;
+}
+
+/* The lemma of `word` read as a form of a native verb or adjective (먹었다,
+ * 먹는데 -> 먹다; 예뻐요 -> 예쁘다), or NULL when no lemma fits, when two do
+ * (나는: 나다 or 날다), or when the word is a dictionary noun, alone or
+ * before a particle or ending (사고, 나라는). */
+static const char *verb_lemma(const suffix_index *index, const char *word, size_t len)
+{
+    char key[KS_MAX_TERM_BYTES + 1];
+    if (len < 2 * SYLLABLE_BYTES || len >= sizeof key || !is_hangul_word(word, len))
+        return NULL;
+    memcpy(key, word, len);
+    key[len] = '\0';
+    const char *lemma = NULL;
+    for (size_t head_len = SYLLABLE_BYTES; head_len <= len; head_len += SYLLABLE_BYTES) {
+        if (len - head_len > MAX_VERB_TAIL_SYLLABLES * SYLLABLE_BYTES)
+            continue;
+        const verb_tail *tail = bsearch(key + head_len, verb_tails, COUNT_OF(verb_tails),
+                                        sizeof verb_tails[0], compare_verb_tail);
+        if (!tail)
+            continue;
+        for (size_t k = first_verb_head(key, head_len);
+             k < COUNT_OF(verb_heads) && strncmp(verb_heads[k].head, key, head_len) == 0 &&
+             verb_heads[k].head[head_len] == '\0';
+             k++) {
+            const verb_head *head = &verb_heads[k];
+            if (!tail_takes_class(tail, head->class_number))
+                continue;
+            if (lemma && strcmp(lemma, head->lemma) != 0)
+                return NULL;
+            lemma = head->lemma;
+        }
+    }
+    if (!lemma || ks_is_dictionary_noun(word, len))
+        return NULL;
+    size_t stem = stem_length(index, word, len);
+    return stem < len && ks_is_dictionary_noun(word, stem) ? NULL : lemma;
+}
+
+/* Bytes of `word` that it shares with `lemma` without its final 다, whole
+ * syllables: the part of 아름다운 (아름답다) its bigrams come from. */
+static size_t verb_stem_prefix(const char *word, size_t len, const char *lemma)
+{
+    size_t lemma_stem = strlen(lemma) - SYLLABLE_BYTES, shared = 0;
+    while (shared + SYLLABLE_BYTES <= len && shared + SYLLABLE_BYTES <= lemma_stem &&
+           memcmp(word + shared, lemma + shared, SYLLABLE_BYTES) == 0)
+        shared += SYLLABLE_BYTES;
+    return shared;
 }
 
 /* ---- The analyzer ------------------------------------------------------- */
@@ -690,10 +796,21 @@ static ks_status analyze_word(ks_analyzer *analyzer, const char *text, const ks_
     if (normalized->len > 0 && normalized->len <= KS_MAX_TERM_BYTES) {
         st = add_term(analyzer, KS_TERM_SURFACE, word, word, segment->start, segment->end,
                       normalized->data, normalized->len, "", 0);
-        stem = stem_length(&analyzer->suffixes, normalized->data, normalized->len);
-        if (st == KS_OK && stem < normalized->len)
-            st = add_term(analyzer, KS_TERM_STEM, word, word, segment->start, segment->end,
-                          normalized->data, stem, "", 0);
+        const char *lemma = KS_VERB_LEMMAS ? verb_lemma(&analyzer->suffixes, normalized->data,
+                                                        normalized->len)
+                                           : NULL;
+        if (lemma) {
+            stem = verb_stem_prefix(normalized->data, normalized->len, lemma);
+            if (st == KS_OK && (strlen(lemma) != normalized->len ||
+                                memcmp(lemma, normalized->data, normalized->len) != 0))
+                st = add_term(analyzer, KS_TERM_STEM, word, word, segment->start, segment->end,
+                              lemma, strlen(lemma), "", 0);
+        } else {
+            stem = stem_length(&analyzer->suffixes, normalized->data, normalized->len);
+            if (st == KS_OK && stem < normalized->len)
+                st = add_term(analyzer, KS_TERM_STEM, word, word, segment->start, segment->end,
+                              normalized->data, stem, "", 0);
+        }
         if (st != KS_OK)
             return st;
     }
