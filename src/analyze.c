@@ -198,6 +198,8 @@ typedef struct verb_tail {
 #define VERB_HEAD(head, lemma, number) { head, lemma, number }
 #define VERB_TAIL(tail, ...) { tail, __VA_ARGS__ }
 
+#if KS_VERB_LEMMAS
+/* Only in builds that use them: the tables are 4.6 MB. */
 static const verb_head verb_heads[] = {
 #include "analyze_verb_heads.inc"
 };
@@ -205,6 +207,7 @@ static const verb_head verb_heads[] = {
 static const verb_tail verb_tails[] = {
 #include "analyze_verb_tails.inc"
 };
+#endif
 
 /* Counters of more than one syllable; any other counter is one syllable
  * (2014년, 1위, 18개). */
@@ -431,6 +434,7 @@ static size_t stem_length(const suffix_index *index, const char *word, size_t le
     return strip_plural(index, word, stem);
 }
 
+#if KS_VERB_LEMMAS
 /* Place of the first verb head not before the `len` bytes of `key`: the
  * heads equal to them, if any, start there (a longer head sorts after). */
 static size_t first_verb_head(const char *key, size_t len)
@@ -492,6 +496,13 @@ static const char *verb_lemma(const suffix_index *index, const char *word, size_
     size_t stem = stem_length(index, word, len);
     return stem < len && ks_is_dictionary_noun(word, stem) ? NULL : lemma;
 }
+#else
+static const char *verb_lemma(const suffix_index *index, const char *word, size_t len)
+{
+    (void)index, (void)word, (void)len;
+    return NULL;
+}
+#endif
 
 /* Bytes of `word` that it shares with `lemma` without its final 다, whole
  * syllables: the part of 아름다운 (아름답다) its bigrams come from. */
@@ -796,9 +807,7 @@ static ks_status analyze_word(ks_analyzer *analyzer, const char *text, const ks_
     if (normalized->len > 0 && normalized->len <= KS_MAX_TERM_BYTES) {
         st = add_term(analyzer, KS_TERM_SURFACE, word, word, segment->start, segment->end,
                       normalized->data, normalized->len, "", 0);
-        const char *lemma = KS_VERB_LEMMAS ? verb_lemma(&analyzer->suffixes, normalized->data,
-                                                        normalized->len)
-                                           : NULL;
+        const char *lemma = verb_lemma(&analyzer->suffixes, normalized->data, normalized->len);
         if (lemma) {
             stem = verb_stem_prefix(normalized->data, normalized->len, lemma);
             if (st == KS_OK && (strlen(lemma) != normalized->len ||
