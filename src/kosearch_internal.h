@@ -114,6 +114,14 @@ static inline uint32_t ks_hangul_compose(ks_hangul_parts parts)
            (parts.initial * KS_HANGUL_MEDIALS + parts.medial) * KS_HANGUL_FINALS + parts.final;
 }
 
+/* Whether the text's first character is a Hangul syllable (a word typed in
+ * Hangul, not 초성, Latin or Hanja). */
+static inline bool ks_starts_with_hangul_syllable(const char *text, size_t len)
+{
+    size_t at = 0;
+    return len > 0 && ks_is_hangul_syllable(ks_utf8_next(text, len, &at));
+}
+
 /* ------------------------------------------------------------------------ */
 /* Interface to code in read.c: files, folders and JSONL into articles.     */
 

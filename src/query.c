@@ -421,12 +421,10 @@ static shim_query *context_query(builder *b, const query_word *w)
 #define MAX_PART_SYLLABLES 32
 static size_t split_into_nouns(const char *word, size_t ends[MAX_PART_SYLLABLES])
 {
-    size_t len = strlen(word), syllables = len / 3;
-    if (len % 3 || syllables < PARTS_MIN_SYLLABLES || syllables > MAX_PART_SYLLABLES)
+    /* Every syllable is 3 bytes of UTF-8; 0 when any character is not one. */
+    size_t syllables = ks_syllable_count(word);
+    if (syllables < PARTS_MIN_SYLLABLES || syllables > MAX_PART_SYLLABLES)
         return 0;
-    for (size_t i = 0; i < len; i += 3)
-        if ((unsigned char)word[i] < 0xEA || (unsigned char)word[i] > 0xED)
-            return 0;
     /* fewest[k]: the fewest nouns the first k syllables split into (0: none). */
     size_t fewest[MAX_PART_SYLLABLES + 1] = {0}, from[MAX_PART_SYLLABLES + 1] = {0};
     for (size_t end = 2; end <= syllables; end++)
@@ -758,8 +756,7 @@ static shim_query *hanja_reading_query(builder *b, const query_word *w)
     shim_query *parts[8];
     size_t count = 0;
     for (size_t i = 0; i < w->whole_count; i++)
-        if ((unsigned char)w->whole[i]->text[0] >= 0xEA &&
-            (unsigned char)w->whole[i]->text[0] <= 0xED &&
+        if (ks_starts_with_hangul_syllable(w->whole[i]->text, strlen(w->whole[i]->text)) &&
             may_be_indexed(b, KS_PREFIX_READING, w->whole[i]->text))
             parts[count++] = term_query(b, KS_PREFIX_READING, w->whole[i]->text, 0);
     shim_query *q = count ? shim_query_combine(SHIM_OP_OR, parts, count, 0) : NULL;
@@ -1025,7 +1022,7 @@ static bool is_hangul_word_text(const char *text)
     ks_buf form = {0};
     bool plain = ks_input_classify(text, &form) == KS_INPUT_PLAIN;
     ks_buf_free(&form);
-    return plain && (unsigned char)text[0] >= 0xEA && (unsigned char)text[0] <= 0xED;
+    return plain && ks_starts_with_hangul_syllable(text, strlen(text));
 }
 
 /* Whether `text` is one dictionary noun, as written (bare: without a

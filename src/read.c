@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/utf8.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -86,7 +87,7 @@ static char *first_line_title(const char *text, size_t len)
         end--;
     if (end - start > TITLE_MAX_BYTES) {
         end = start + TITLE_MAX_BYTES;
-        while (end > start && ((unsigned char)text[end] & 0xC0) == 0x80)
+        while (end > start && U8_IS_TRAIL(text[end]))
             end--;
     }
     return ks_strndup(text + start, end - start);

@@ -444,8 +444,7 @@ static bool correct_typo(void *context, const char *word, size_t len, ks_buf *ou
     typo_fix *t = context;
     ks_buf_clear(&t->word);
     ks_buf_clear(&t->closest);
-    size_t at = 0;
-    return ks_is_hangul_syllable(ks_utf8_next(word, len, &at)) &&
+    return ks_starts_with_hangul_syllable(word, len) &&
            ks_normalize_append(&t->word, word, len) == KS_OK &&
            correct_word(t->db, t->word.data, t->found_little, &t->closest) &&
            ks_buf_append(out, t->closest.data, t->closest.len) == KS_OK;
