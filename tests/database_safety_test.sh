@@ -48,19 +48,9 @@ check "a killed first index is not damage: the next one creates the database" \
 
 # ------------------------------------------------------------------------
 # 2. The write lock survives deleting Xapian's lock file.
-# hold_lock DB: starts an indexer that holds DB's lock until fd 3 closes
-# (its pid in $holder), then deletes Xapian's lock files.
-hold_lock() {
-    rm -f slow_input
-    mkfifo slow_input
-    "$kosearch" index --db "$1" - <slow_input >/dev/null 2>&1 &
-    holder=$!
-    exec 3>slow_input
-    echo '{"id": "held", "body": "잠금을 쥔 기사"}' >&3
-    sleep 1
-    rm -f "$1"/flintlock "$1"/shard-*/flintlock
-}
+# The lock held (tests/lib.sh), then Xapian's lock files deleted.
 hold_lock ldb
+rm -f ldb/flintlock ldb/shard-*/flintlock
 check "lock file deleted: a second writer is still refused" run 2 index --db ldb in/good.txt
 check "lock file deleted: the second writer is told why" \
     has "kosearch: ldb: database is locked by another kosearch index"
@@ -84,6 +74,7 @@ check "one database, undamaged" bash -c "xapian-check ldb >/dev/null"
 
 "$kosearch" index -q --shards 2 --db sdb in
 hold_lock sdb
+rm -f sdb/shard-*/flintlock
 check "shards, lock files deleted: a second writer is refused" run 2 index --db sdb new.txt
 check "shards: told why" has "database is locked by another kosearch index"
 exec 3>&-

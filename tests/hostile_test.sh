@@ -351,13 +351,7 @@ else
 fi
 
 # The write lock, held by an indexer waiting for more of its stdin.
-mkfifo slow_input
-"$kosearch" index --db ldb - <slow_input >holder.out 2>&1 &
-holder=$!
-exec 3>slow_input
-echo '{"id": "held", "body": "잠금을 쥔 기사"}' >&3
-for _ in $(seq 50); do [ -e ldb/flintlock ] && break; sleep 0.1; done
-sleep 0.3
+hold_lock ldb
 start=$(date +%s%N)
 check "second writer refused: exit 2" run 2 index --db ldb in/good.txt
 check "second writer told why" has "database is locked by another kosearch index"

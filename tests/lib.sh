@@ -43,6 +43,24 @@ finds() {
 }
 
 # Prints the summary and exits 0 only when nothing failed.
+# hold_lock DB: starts an indexer that holds DB's write lock, waiting for
+# more of its stdin, until fd 3 closes; its pid is in $holder.
+hold_lock() {
+    rm -f slow_input
+    mkfifo slow_input
+    "$kosearch" index --db "$1" - <slow_input >/dev/null 2>&1 &
+    holder=$!
+    exec 3>slow_input
+    echo '{"id": "held", "body": "잠금을 쥔 기사"}' >&3
+    # Held once Xapian's lock file exists (one per shard in a sharded folder).
+    for _ in $(seq 50); do
+        compgen -G "$1/flintlock" >/dev/null || compgen -G "$1/shard-*/flintlock" >/dev/null
+        [ $? -eq 0 ] && break
+        sleep 0.1
+    done
+    sleep 0.3
+}
+
 finish() {
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
