@@ -87,9 +87,10 @@ ks_status ks_folder_check_writable(const char *folder, const char *path, ks_buf 
 }
 
 /* Glass's tables: the first three exist from creation on, the others once
- * a document needs them (and a kosearch document always needs both). */
+ * a document needs them (a kosearch document always has positions; its data
+ * is a value, so there is no docdata table). */
 static const char *const tables_from_creation[] = {"iamglass", "postlist.glass", "termlist.glass"};
-static const char *const tables_of_documents[] = {"docdata.glass", "position.glass"};
+static const char *const tables_of_documents[] = {"position.glass"};
 
 bool ks_folder_holds_tables(const char *folder)
 {

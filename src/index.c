@@ -47,9 +47,11 @@
  *   number as 4 bytes big-endian: equal scores rank in this order, so a
  *   ranking never depends on how the index was built (incrementally, in
  *   parallel, in shards).
- *   Data: the fields id, passage number, title, section, date, url and text,
- *   separated by NUL bytes, in BOCU-1 (ks_passage_data_write); the text is
- *   the passage as written, so highlights are byte offsets into its UTF-8.
+ *   Value slot 2 (KS_SLOT_DATA): the fields id, passage number, title,
+ *   section, date, url and text, separated by NUL bytes, in BOCU-1
+ *   (ks_passage_data_write); the text is the passage as written, so
+ *   highlights are byte offsets into its UTF-8. Xapian's document data
+ *   stays empty, so the database has no docdata table.
  *   The date is ISO 8601 as ks_date_normalize() writes it, or "" when the
  *   article's date was missing or unreadable (then the date found in the
  *   body's furniture, "승인 2015.01.09 20:39", when there is one).
@@ -111,7 +113,10 @@
 /* Format 10 dropped the C and CB context terms, which repeated the T and S
  * terms of every passage (a tenth of all postings): the T and S terms rank
  * instead, with within-document frequency 1 as the C terms had. */
-#define KS_INDEX_FORMAT_VERSION 10
+/* Format 11 keeps the passage data in a value slot instead of Xapian's
+ * document data, which Xapian deflated per passage (see KS_SLOT_DATA). A
+ * format 10 database would show no text: refused with the rebuild message. */
+#define KS_INDEX_FORMAT_VERSION 11
 
 KS_API unsigned ks_index_format_version(void)
 {
@@ -279,9 +284,8 @@ static ks_status add_terms(ks_db *db, shim_doc *doc, const char *text, size_t le
 }
 
 /* Passage data is stored in BOCU-1, Unicode's binary-ordered compression:
- * a Hangul syllable takes 2 bytes instead of UTF-8's 3, and Xapian's zlib
- * still finds repeats in it. Stored text is 10% smaller than as UTF-8 after
- * zlib (measured on the benchmark corpus), which is also less to deflate. */
+ * a Hangul syllable takes 2 bytes instead of UTF-8's 3. It is stored as it
+ * is (KS_SLOT_DATA says why not deflated). */
 #define STORED_CHARSET "BOCU-1"
 
 ks_status ks_passage_data_write(const ks_article *article, const ks_passage *passage,

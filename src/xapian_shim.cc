@@ -638,7 +638,7 @@ ks_status shim_db_each_posting_data(shim_db *db, const char *term,
     try {
         for (auto it = db->reader->postlist_begin(term); it != db->reader->postlist_end(term);
              ++it) {
-            std::string data = db->reader->get_document(*it).get_data();
+            std::string data = db->reader->get_document(*it).get_value(KS_SLOT_DATA);
             if (visit(context, data.data(), data.size()))
                 break;
         }
@@ -730,7 +730,7 @@ ks_status shim_doc_add_boolean_term(shim_doc *doc, const char *term)
 ks_status shim_doc_set_data(shim_doc *doc, const char *bytes, size_t len)
 {
     try {
-        doc->doc.set_data(std::string(bytes, len));
+        doc->doc.add_value(KS_SLOT_DATA, std::string(bytes, len));
         return KS_OK;
     } catch (...) {
         return shim_fail_into(nullptr);
@@ -954,7 +954,7 @@ ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_sp
                                                 windowed ? &window : nullptr);
                 result->data.clear();
                 for (auto it = result->mset.begin(); it != result->mset.end(); ++it)
-                    result->data.push_back(it.get_document().get_data());
+                    result->data.push_back(it.get_document().get_value(KS_SLOT_DATA));
                 break;
             } catch (const Xapian::DatabaseModifiedError &) {
                 if (attempt >= 2)

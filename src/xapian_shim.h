@@ -108,6 +108,8 @@ void shim_doc_free(shim_doc *doc);
 ks_status shim_doc_add_posting(shim_doc *doc, const char *term, uint32_t position, uint32_t wdf_inc);
 ks_status shim_doc_add_term(shim_doc *doc, const char *term, uint32_t wdf_inc);
 ks_status shim_doc_add_boolean_term(shim_doc *doc, const char *term);
+/* A document's data, which kosearch keeps in value slot KS_SLOT_DATA rather
+ * than as Xapian's document data (see there); the readers below read it back. */
 ks_status shim_doc_set_data(shim_doc *doc, const char *bytes, size_t len);
 ks_status shim_doc_set_value(shim_doc *doc, unsigned slot, const char *bytes, size_t len);
 

@@ -24,7 +24,7 @@ printf '새 기사\n\n새로 들어온 기사의 본문.\n' >new.txt
 
 # ------------------------------------------------------------------------
 # 1. A folder missing a table is damaged, never a new database.
-for table in iamglass postlist.glass termlist.glass position.glass docdata.glass; do
+for table in iamglass postlist.glass termlist.glass position.glass; do
     db=damaged-$table
     "$kosearch" index -q --db "$db" in
     rm "$db/$table"

@@ -809,9 +809,10 @@ static void test_title_words_rank_but_do_not_find(void **state)
     ks_remove_tree(folder);
 }
 
-/* Format 9 has context terms this format no longer reads (C, CB), and 8 no
- * date values or field terms: both are refused until rebuilt. */
-static void test_format_9_asks_for_rebuild(void **state)
+/* Format 10 keeps passage text where this format no longer reads it, 9 has
+ * context terms it no longer reads (C, CB), and 8 no date values or field
+ * terms: all are refused until rebuilt. */
+static void test_older_format_asks_for_rebuild(void **state)
 {
     (void)state;
     char folder[] = "/tmp/kosearch-format-XXXXXX";
@@ -819,10 +820,10 @@ static void test_format_9_asks_for_rebuild(void **state)
     ks_db *db = NULL;
     assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
     put_text(db, "a", "구로구 소식");
-    assert_int_equal(shim_db_set_metadata(db->shim, "kosearch.format", "9"), KS_OK);
+    assert_int_equal(shim_db_set_metadata(db->shim, "kosearch.format", "10"), KS_OK);
     assert_int_equal(ks_db_close(db), KS_OK);
     assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_ERR_VERSION);
-    assert_non_null(strstr(ks_db_error(db), "format 9"));
+    assert_non_null(strstr(ks_db_error(db), "format 10"));
     assert_non_null(strstr(ks_db_error(db), "--rebuild"));
     ks_db_close(db);
     assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_ERR_VERSION);
@@ -833,7 +834,7 @@ static void test_format_9_asks_for_rebuild(void **state)
     ks_db_stats stats;
     assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_OK);
     assert_int_equal(ks_db_stats_get(db, &stats), KS_OK);
-    assert_int_equal(stats.index_format, 10);
+    assert_int_equal(stats.index_format, 11);
     ks_db_close(db);
     ks_remove_tree(folder);
 }
@@ -1251,7 +1252,7 @@ int main(void)
         cmocka_unit_test(test_build_on_threads_matches_one_writer),
         cmocka_unit_test(test_build_new_only_builds_what_is_new),
         cmocka_unit_test(test_build_keeps_file_facts),
-        cmocka_unit_test(test_format_9_asks_for_rebuild),
+        cmocka_unit_test(test_older_format_asks_for_rebuild),
         cmocka_unit_test(test_title_words_rank_but_do_not_find),
         cmocka_unit_test(test_status_strings_are_distinct),
         cmocka_unit_test(test_hanja_ranks_below_hangul_above_missing_words),
