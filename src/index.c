@@ -47,11 +47,12 @@
  *   number as 4 bytes big-endian: equal scores rank in this order, so a
  *   ranking never depends on how the index was built (incrementally, in
  *   parallel, in shards).
- *   Value slot 2 (KS_SLOT_DATA): the fields id, passage number, title,
- *   section, date, url and text, separated by NUL bytes, in BOCU-1
- *   (ks_passage_data_write); the text is the passage as written, so
- *   highlights are byte offsets into its UTF-8. Xapian's document data
- *   stays empty, so the database has no docdata table.
+ *   Value slot 2 (KS_SLOT_DATA): the fields title, section, date, url and
+ *   text, separated by NUL bytes, in BOCU-1 (ks_passage_data_write); the
+ *   text is the passage as written, so highlights are byte offsets into its
+ *   UTF-8. A passage's stored record is its KS_SLOT_ORDER value (id and
+ *   number) followed by this one (ks_passage_data_read). Xapian's document
+ *   data stays empty, so the database has no docdata table.
  *   The date is ISO 8601 as ks_date_normalize() writes it, or "" when the
  *   article's date was missing or unreadable (then the date found in the
  *   body's furniture, "승인 2015.01.09 20:39", when there is one).
@@ -114,8 +115,9 @@
  * terms of every passage (a tenth of all postings): the T and S terms rank
  * instead, with within-document frequency 1 as the C terms had. */
 /* Format 11 keeps the passage data in a value slot instead of Xapian's
- * document data, which Xapian deflated per passage (see KS_SLOT_DATA). A
- * format 10 database would show no text: refused with the rebuild message. */
+ * document data, which Xapian deflated per passage (see KS_SLOT_DATA), and
+ * leaves out the id and number the order value holds. A format 10 database
+ * would show no text: refused with the rebuild message. */
 #define KS_INDEX_FORMAT_VERSION 11
 
 KS_API unsigned ks_index_format_version(void)
@@ -293,10 +295,7 @@ ks_status ks_passage_data_write(const ks_article *article, const ks_passage *pas
 {
     if (memchr(passage->text, '\0', passage->len))
         return KS_ERR_BAD_INPUT;
-    char number[16];
-    snprintf(number, sizeof number, "%u", passage->number);
-    const char *fields[] = {article->id, number, article->title, passage->section, date,
-                            article->url};
+    const char *fields[] = {article->title, passage->section, date, article->url};
     ks_buf_clear(record);
     ks_status st = KS_OK;
     for (size_t i = 0; i < sizeof fields / sizeof *fields && st == KS_OK; i++) {
@@ -313,30 +312,38 @@ ks_status ks_passage_data_write(const ks_article *article, const ks_passage *pas
 ks_status ks_passage_data_read(const char *stored, size_t len, ks_buf *record,
                                ks_passage_info *out, size_t *out_text_len)
 {
+    /* The KS_SLOT_ORDER value: the id, a NUL byte, the number in 4 bytes. */
+    const char *id_end = memchr(stored, '\0', len);
+    if (!id_end || (size_t)(id_end - stored) + 5 > len)
+        return KS_ERR_CORRUPT;
+    size_t id_len = (size_t)(id_end - stored);
+    const unsigned char *n = (const unsigned char *)id_end + 1;
+    uint32_t number = (uint32_t)n[0] << 24 | (uint32_t)n[1] << 16 | (uint32_t)n[2] << 8 | n[3];
+    const char *data = stored + id_len + 5;
+    /* Then the KS_SLOT_DATA value, into the record after the id and its NUL. */
     long bad_offset;
     ks_buf_clear(record);
-    ks_status st = ks_convert_to_utf8(STORED_CHARSET, false, stored, len, record, &bad_offset);
-    if (st == KS_OK && !record->data)
-        st = ks_buf_append(record, "", 0);
+    ks_status st = ks_buf_append(record, stored, id_len + 1);
+    if (st == KS_OK)
+        st = ks_convert_to_utf8(STORED_CHARSET, false, data, (size_t)(stored + len - data), record,
+                                &bad_offset);
     if (st != KS_OK)
         return st == KS_ERR_ENCODING ? KS_ERR_CORRUPT : st;
-    const char *fields[7];
-    const char *at = record->data, *end = record->data + record->len;
-    for (size_t i = 0; i < 6; i++) {
+    const char *fields[5];
+    const char *at = record->data + id_len + 1, *end = record->data + record->len;
+    for (size_t i = 0; i < 4; i++) {
         const char *nul = memchr(at, '\0', (size_t)(end - at));
         if (!nul)
             return KS_ERR_CORRUPT;
         fields[i] = at;
         at = nul + 1;
     }
-    fields[6] = at;
-    char *number_end;
-    unsigned long number = strtoul(fields[1], &number_end, 10);
-    if (*number_end || number > UINT32_MAX || memchr(at, '\0', (size_t)(end - at)))
+    fields[4] = at;
+    if (memchr(at, '\0', (size_t)(end - at)))
         return KS_ERR_CORRUPT;
-    *out = (ks_passage_info){.id = fields[0], .passage = (uint32_t)number, .title = fields[2],
-                             .section = fields[3], .date = fields[4], .url = fields[5],
-                             .text = fields[6]};
+    *out = (ks_passage_info){.id = record->data, .passage = number, .title = fields[0],
+                             .section = fields[1], .date = fields[2], .url = fields[3],
+                             .text = fields[4]};
     if (out_text_len)
         *out_text_len = (size_t)(end - at);
     return KS_OK;

@@ -421,16 +421,18 @@ void ks_file_facts_drop_pending(ks_db *db);
 /* ------------------------------------------------------------------------ */
 /* Interface to code in index.c: passages -> Xapian documents.               */
 
-/* A passage's stored data (value slot KS_SLOT_DATA): its fields id, passage
- * number (decimal), title, section, date, url and text, each followed by a
- * NUL byte but the last, converted from UTF-8 to BOCU-1. Text kosearch
- * indexes never holds NUL (the reader refuses it), so nothing needs escaping
- * and reading is a scan for six NULs. `record` is scratch space. */
+/* A passage's stored data (value slot KS_SLOT_DATA): its fields title,
+ * section, date, url and text, each followed by a NUL byte but the last,
+ * converted from UTF-8 to BOCU-1. Text kosearch indexes never holds NUL (the
+ * reader refuses it), so nothing needs escaping and reading is a scan for
+ * four NULs. The id and passage number are in the KS_SLOT_ORDER value, which
+ * the reader gets in front of the data (shim_mset_data). `record` is
+ * scratch space. */
 ks_status ks_passage_data_write(const ks_article *article, const ks_passage *passage,
                                 const char *date, ks_buf *record, ks_buf *out);
-/* Converts stored data back to its UTF-8 record in `record` (replacing
- * what it held) and points the fields of *out into it; KS_ERR_CORRUPT when
- * the data is not in this form. */
+/* Converts a stored record (the KS_SLOT_ORDER value, then the KS_SLOT_DATA
+ * value) back to UTF-8 in `record` (replacing what it held) and points the
+ * fields of *out into it; KS_ERR_CORRUPT when it is not in this form. */
 ks_status ks_passage_data_read(const char *stored, size_t len, ks_buf *record,
                                ks_passage_info *out, size_t *out_text_len);
 
@@ -461,7 +463,8 @@ ks_status ks_writer_close(ks_db *writer);
 /* Value slot: article id, NUL, passage number (4 bytes, big-endian), so
  * that equal scores rank in that order however the index was built. */
 #define KS_SLOT_ORDER 1
-/* Value slot of a passage's stored data (ks_passage_data_write). A value,
+/* Value slot of a passage's stored fields but its id and number
+ * (ks_passage_data_write). A value,
  * not Xapian's document data: Xapian deflates each document's data on its
  * own, a fresh zlib stream per passage, which cost a sixth of indexing's
  * instructions; values go into the postlist table as they are, and short

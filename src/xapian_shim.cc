@@ -52,6 +52,13 @@ struct shim_doc {
     Xapian::Document doc;
 };
 
+/* A passage's stored record: its order value (id and number), then its data
+ * (index.c, ks_passage_data_read). */
+static std::string stored_record(const Xapian::Document &doc)
+{
+    return doc.get_value(KS_SLOT_ORDER) + doc.get_value(KS_SLOT_DATA);
+}
+
 struct shim_query {
     Xapian::Query query;
 };
@@ -638,7 +645,7 @@ ks_status shim_db_each_posting_data(shim_db *db, const char *term,
     try {
         for (auto it = db->reader->postlist_begin(term); it != db->reader->postlist_end(term);
              ++it) {
-            std::string data = db->reader->get_document(*it).get_value(KS_SLOT_DATA);
+            std::string data = stored_record(db->reader->get_document(*it));
             if (visit(context, data.data(), data.size()))
                 break;
         }
@@ -954,7 +961,7 @@ ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_sp
                                                 windowed ? &window : nullptr);
                 result->data.clear();
                 for (auto it = result->mset.begin(); it != result->mset.end(); ++it)
-                    result->data.push_back(it.get_document().get_value(KS_SLOT_DATA));
+                    result->data.push_back(stored_record(it.get_document()));
                 break;
             } catch (const Xapian::DatabaseModifiedError &) {
                 if (attempt >= 2)

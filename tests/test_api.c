@@ -782,6 +782,49 @@ static const char *first_hit(ks_db *db, const char *query, char *id, size_t cap)
     return id;
 }
 
+/* A hit shows every field of its passage as indexed: the id and number
+ * come from the order value, the rest from the stored data (index.c), also
+ * for an id too long to be a term and for a passage under a heading. */
+static void test_hit_shows_every_stored_field(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-fields-XXXXXX";
+    assert_non_null(mkdtemp(folder));
+    char long_id[400];
+    memset(long_id, 'x', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    const char *ids[] = {"기사-7", long_id};
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
+    const char *body = "첫 문단은 날씨 이야기다.\n\n## 복구 계획\n\n구청은 태풍 피해 복구를 서둘렀다.\n";
+    for (size_t i = 0; i < COUNT_OF(ids); i++) {
+        ks_article article = {.id = ids[i], .title = "태풍 피해 복구", .date = "2015.01.09 20:39",
+                              .url = "https://example.kr/news/7", .body = body,
+                              .body_len = strlen(body)};
+        assert_int_equal(ks_db_put_article(db, &article, NULL, NULL), KS_OK);
+    }
+    assert_int_equal(ks_db_commit(db), KS_OK);
+    ks_results *results = NULL;
+    ks_search_options options = {.limit = 10};
+    assert_int_equal(ks_search(db, "서둘렀다", &options, &results), KS_OK);
+    assert_int_equal(ks_results_count(results), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const ks_hit *hit = ks_results_hit(results, i);
+        assert_true(strcmp(hit->id, ids[0]) == 0 || strcmp(hit->id, ids[1]) == 0);
+        assert_int_equal(hit->passage, 2);
+        assert_string_equal(hit->title, "태풍 피해 복구");
+        assert_string_equal(hit->section, "복구 계획");
+        assert_string_equal(hit->date, "2015-01-09T20:39");
+        assert_string_equal(hit->url, "https://example.kr/news/7");
+        const char *text = "## 복구 계획\n구청은 태풍 피해 복구를 서둘렀다.";
+        assert_int_equal(hit->text_len, strlen(text));
+        assert_memory_equal(hit->text, text, hit->text_len);
+    }
+    ks_results_free(results);
+    ks_db_close(db);
+    ks_remove_tree(folder);
+}
+
 /* A title's words rank the passages under it (as keywords and in a
  * question), but never find a passage that does not write them. */
 static void test_title_words_rank_but_do_not_find(void **state)
@@ -1253,6 +1296,7 @@ int main(void)
         cmocka_unit_test(test_build_new_only_builds_what_is_new),
         cmocka_unit_test(test_build_keeps_file_facts),
         cmocka_unit_test(test_older_format_asks_for_rebuild),
+        cmocka_unit_test(test_hit_shows_every_stored_field),
         cmocka_unit_test(test_title_words_rank_but_do_not_find),
         cmocka_unit_test(test_status_strings_are_distinct),
         cmocka_unit_test(test_hanja_ranks_below_hangul_above_missing_words),
