@@ -109,8 +109,9 @@ ks_status shim_doc_add_posting(shim_doc *doc, const char *term, uint32_t positio
 ks_status shim_doc_add_term(shim_doc *doc, const char *term, uint32_t wdf_inc);
 ks_status shim_doc_add_boolean_term(shim_doc *doc, const char *term);
 /* A document's data, which kosearch keeps in value slot KS_SLOT_DATA rather
- * than as Xapian's document data (see there). The readers below return a
- * document's stored record: its KS_SLOT_ORDER value followed by this. */
+ * than as Xapian's document data (see there). shim_db_each_posting_data and
+ * shim_mset_data give a document's stored record: its KS_SLOT_ORDER value
+ * followed by this. */
 ks_status shim_doc_set_data(shim_doc *doc, const char *bytes, size_t len);
 ks_status shim_doc_set_value(shim_doc *doc, unsigned slot, const char *bytes, size_t len);
 
