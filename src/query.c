@@ -354,9 +354,8 @@ static shim_query *inner_bigrams_allowed(builder *b, const query_word *w, shim_q
         return NULL;
     }
     for (size_t i = 0; i < w->bigram_count; i++) {
-        shim_query *either[2] = {bigrams[i], NULL};
-        if (may_be_indexed(b, KS_PREFIX_INNER_BIGRAM, w->bigrams[i]->text))
-            either[1] = term_query(b, KS_PREFIX_INNER_BIGRAM, w->bigrams[i]->text, 0);
+        shim_query *either[2] = {bigrams[i],
+                                 term_query(b, KS_PREFIX_INNER_BIGRAM, w->bigrams[i]->text, 0)};
         needed[i] = shim_query_combine(SHIM_OP_OR, either, 2, 0);
         shim_query_free(either[1]);
     }
