@@ -255,14 +255,16 @@ static shim_query *term_query(builder *b, const char *prefix, const char *text, 
 static bool may_be_indexed(builder *b, const char *prefix, const char *text);
 
 /* The passage's context for a term of a query word: the title's term (T, or
- * TB for a bigram) and the heading's (S, SB), appended to `parts`; a
- * heading's only where the database has it, as most passages have no
- * heading. Returns how many were appended. */
+ * TB for a bigram) and the heading's (S, SB), appended to `parts`, each only
+ * where the database may hold it: few query words are in any title, and
+ * every term in the query costs the matcher a postlist, found or not.
+ * Returns how many were appended. */
 static size_t context_terms(builder *b, const char *text, bool bigram, shim_query **parts)
 {
     size_t count = 0;
-    parts[count++] = term_query(b, bigram ? KS_PREFIX_TITLE KS_PREFIX_BIGRAM : KS_PREFIX_TITLE,
-                                text, 0);
+    const char *title = bigram ? KS_PREFIX_TITLE KS_PREFIX_BIGRAM : KS_PREFIX_TITLE;
+    if (may_be_indexed(b, title, text))
+        parts[count++] = term_query(b, title, text, 0);
     const char *section = bigram ? KS_PREFIX_SECTION KS_PREFIX_BIGRAM : KS_PREFIX_SECTION;
     if (may_be_indexed(b, section, text))
         parts[count++] = term_query(b, section, text, 0);

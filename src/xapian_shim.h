@@ -73,8 +73,9 @@ ks_status shim_db_each_metadata_key(shim_db *db, const char *prefix,
 /* Cheap answers for building queries on a read-only handle, read once and
  * remembered until it is reopened (a writable handle always answers true):
  * false when no part holds a metadata key starting with prefix, and false
- * when `term` (which starts with prefix) is in no document. Meant for
- * prefixes of few terms; a lookup that fails answers true. */
+ * when `term` (which starts with prefix) is in no document. A prefix of
+ * few terms is read once; of many, each term is looked up. A lookup that
+ * fails answers true. */
 bool shim_db_may_have_metadata(shim_db *db, const char *prefix);
 bool shim_db_may_have_term(shim_db *db, const char *prefix, const char *term);
 

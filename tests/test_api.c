@@ -845,9 +845,35 @@ static void test_title_words_rank_but_do_not_find(void **state)
         assert_int_equal(ks_db_put_article(db, &article, NULL, NULL), KS_OK);
     }
     assert_int_equal(ks_db_commit(db), KS_OK);
-    assert_string_equal(first_hit(db, "세종대왕 한글", id, sizeof id), "b-named");
-    assert_string_equal(first_hit(db, "세종대왕이 만든 한글 교육 자료는?", id, sizeof id), "b-named");
-    assert_string_equal(first_hit(db, "세종대왕", id, sizeof id), "");
+    /* Written, then read back: a reader asks the database which title terms
+     * it holds before putting them in the query. */
+    for (int pass = 0; pass < 2; pass++) {
+        assert_string_equal(first_hit(db, "세종대왕 한글", id, sizeof id), "b-named");
+        assert_string_equal(first_hit(db, "세종대왕이 만든 한글 교육 자료는?", id, sizeof id),
+                            "b-named");
+        assert_string_equal(first_hit(db, "세종대왕", id, sizeof id), "");
+        assert_int_equal(ks_db_close(db), KS_OK);
+        assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_OK);
+    }
+    ks_db_close(db);
+    ks_remove_tree(folder);
+}
+
+/* A word of three syllables or more is found inside a longer noun (구로구
+ * in 구로구청장), through the inner bigrams a reader asks the database for. */
+static void test_long_word_found_inside_a_noun(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-inner-XXXXXX", id[64];
+    assert_non_null(mkdtemp(folder));
+    ks_db *db = NULL;
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_WRITE), KS_OK);
+    put_text(db, "inside", "구로구청장이 주민을 만났다");
+    put_text(db, "other", "주민이 광장에 모였다");
+    assert_int_equal(ks_db_close(db), KS_OK);
+    assert_int_equal(ks_db_open(&db, folder, KS_OPEN_READ), KS_OK);
+    assert_string_equal(first_hit(db, "구로구", id, sizeof id), "inside");
+    assert_string_equal(first_hit(db, "구로구에서 누가 주민을 만났나?", id, sizeof id), "inside");
     ks_db_close(db);
     ks_remove_tree(folder);
 }
@@ -1298,6 +1324,7 @@ int main(void)
         cmocka_unit_test(test_older_format_asks_for_rebuild),
         cmocka_unit_test(test_hit_shows_every_stored_field),
         cmocka_unit_test(test_title_words_rank_but_do_not_find),
+        cmocka_unit_test(test_long_word_found_inside_a_noun),
         cmocka_unit_test(test_status_strings_are_distinct),
         cmocka_unit_test(test_hanja_ranks_below_hangul_above_missing_words),
         cmocka_unit_test(test_words_written_together_or_apart_meet),
