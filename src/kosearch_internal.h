@@ -201,6 +201,9 @@ ks_status ks_analyzer_new(ks_analyzer **out);
 void ks_analyzer_free(ks_analyzer *analyzer);
 ks_status ks_analyzer_run(ks_analyzer *analyzer, const char *text, size_t len,
                           const ks_term **out_terms, size_t *out_count);
+/* Whether this build gives native verbs their lemma (meson option
+ * verb_lemmas), which its analyzer version also tells. */
+bool ks_analyzer_has_verb_lemmas(void);
 /* Whether the first len bytes of `word` are a hunspell-ko noun of two
  * syllables or more (the two-syllable list and the lexicon table). */
 bool ks_is_dictionary_noun(const char *word, size_t len);
