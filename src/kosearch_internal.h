@@ -625,6 +625,15 @@ ks_status ks_query_require_all(ks_query_node *root);
  * hold, in words ("must hold: 구로구 AND 청사; ..."): --explain's first part. */
 ks_status ks_query_describe(const ks_query_node *root, ks_buf *out);
 
+/* How a query reads: a few keywords, a question (a '?' or an interrogative
+ * on its own) or a longer statement. Each style ranks with its own BM25. */
+typedef enum ks_query_style {
+    KS_QUERY_KEYWORDS,
+    KS_QUERY_QUESTION,
+    KS_QUERY_SENTENCE,
+} ks_query_style;
+ks_query_style ks_query_style_of(const ks_query_node *root);
+
 /* What a query looks for in a passage, for highlighting: whole-word terms
  * (a word holding any of them is highlighted whole) and, per query word, its
  * syllable bigrams in order (a run of them highlights the matched part of a
