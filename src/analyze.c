@@ -125,15 +125,14 @@ static const suffix_rule predicate_endings[] = {
     RULE("됐다고", AFTER_ANY, 2), RULE("된다고", AFTER_ANY, 2), RULE("되기도", AFTER_ANY, 2),
     RULE("되기로", AFTER_ANY, 2), RULE("됩니다", AFTER_ANY, 2),
     RULE("이었다", AFTER_ANY, 1), RULE("이었고", AFTER_ANY, 1), RULE("입니다", AFTER_ANY, 1),
-    /* The copula + nominalizer -기 after a noun ending in a consonant, alone
-     * or before a particle: 것이기 때문에, 개발중이기는, 사실이기에 -> 것, 개발중,
-     * 사실 (the bigram 이기 let a query for the noun 이기 find them: 8 of the
-     * 22 two-noun keyword misses of tools/eval). After a vowel the copula is
-     * usually dropped (차이기), and 이기 there may end the noun: not cut. */
-    RULE("이기까지", AFTER_CONSONANT, 1), RULE("이기에", AFTER_CONSONANT, 1),
-    RULE("이기도", AFTER_CONSONANT, 1), RULE("이기는", AFTER_CONSONANT, 1),
-    RULE("이기를", AFTER_CONSONANT, 1), RULE("이기만", AFTER_CONSONANT, 1),
-    RULE("이기", AFTER_CONSONANT, 1),
+    /* The copula + nominalizer -기 after a noun, alone or before a particle:
+     * 것이기 때문에, 개발중이기는, 테마파크이기 -> 것, 개발중, 테마파크 (the
+     * bigram 이기 let a query for the noun 이기 find them: 8 of the 22
+     * two-noun keyword misses of tools/eval). Not where the 이 ends the noun
+     * (차이기: see strip_first_suffix). */
+    RULE("이기까지", AFTER_ANY, 1), RULE("이기에", AFTER_ANY, 1), RULE("이기도", AFTER_ANY, 1),
+    RULE("이기는", AFTER_ANY, 1), RULE("이기를", AFTER_ANY, 1), RULE("이기만", AFTER_ANY, 1),
+    RULE("이기", AFTER_ANY, 1),
     /* Copula in questions: 무엇인가, 누구였나, 어디였는가. */
     RULE("이었는가", AFTER_ANY, 1), RULE("였는가", AFTER_VOWEL, 1), RULE("이었나", AFTER_ANY, 1),
     RULE("인가요", AFTER_ANY, 1), RULE("인가", AFTER_ANY, 1), RULE("인지", AFTER_ANY, 1),
@@ -398,6 +397,8 @@ static bool stem_ends_in_one_of(const char *word, size_t cut, const char *syllab
     return false;
 }
 
+#define COPULA "이"
+
 /* Length of `word` without the first suffix of `rules` that fits, or `len`
  * when none does. `word` is Hangul syllables only. */
 static size_t strip_first_suffix(const suffix_index *index, const char *word, size_t len,
@@ -416,6 +417,12 @@ static size_t strip_first_suffix(const suffix_index *index, const char *word, si
         if (!attaches_to(last_syllable(word, cut), rule->after))
             continue;
         if (rule->not_after && stem_ends_in_one_of(word, cut, rule->not_after))
+            continue;
+        /* A copula ending's 이 after a vowel may end a noun, the copula
+         * itself dropped: 고양이다, 차이기 are 고양이 + 다, 차이 + 기. */
+        if (memcmp(rule->text, COPULA, sizeof COPULA - 1) == 0 &&
+            attaches_to(last_syllable(word, cut), AFTER_VOWEL) &&
+            ks_is_dictionary_noun(word, cut + sizeof COPULA - 1))
             continue;
         if (cut_splits_known_noun(index, word, len, cut))
             continue;
@@ -785,10 +792,10 @@ static ks_status add_number_compound(ks_analyzer *analyzer, const char *text,
                     analyzer->word.data, analyzer->word.len, counter->data, prefix_len[n - 1]);
 }
 
-/* True when the segment is nothing but a particle written right after a
- * quote, bracket, number or Latin word ("희망"을, 10%의, LED로): ICU makes it a
- * word of its own, but alone it says nothing, so it gets no terms and a query
- * does not look for it. */
+/* True when the segment is nothing but a particle or a copula ending written
+ * right after a quote, bracket, number or Latin word ("희망"을, 10%의, LED로,
+ * Book)이기도): ICU makes it a word of its own, but alone it says nothing, so
+ * it gets no terms and a query does not look for it. */
 static bool is_detached_particle(const char *text, const ks_segment *segment,
                                  const ks_buf *normalized)
 {
@@ -797,6 +804,13 @@ static bool is_detached_particle(const char *text, const ks_segment *segment,
     for (size_t k = 0; k < COUNT_OF(particles); k++) {
         if (particles[k].len == normalized->len &&
             memcmp(particles[k].text, normalized->data, normalized->len) == 0)
+            return true;
+    }
+    for (size_t k = 0; k < COUNT_OF(predicate_endings); k++) {
+        const suffix_rule *ending = &predicate_endings[k];
+        if (ending->len == normalized->len &&
+            memcmp(ending->text, normalized->data, normalized->len) == 0 &&
+            memcmp(ending->text, COPULA, sizeof COPULA - 1) == 0)
             return true;
     }
     return false;
