@@ -56,11 +56,14 @@ typedef struct suffix_rule {
     attachment after;
     size_t min_stem_syllables;
     const char *not_after; /* syllables the stem must not end in (NULL: any) */
+    const char *only_after; /* syllables the stem must end in (NULL: any) */
 } suffix_rule;
 
-#define RULE(text, after, min) { text, sizeof(text) - 1, after, min, NULL }
+#define RULE(text, after, min) { text, sizeof(text) - 1, after, min, NULL, NULL }
 #define RULE_NOT_AFTER(text, after, min, syllables) \
-    { text, sizeof(text) - 1, after, min, syllables }
+    { text, sizeof(text) - 1, after, min, syllables, NULL }
+#define RULE_ONLY_AFTER(text, after, min, syllables) \
+    { text, sizeof(text) - 1, after, min, NULL, syllables }
 
 /* Particles (조사), longest first; the first rule that fits wins. A particle
  * that also ends many nouns (이 가 로 의 도 ...) needs two syllables of stem,
@@ -125,14 +128,20 @@ static const suffix_rule predicate_endings[] = {
     RULE("됐다고", AFTER_ANY, 2), RULE("된다고", AFTER_ANY, 2), RULE("되기도", AFTER_ANY, 2),
     RULE("되기로", AFTER_ANY, 2), RULE("됩니다", AFTER_ANY, 2),
     RULE("이었다", AFTER_ANY, 1), RULE("이었고", AFTER_ANY, 1), RULE("입니다", AFTER_ANY, 1),
-    /* The copula + nominalizer -기 after a noun, alone or before a particle:
-     * 것이기 때문에, 개발중이기는, 테마파크이기 -> 것, 개발중, 테마파크 (the
-     * bigram 이기 let a query for the noun 이기 find them: 8 of the 22
-     * two-noun keyword misses of tools/eval). Not where the 이 ends the noun
-     * (차이기: see strip_first_suffix). */
-    RULE("이기까지", AFTER_ANY, 1), RULE("이기에", AFTER_ANY, 1), RULE("이기도", AFTER_ANY, 1),
-    RULE("이기는", AFTER_ANY, 1), RULE("이기를", AFTER_ANY, 1), RULE("이기만", AFTER_ANY, 1),
-    RULE("이기", AFTER_ANY, 1),
+    /* The copula + nominalizer -기 after a bound noun (의존 명사), alone or
+     * before a particle: 것이기 때문에, 개발중이기는, 할 수이기도 -> 것, 개발중,
+     * 수. The bigram 이기 let a query for the noun 이기 find them (8 of the 22
+     * two-noun keyword misses of tools/eval). A bound noun never begins a
+     * compound, so 이기 after it is the copula; after a full noun (연작이기도)
+     * it could also be a compound's part, and stays as it was. */
+#define BOUND_NOUNS "것중줄수뿐바터데"
+    RULE_ONLY_AFTER("이기까지", AFTER_ANY, 1, BOUND_NOUNS),
+    RULE_ONLY_AFTER("이기에", AFTER_ANY, 1, BOUND_NOUNS),
+    RULE_ONLY_AFTER("이기도", AFTER_ANY, 1, BOUND_NOUNS),
+    RULE_ONLY_AFTER("이기는", AFTER_ANY, 1, BOUND_NOUNS),
+    RULE_ONLY_AFTER("이기를", AFTER_ANY, 1, BOUND_NOUNS),
+    RULE_ONLY_AFTER("이기만", AFTER_ANY, 1, BOUND_NOUNS),
+    RULE_ONLY_AFTER("이기", AFTER_ANY, 1, BOUND_NOUNS),
     /* Copula in questions: 무엇인가, 누구였나, 어디였는가. */
     RULE("이었는가", AFTER_ANY, 1), RULE("였는가", AFTER_VOWEL, 1), RULE("이었나", AFTER_ANY, 1),
     RULE("인가요", AFTER_ANY, 1), RULE("인가", AFTER_ANY, 1), RULE("인지", AFTER_ANY, 1),
@@ -417,6 +426,8 @@ static size_t strip_first_suffix(const suffix_index *index, const char *word, si
         if (!attaches_to(last_syllable(word, cut), rule->after))
             continue;
         if (rule->not_after && stem_ends_in_one_of(word, cut, rule->not_after))
+            continue;
+        if (rule->only_after && !stem_ends_in_one_of(word, cut, rule->only_after))
             continue;
         /* A copula ending's 이 after a vowel may end a noun, the copula
          * itself dropped: 고양이다, 차이기 are 고양이 + 다, 차이 + 기. */
