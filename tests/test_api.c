@@ -154,6 +154,13 @@ static void test_explain_shows_what_is_required(void **state)
     assert_int_equal(ks_explain(f->db, "구로구 청사", &text), KS_OK);
     assert_non_null(strstr(text, "holds any of: 구로구, 청사"));
     ks_string_free(text);
+    /* A question and a statement rank with their own BM25 (search.c). */
+    assert_int_equal(ks_explain(f->db, "구로구 청사는 어디에 있나?", &text), KS_OK);
+    assert_non_null(strstr(text, "a repeated word counting little (a question)"));
+    ks_string_free(text);
+    assert_int_equal(ks_explain(f->db, "구로구 청사는 시청 옆에 있다", &text), KS_OK);
+    assert_non_null(strstr(text, "(a statement)"));
+    ks_string_free(text);
 }
 
 /* A passage that holds 구로구 only with a particle attached. */
