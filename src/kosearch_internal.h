@@ -626,11 +626,13 @@ ks_status ks_query_require_all(ks_query_node *root);
 ks_status ks_query_describe(const ks_query_node *root, ks_buf *out);
 
 /* How a query reads: a few keywords, a question (a '?' or an interrogative
- * on its own) or a longer statement. Each style ranks with its own BM25. */
+ * on its own), a longer statement ending as a sentence (., !, -다, -요) or
+ * a longer headline. Each style ranks with its own BM25. */
 typedef enum ks_query_style {
     KS_QUERY_KEYWORDS,
     KS_QUERY_QUESTION,
     KS_QUERY_SENTENCE,
+    KS_QUERY_HEADLINE,
 } ks_query_style;
 ks_query_style ks_query_style_of(const ks_query_node *root);
 

@@ -1196,8 +1196,29 @@ static bool is_exclusion(const ks_query_node *node)
     return node->kind == KS_QUERY_NOT;
 }
 
+/* Whether the query's last word ends a sentence: '.', '!', or the ending
+ * -다 or -요 (a headline or a noun phrase does not). */
+static bool ends_as_sentence(const ks_query_node *root)
+{
+    static const char *const endings[] = {".", "!", "다", "요"};
+    for (size_t i = root->child_count; i-- > 0;) {
+        if (root->children[i]->kind != KS_QUERY_WORD)
+            continue;
+        const char *text = root->children[i]->text;
+        size_t len = strlen(text);
+        for (size_t k = 0; k < sizeof endings / sizeof endings[0]; k++) {
+            size_t n = strlen(endings[k]);
+            if (len >= n && memcmp(text + len - n, endings[k], n) == 0)
+                return true;
+        }
+        return false;
+    }
+    return false;
+}
+
 /* How a query reads (search.c ranks each style with its own BM25): a short
- * query of keywords, a question (typed_as_question), or a longer statement. */
+ * query of keywords, a question (typed_as_question), a longer statement
+ * ending as a sentence, or a longer headline. */
 ks_query_style ks_query_style_of(const ks_query_node *root)
 {
     size_t clauses = 0;
@@ -1205,7 +1226,9 @@ ks_query_style ks_query_style_of(const ks_query_node *root)
         clauses += root->children[i]->kind != KS_QUERY_NOT && !is_field_clause(root->children[i]);
     if (typed_as_question(root))
         return KS_QUERY_QUESTION;
-    return clauses > KEYWORD_QUERY_CLAUSES ? KS_QUERY_SENTENCE : KS_QUERY_KEYWORDS;
+    if (clauses <= KEYWORD_QUERY_CLAUSES)
+        return KS_QUERY_KEYWORDS;
+    return ends_as_sentence(root) ? KS_QUERY_SENTENCE : KS_QUERY_HEADLINE;
 }
 
 ks_status ks_query_describe(const ks_query_node *root, ks_buf *out)
@@ -1225,6 +1248,7 @@ ks_status ks_query_describe(const ks_query_node *root, ks_buf *out)
         [KS_QUERY_QUESTION] = "order: BM25 over every word, a repeated word counting little "
                               "(a question); ",
         [KS_QUERY_SENTENCE] = "order: BM25 over every word (a statement); ",
+        [KS_QUERY_HEADLINE] = "order: BM25 over every word (a headline); ",
     };
     if (options > 1)
         say(&st, out, order[ks_query_style_of(root)]);

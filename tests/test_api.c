@@ -161,6 +161,9 @@ static void test_explain_shows_what_is_required(void **state)
     assert_int_equal(ks_explain(f->db, "구로구 청사는 시청 옆에 있다", &text), KS_OK);
     assert_non_null(strstr(text, "(a statement)"));
     ks_string_free(text);
+    assert_int_equal(ks_explain(f->db, "구로구 새 청사 시청 옆 이전", &text), KS_OK);
+    assert_non_null(strstr(text, "(a headline)"));
+    ks_string_free(text);
 }
 
 /* A passage that holds 구로구 only with a particle attached. */
