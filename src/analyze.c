@@ -20,15 +20,22 @@
  * text change (tables below, rules, normalization), so that old indexes are
  * rebuilt instead of silently missing matches. */
 #if KS_VERB_LEMMAS
-/* 5: native verbs and adjectives get their lemma (meson option verb_lemmas). */
-#define KS_ANALYZER_VERSION 5
+/* 5: native verbs and adjectives get their lemma (meson option verb_lemmas);
+ * 7: and the copula + nominalizer 이기 is cut after a noun. */
+#define KS_ANALYZER_VERSION 7
 #else
-#define KS_ANALYZER_VERSION 4
+/* 6: the copula + nominalizer 이기 is cut after a noun (것이기 -> 것). */
+#define KS_ANALYZER_VERSION 6
 #endif
 
 KS_API unsigned ks_analyzer_version(void)
 {
     return KS_ANALYZER_VERSION;
+}
+
+bool ks_analyzer_has_verb_lemmas(void)
+{
+    return KS_VERB_LEMMAS;
 }
 
 /* ---- Korean tables ------------------------------------------------------ */
@@ -49,11 +56,14 @@ typedef struct suffix_rule {
     attachment after;
     size_t min_stem_syllables;
     const char *not_after; /* syllables the stem must not end in (NULL: any) */
+    const char *only_after; /* syllables the stem must end in (NULL: any) */
 } suffix_rule;
 
-#define RULE(text, after, min) { text, sizeof(text) - 1, after, min, NULL }
+#define RULE(text, after, min) { text, sizeof(text) - 1, after, min, NULL, NULL }
 #define RULE_NOT_AFTER(text, after, min, syllables) \
-    { text, sizeof(text) - 1, after, min, syllables }
+    { text, sizeof(text) - 1, after, min, syllables, NULL }
+#define RULE_ONLY_AFTER(text, after, min, syllables) \
+    { text, sizeof(text) - 1, after, min, NULL, syllables }
 
 /* Particles (조사), longest first; the first rule that fits wins. A particle
  * that also ends many nouns (이 가 로 의 도 ...) needs two syllables of stem,
@@ -118,6 +128,20 @@ static const suffix_rule predicate_endings[] = {
     RULE("됐다고", AFTER_ANY, 2), RULE("된다고", AFTER_ANY, 2), RULE("되기도", AFTER_ANY, 2),
     RULE("되기로", AFTER_ANY, 2), RULE("됩니다", AFTER_ANY, 2),
     RULE("이었다", AFTER_ANY, 1), RULE("이었고", AFTER_ANY, 1), RULE("입니다", AFTER_ANY, 1),
+    /* The copula + nominalizer -기 after a bound noun (의존 명사), alone or
+     * before a particle: 것이기 때문에, 개발중이기는, 할 수이기도 -> 것, 개발중,
+     * 수. The bigram 이기 let a query for the noun 이기 find them (8 of the 22
+     * two-noun keyword misses of tools/eval). A bound noun never begins a
+     * compound, so 이기 after it is the copula; after a full noun (연작이기도)
+     * it could also be a compound's part, and stays as it was. */
+#define BOUND_NOUNS "것중줄수뿐바터데"
+    RULE_ONLY_AFTER("이기까지", AFTER_ANY, 1, BOUND_NOUNS),
+    RULE_ONLY_AFTER("이기에", AFTER_ANY, 1, BOUND_NOUNS),
+    RULE_ONLY_AFTER("이기도", AFTER_ANY, 1, BOUND_NOUNS),
+    RULE_ONLY_AFTER("이기는", AFTER_ANY, 1, BOUND_NOUNS),
+    RULE_ONLY_AFTER("이기를", AFTER_ANY, 1, BOUND_NOUNS),
+    RULE_ONLY_AFTER("이기만", AFTER_ANY, 1, BOUND_NOUNS),
+    RULE_ONLY_AFTER("이기", AFTER_ANY, 1, BOUND_NOUNS),
     /* Copula in questions: 무엇인가, 누구였나, 어디였는가. */
     RULE("이었는가", AFTER_ANY, 1), RULE("였는가", AFTER_VOWEL, 1), RULE("이었나", AFTER_ANY, 1),
     RULE("인가요", AFTER_ANY, 1), RULE("인가", AFTER_ANY, 1), RULE("인지", AFTER_ANY, 1),
@@ -382,6 +406,8 @@ static bool stem_ends_in_one_of(const char *word, size_t cut, const char *syllab
     return false;
 }
 
+#define COPULA "이"
+
 /* Length of `word` without the first suffix of `rules` that fits, or `len`
  * when none does. `word` is Hangul syllables only. */
 static size_t strip_first_suffix(const suffix_index *index, const char *word, size_t len,
@@ -400,6 +426,14 @@ static size_t strip_first_suffix(const suffix_index *index, const char *word, si
         if (!attaches_to(last_syllable(word, cut), rule->after))
             continue;
         if (rule->not_after && stem_ends_in_one_of(word, cut, rule->not_after))
+            continue;
+        if (rule->only_after && !stem_ends_in_one_of(word, cut, rule->only_after))
+            continue;
+        /* A copula ending's 이 after a vowel may end a noun, the copula
+         * itself dropped: 고양이다, 차이기 are 고양이 + 다, 차이 + 기. */
+        if (memcmp(rule->text, COPULA, sizeof COPULA - 1) == 0 &&
+            attaches_to(last_syllable(word, cut), AFTER_VOWEL) &&
+            ks_is_dictionary_noun(word, cut + sizeof COPULA - 1))
             continue;
         if (cut_splits_known_noun(index, word, len, cut))
             continue;
@@ -769,10 +803,10 @@ static ks_status add_number_compound(ks_analyzer *analyzer, const char *text,
                     analyzer->word.data, analyzer->word.len, counter->data, prefix_len[n - 1]);
 }
 
-/* True when the segment is nothing but a particle written right after a
- * quote, bracket, number or Latin word ("희망"을, 10%의, LED로): ICU makes it a
- * word of its own, but alone it says nothing, so it gets no terms and a query
- * does not look for it. */
+/* True when the segment is nothing but a particle or a copula ending written
+ * right after a quote, bracket, number or Latin word ("희망"을, 10%의, LED로,
+ * Book)이기도): ICU makes it a word of its own, but alone it says nothing, so
+ * it gets no terms and a query does not look for it. */
 static bool is_detached_particle(const char *text, const ks_segment *segment,
                                  const ks_buf *normalized)
 {
@@ -781,6 +815,13 @@ static bool is_detached_particle(const char *text, const ks_segment *segment,
     for (size_t k = 0; k < COUNT_OF(particles); k++) {
         if (particles[k].len == normalized->len &&
             memcmp(particles[k].text, normalized->data, normalized->len) == 0)
+            return true;
+    }
+    for (size_t k = 0; k < COUNT_OF(predicate_endings); k++) {
+        const suffix_rule *ending = &predicate_endings[k];
+        if (ending->len == normalized->len &&
+            memcmp(ending->text, normalized->data, normalized->len) == 0 &&
+            memcmp(ending->text, COPULA, sizeof COPULA - 1) == 0)
             return true;
     }
     return false;

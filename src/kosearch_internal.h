@@ -201,6 +201,9 @@ ks_status ks_analyzer_new(ks_analyzer **out);
 void ks_analyzer_free(ks_analyzer *analyzer);
 ks_status ks_analyzer_run(ks_analyzer *analyzer, const char *text, size_t len,
                           const ks_term **out_terms, size_t *out_count);
+/* Whether this build gives native verbs their lemma (meson option
+ * verb_lemmas), which its analyzer version also tells. */
+bool ks_analyzer_has_verb_lemmas(void);
 /* Whether the first len bytes of `word` are a hunspell-ko noun of two
  * syllables or more (the two-syllable list and the lexicon table). */
 bool ks_is_dictionary_noun(const char *word, size_t len);
@@ -630,6 +633,17 @@ ks_status ks_query_require_all(ks_query_node *root);
 /* Appends what a passage must hold, what ranks it and what it must not
  * hold, in words ("must hold: 구로구 AND 청사; ..."): --explain's first part. */
 ks_status ks_query_describe(const ks_query_node *root, ks_buf *out);
+
+/* How a query reads: a few keywords, a question (a '?' or an interrogative
+ * on its own), a longer statement ending as a sentence (., !, -다, -요) or
+ * a longer headline. Each style ranks with its own BM25. */
+typedef enum ks_query_style {
+    KS_QUERY_KEYWORDS,
+    KS_QUERY_QUESTION,
+    KS_QUERY_SENTENCE,
+    KS_QUERY_HEADLINE,
+} ks_query_style;
+ks_query_style ks_query_style_of(const ks_query_node *root);
 
 /* What a query looks for in a passage, for highlighting: whole-word terms
  * (a word holding any of them is highlighted whole) and, per query word, its

@@ -1198,23 +1198,62 @@ static bool is_exclusion(const ks_query_node *node)
     return node->kind == KS_QUERY_NOT;
 }
 
+/* Whether the query's last word ends a sentence: '.', '!', or the ending
+ * -다 or -요 (a headline or a noun phrase does not). */
+static bool ends_as_sentence(const ks_query_node *root)
+{
+    static const char *const endings[] = {".", "!", "다", "요"};
+    for (size_t i = root->child_count; i-- > 0;) {
+        if (root->children[i]->kind != KS_QUERY_WORD)
+            continue;
+        const char *text = root->children[i]->text;
+        size_t len = strlen(text);
+        for (size_t k = 0; k < sizeof endings / sizeof endings[0]; k++) {
+            size_t n = strlen(endings[k]);
+            if (len >= n && memcmp(text + len - n, endings[k], n) == 0)
+                return true;
+        }
+        return false;
+    }
+    return false;
+}
+
+/* How a query reads (search.c ranks each style with its own BM25): a short
+ * query of keywords, a question (typed_as_question), a longer statement
+ * ending as a sentence, or a longer headline. */
+ks_query_style ks_query_style_of(const ks_query_node *root)
+{
+    size_t clauses = 0;
+    for (size_t i = 0; i < root->child_count; i++)
+        clauses += root->children[i]->kind != KS_QUERY_NOT && !is_field_clause(root->children[i]);
+    if (typed_as_question(root))
+        return KS_QUERY_QUESTION;
+    if (clauses <= KEYWORD_QUERY_CLAUSES)
+        return KS_QUERY_KEYWORDS;
+    return ends_as_sentence(root) ? KS_QUERY_SENTENCE : KS_QUERY_HEADLINE;
+}
+
 ks_status ks_query_describe(const ks_query_node *root, ks_buf *out)
 {
-    size_t options = 0, requirements = 0, clauses = 0;
+    size_t options = 0, requirements = 0;
     for (size_t i = 0; i < root->child_count; i++) {
         options += is_option(root->children[i]);
         requirements += is_requirement(root->children[i]);
-        clauses += root->children[i]->kind != KS_QUERY_NOT && !is_field_clause(root->children[i]);
     }
     ks_status st = KS_OK;
     describe_clauses(&st, root, is_requirement, "must hold: ", " AND ", out);
     describe_clauses(&st, root, is_option,
                      requirements ? "ranked by: " : "holds any of: ", ", ",
                      out);
+    static const char *const order[] = {
+        [KS_QUERY_KEYWORDS] = "order: passages holding more of these first; ",
+        [KS_QUERY_QUESTION] = "order: BM25 over every word, a repeated word counting little "
+                              "(a question); ",
+        [KS_QUERY_SENTENCE] = "order: BM25 over every word (a statement); ",
+        [KS_QUERY_HEADLINE] = "order: BM25 over every word (a headline); ",
+    };
     if (options > 1)
-        say(&st, out, clauses > KEYWORD_QUERY_CLAUSES || typed_as_question(root)
-                          ? "order: BM25 over every word (a question); "
-                          : "order: passages holding more of these first; ");
+        say(&st, out, order[ks_query_style_of(root)]);
     describe_clauses(&st, root, is_exclusion, "must not hold: ", ", ", out);
     return st;
 }
@@ -1244,13 +1283,11 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
     *out = NULL;
     builder b = {.analyzer = analyzer, .match = out_terms, .error = error, .status = KS_OK,
                  .db = db};
-    size_t plain_words = 0, clauses = 0;
-    for (size_t i = 0; i < root->child_count; i++) {
+    size_t plain_words = 0;
+    for (size_t i = 0; i < root->child_count; i++)
         plain_words += root->children[i]->kind == KS_QUERY_WORD;
-        clauses += root->children[i]->kind != KS_QUERY_NOT && !is_field_clause(root->children[i]);
-    }
     b.drop_question_words = plain_words > 1;
-    b.question = clauses > KEYWORD_QUERY_CLAUSES || typed_as_question(root);
+    b.question = ks_query_style_of(root) != KS_QUERY_KEYWORDS;
     clause_list optional = {0}, required = {0}, excluded = {0}, proximity = {0}, filters = {0};
     ks_match_terms ignored = {0};
     bool windowed = dates_to_window(root, window);

@@ -150,10 +150,23 @@ static void test_explain_shows_what_is_required(void **state)
             fail_msg("%s explains as %s", cases[i].query, text);
         ks_string_free(text);
     }
-    char *text = NULL;
-    assert_int_equal(ks_explain(f->db, "구로구 청사", &text), KS_OK);
-    assert_non_null(strstr(text, "holds any of: 구로구, 청사"));
-    ks_string_free(text);
+    /* The default options; a question, a statement and a headline rank
+     * with their own BM25 (search.c). */
+    const struct {
+        const char *query, *holds;
+    } styles[] = {
+        {"구로구 청사", "holds any of: 구로구, 청사"},
+        {"구로구 청사는 어디에 있나?", "a repeated word counting little (a question)"},
+        {"구로구 청사는 시청 옆에 있다", "(a statement)"},
+        {"구로구 새 청사 시청 옆 이전", "(a headline)"},
+    };
+    for (size_t i = 0; i < COUNT_OF(styles); i++) {
+        char *text = NULL;
+        assert_int_equal(ks_explain(f->db, styles[i].query, &text), KS_OK);
+        if (!strstr(text, styles[i].holds))
+            fail_msg("%s explains as %s", styles[i].query, text);
+        ks_string_free(text);
+    }
 }
 
 /* A passage that holds 구로구 only with a particle attached. */
@@ -1198,6 +1211,35 @@ static void test_words_written_together_or_apart_meet(void **state)
     ks_remove_tree(folder);
 }
 
+/* A question counts a word about once however often a passage repeats it
+ * (search.c, BM25 of questions): the passage holding both of its words
+ * comes before the one repeating one of them. 공항 is in a third of the
+ * passages, so that a passage's third 태풍 outweighs it at the k1 of
+ * statements and keywords. */
+static void test_question_prefers_more_words_over_repeats(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-question-XXXXXX";
+    ks_db *db = open_new_database(folder);
+    const char *texts[] = {"태풍 태풍 태풍 소식", "태풍 공항 오늘 소식", "서울 시청 축제 소식",
+                           "부산 항구 집회 소식", "인천 공항 전시 소식",  "김포 공항 사진 소식",
+                           "제주 공원 음악 소식"};
+    const char *ids[] = {"repeat", "both", "o1", "o2", "o3", "o4", "o5"};
+    for (size_t i = 0; i < COUNT_OF(texts); i++)
+        put_text(db, ids[i], texts[i]);
+    for (size_t i = 0; i < 10; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "other%zu", i);
+        put_text(db, id, i < 4 ? "공항 버스 노선 소식" : "가을 단풍 여행 소식");
+    }
+    assert_int_equal(ks_db_commit(db), KS_OK);
+    const char *question = ranked_ids(db, "태풍과 공항은?");
+    if (strncmp(question, "both repeat", strlen("both repeat")) != 0)
+        fail_msg("the question ranks %s", question);
+    ks_db_close(db);
+    ks_remove_tree(folder);
+}
+
 static void test_status_strings_are_distinct(void **state)
 {
     (void)state;
@@ -1328,6 +1370,7 @@ int main(void)
         cmocka_unit_test(test_status_strings_are_distinct),
         cmocka_unit_test(test_hanja_ranks_below_hangul_above_missing_words),
         cmocka_unit_test(test_words_written_together_or_apart_meet),
+        cmocka_unit_test(test_question_prefers_more_words_over_repeats),
     };
     const struct CMUnitTest dated_tests[] = {
         cmocka_unit_test(test_date_filters_keep_only_their_window),
