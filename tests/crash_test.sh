@@ -219,16 +219,19 @@ if [ -s "$work/clean.jsonl" ] && cmp -s "$work/rerun.jsonl" "$work/clean.jsonl";
         python3 -X utf8 -c 'import sys; [print(line.rstrip("\n")[:200]) for line in sys.stdin]' >&2
 fi
 # A rebuild (written by several threads into parts beside the database, then
-# merged) that is killed or interrupted leaves the database exactly as it
-# was; the next run clears what it left beside it; a completed rebuild equals
-# a clean build. The articles change first, so the two states differ.
+# merged and swapped in at once) that is killed or interrupted leaves the
+# database exactly as it was, or, when the signal lands after the swap, the
+# whole rebuilt database: never anything between. The next run clears what it
+# left beside it; a completed rebuild equals a clean build. The articles
+# change first, so the two states differ. A rebuild takes about half the CPU
+# time of an update on two cores, so the stops come early in that half.
 "$kosearch" export --db "$db" | sort >"$work/before.jsonl"
 rebuild_round=$((kill_rounds + interrupt_rounds + 2))
 write_articles "$rebuild_round"
 "$kosearch" index -q --db "$work/clean-rebuild" "$articles" 2>/dev/null
 "$kosearch" export --db "$work/clean-rebuild" | sort >"$work/clean-rebuild.jsonl"
 stopped=0
-for stop in INT:15 KILL:5 KILL:45 KILL:20; do
+for stop in INT:15 KILL:5 KILL:30 KILL:20; do
     signal=${stop%%:*} at=${stop##*:}
     "$kosearch" index -q --rebuild --db "$db" "$articles" 2>"$work/index.err" &
     pid=$!
@@ -246,7 +249,11 @@ for stop in INT:15 KILL:5 KILL:45 KILL:20; do
     if [ "$status" -eq 0 ] || [ "$status" -eq 137 ] || [ "$status" -eq 130 ]; then pass; else
         fail "rebuild stopped by SIG$signal at ${at}%: exit $status: $(head -1 "$work/index.err")"
     fi
-    if cmp -s "$work/after.jsonl" "$expected"; then pass; else
+    if cmp -s "$work/after.jsonl" "$expected"; then pass
+    elif [ "$status" -ne 0 ] && cmp -s "$work/after.jsonl" "$work/clean-rebuild.jsonl"; then
+        pass
+        echo "the SIG$signal at ${at}% came after the rebuilt database was swapped in"
+    else
         fail "rebuild stopped by SIG$signal at ${at}% (exit $status): the database changed"
     fi
     # A finished rebuild is what later stopped ones must leave in place.
