@@ -407,7 +407,7 @@ static ks_status add_passage(ks_db *db, const ks_article *article, const char *a
                                                    &db->scratch)) != KS_OK)
         ks_db_fail(db, st, "cannot store a passage of %s: %s", article->id, ks_status_string(st));
     if (st == KS_OK)
-        st = shim_doc_set_data(doc, db->scratch.data, db->scratch.len);
+        st = shim_doc_set_value(doc, KS_SLOT_DATA, db->scratch.data, db->scratch.len);
     if (st == KS_OK) {
         st = shim_db_add_document(db->shim, doc);
         if (st != KS_OK)

@@ -755,16 +755,6 @@ ks_status shim_doc_add_boolean_term(shim_doc *doc, const char *term)
     }
 }
 
-ks_status shim_doc_set_data(shim_doc *doc, const char *bytes, size_t len)
-{
-    try {
-        doc->doc.add_value(KS_SLOT_DATA, std::string(bytes, len));
-        return KS_OK;
-    } catch (...) {
-        return shim_fail_into(nullptr);
-    }
-}
-
 ks_status shim_doc_set_value(shim_doc *doc, unsigned slot, const char *bytes, size_t len)
 {
     try {

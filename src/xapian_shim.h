@@ -109,11 +109,10 @@ void shim_doc_free(shim_doc *doc);
 ks_status shim_doc_add_posting(shim_doc *doc, const char *term, uint32_t position, uint32_t wdf_inc);
 ks_status shim_doc_add_term(shim_doc *doc, const char *term, uint32_t wdf_inc);
 ks_status shim_doc_add_boolean_term(shim_doc *doc, const char *term);
-/* A document's data, which kosearch keeps in value slot KS_SLOT_DATA rather
- * than as Xapian's document data (see there). shim_db_each_posting_data and
+/* kosearch keeps a passage's data in value slot KS_SLOT_DATA, not as
+ * Xapian's document data (see there); shim_db_each_posting_data and
  * shim_mset_data give a document's stored record: its KS_SLOT_ORDER value
- * followed by this. */
-ks_status shim_doc_set_data(shim_doc *doc, const char *bytes, size_t len);
+ * followed by its KS_SLOT_DATA value. */
 ks_status shim_doc_set_value(shim_doc *doc, unsigned slot, const char *bytes, size_t len);
 
 /* Queries: immutable trees. Combinators copy their children, so the caller

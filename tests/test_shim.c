@@ -23,7 +23,7 @@ static void add_words(shim_db *db, const char *data, const char *const *words, s
     assert_int_equal(shim_doc_new(&doc), KS_OK);
     for (size_t i = 0; i < count; i++)
         assert_int_equal(shim_doc_add_posting(doc, words[i], (uint32_t)i + 1, 1), KS_OK);
-    assert_int_equal(shim_doc_set_data(doc, data, strlen(data)), KS_OK);
+    assert_int_equal(shim_doc_set_value(doc, KS_SLOT_DATA, data, strlen(data)), KS_OK);
     assert_int_equal(shim_db_add_document(db, doc), KS_OK);
     shim_doc_free(doc);
 }
