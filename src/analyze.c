@@ -807,24 +807,26 @@ static ks_status add_number_compound(ks_analyzer *analyzer, const char *text,
  * right after a quote, bracket, number or Latin word ("희망"을, 10%의, LED로,
  * Book)이기도): ICU makes it a word of its own, but alone it says nothing, so
  * it gets no terms and a query does not look for it. */
+/* Whether `word` is the whole text of one of `rules` that starts with
+ * `starting` ("" for any). */
+static bool is_whole_rule(const suffix_rule *rules, size_t count, const ks_buf *word,
+                          const char *starting)
+{
+    for (size_t k = 0; k < count; k++) {
+        if (rules[k].len == word->len && memcmp(rules[k].text, word->data, word->len) == 0 &&
+            strncmp(rules[k].text, starting, strlen(starting)) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool is_detached_particle(const char *text, const ks_segment *segment,
                                  const ks_buf *normalized)
 {
     if (segment->start == 0 || isspace((unsigned char)text[segment->start - 1]))
         return false;
-    for (size_t k = 0; k < COUNT_OF(particles); k++) {
-        if (particles[k].len == normalized->len &&
-            memcmp(particles[k].text, normalized->data, normalized->len) == 0)
-            return true;
-    }
-    for (size_t k = 0; k < COUNT_OF(predicate_endings); k++) {
-        const suffix_rule *ending = &predicate_endings[k];
-        if (ending->len == normalized->len &&
-            memcmp(ending->text, normalized->data, normalized->len) == 0 &&
-            memcmp(ending->text, COPULA, sizeof COPULA - 1) == 0)
-            return true;
-    }
-    return false;
+    return is_whole_rule(particles, COUNT_OF(particles), normalized, "") ||
+           is_whole_rule(predicate_endings, COUNT_OF(predicate_endings), normalized, COPULA);
 }
 
 static ks_status analyze_word(ks_analyzer *analyzer, const char *text, const ks_segment *segment,
