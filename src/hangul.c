@@ -6,16 +6,10 @@
 #include "kosearch_internal.h"
 
 #include <hangul.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/uchar.h>
 #include <unicode/utf8.h>
-
-#ifndef KS_HANJA_FILE
-#define KS_HANJA_FILE "/usr/share/libhangul/hanja/hanja.txt"
-#endif
 
 /* Compatibility jamo of the 19 initials, in syllable order. */
 static const uint32_t initial_jamo[KS_HANGUL_INITIALS] = {
@@ -52,11 +46,6 @@ ks_status ks_append_code_point(ks_buf *out, uint32_t c)
     if (invalid)
         return ks_buf_append(out, "\xEF\xBF\xBD", 3); /* U+FFFD */
     return ks_buf_append(out, (const char *)bytes, n);
-}
-
-bool ks_is_hanja(uint32_t c)
-{
-    return c >= 0x2E80 && u_hasBinaryProperty((UChar32)c, UCHAR_IDEOGRAPHIC);
 }
 
 int ks_initial_index(uint32_t c)
@@ -217,24 +206,8 @@ bool ks_layout_retype_word(const char *word, size_t len, bool to_hangul, ks_buf 
 }
 
 /* ------------------------------------------------------------------------ */
-/* Hanja: libhangul's dictionary, read backwards (Hanja to Hangul).         */
-
-typedef struct hanja_word {
-    const char *hanja, *hangul;
-} hanja_word;
-
-typedef struct hanja_char {
-    uint32_t hanja, syllable;
-} hanja_char;
-
-static struct {
-    char *text;            /* the dictionary file, split in place */
-    hanja_word *words;     /* sorted by Hanja */
-    size_t word_count;
-    hanja_char *chars;     /* each character's commonest reading, sorted */
-    size_t char_count;
-} hanja_table;
-static pthread_once_t hanja_once = PTHREAD_ONCE_INIT;
+/* Hanja: libhangul's dictionary, read backwards (Hanja to Hangul), as the
+ * build's table (tools/hanja_table.c).                                      */
 
 static size_t code_points_if(const char *s, bool (*accept)(uint32_t))
 {
@@ -247,19 +220,6 @@ static size_t code_points_if(const char *s, bool (*accept)(uint32_t))
     return n;
 }
 
-static int compare_words(const void *a, const void *b)
-{
-    return strcmp(((const hanja_word *)a)->hanja, ((const hanja_word *)b)->hanja);
-}
-
-static int compare_pairs(const void *a, const void *b)
-{
-    const hanja_char *x = a, *y = b;
-    if (x->hanja != y->hanja)
-        return x->hanja < y->hanja ? -1 : 1;
-    return x->syllable < y->syllable ? -1 : x->syllable > y->syllable;
-}
-
 static bool is_hangul_syllable_fn(uint32_t c) { return ks_is_hangul_syllable(c); }
 
 size_t ks_syllable_count(const char *word)
@@ -267,87 +227,23 @@ size_t ks_syllable_count(const char *word)
     return code_points_if(word, is_hangul_syllable_fn);
 }
 
-/* Counts how each character is read across the dictionary's words and
- * keeps the commonest reading: 行 is 행 far more often than 항. */
-static void hanja_keep_common_readings(hanja_char *pairs, size_t count)
+static int compare_word_key(const void *key, const void *word)
 {
-    qsort(pairs, count, sizeof *pairs, compare_pairs);
-    size_t kept = 0;
-    for (size_t i = 0; i < count;) {
-        size_t best_count = 0, best = i, k = i;
-        while (k < count && pairs[k].hanja == pairs[i].hanja) {
-            size_t run = k;
-            while (k < count && pairs[k].hanja == pairs[run].hanja &&
-                   pairs[k].syllable == pairs[run].syllable)
-                k++;
-            if (k - run > best_count) {
-                best_count = k - run;
-                best = run;
-            }
-        }
-        pairs[kept++] = pairs[best];
-        i = k;
-    }
-    hanja_table.chars = pairs;
-    hanja_table.char_count = kept;
-}
-
-static void hanja_load(void)
-{
-    FILE *file = fopen(KS_HANJA_FILE, "rb");
-    if (!file)
-        return;
-    ks_buf text = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, file)) > 0)
-        if (ks_buf_append(&text, chunk, n) != KS_OK)
-            break;
-    fclose(file);
-    size_t word_cap = 0, pair_cap = 0, pair_count = 0;
-    hanja_char *pairs = NULL;
-    for (char *line = text.data; line && *line;) {
-        char *end = strchr(line, '\n');
-        if (end)
-            *end = '\0';
-        char *key = line, *value = strchr(line, ':');
-        char *comment = value ? strchr(value + 1, ':') : NULL;
-        line = end ? end + 1 : NULL;
-        if (*key == '#' || !value || !comment)
-            continue;
-        *value++ = '\0';
-        *comment = '\0';
-        size_t syllables = code_points_if(key, is_hangul_syllable_fn);
-        if (syllables == 0 || code_points_if(value, ks_is_hanja) != syllables)
-            continue;
-        if (ks_grow((void **)&hanja_table.words, &word_cap, hanja_table.word_count + 1,
-                    sizeof *hanja_table.words) != KS_OK ||
-            ks_grow((void **)&pairs, &pair_cap, pair_count + syllables, sizeof *pairs) != KS_OK)
-            break;
-        hanja_table.words[hanja_table.word_count++] = (hanja_word){value, key};
-        size_t ki = 0, vi = 0, klen = strlen(key), vlen = strlen(value);
-        while (ki < klen && vi < vlen) {
-            uint32_t syllable = ks_utf8_next(key, klen, &ki);
-            pairs[pair_count++] = (hanja_char){ks_utf8_next(value, vlen, &vi), syllable};
-        }
-    }
-    hanja_table.text = text.data;
-    qsort(hanja_table.words, hanja_table.word_count, sizeof *hanja_table.words, compare_words);
-    hanja_keep_common_readings(pairs, pair_count);
+    return strcmp(key, ks_hanja_strings + *(const uint32_t *)word);
 }
 
 static uint32_t hanja_char_reading(uint32_t c)
 {
-    size_t low = 0, high = hanja_table.char_count;
+    size_t low = 0, high = ks_hanja_char_count;
     while (low < high) {
         size_t mid = (low + high) / 2;
-        if (hanja_table.chars[mid].hanja < c)
+        if (ks_hanja_chars[mid].hanja < c)
             low = mid + 1;
         else
             high = mid;
     }
-    return low < hanja_table.char_count && hanja_table.chars[low].hanja == c
-               ? hanja_table.chars[low].syllable : 0;
+    return low < ks_hanja_char_count && ks_hanja_chars[low].hanja == c
+               ? ks_hanja_chars[low].syllable : 0;
 }
 
 bool ks_is_hanja_word(const char *text, size_t len)
@@ -364,17 +260,14 @@ bool ks_hanja_reading(const char *hanja, size_t len, ks_buf *out)
     ks_buf_clear(out);
     if (!ks_is_hanja_word(hanja, len))
         return false;
-    pthread_once(&hanja_once, hanja_load);
     char *key = ks_strndup(hanja, len);
     if (!key)
         return false;
-    hanja_word probe = {key, NULL};
-    const hanja_word *word = hanja_table.words
-        ? bsearch(&probe, hanja_table.words, hanja_table.word_count, sizeof probe, compare_words)
-        : NULL;
+    const uint32_t *word =
+        bsearch(key, ks_hanja_words, ks_hanja_word_count, sizeof *ks_hanja_words, compare_word_key);
     free(key);
     if (word)
-        return ks_buf_append_str(out, word->hangul) == KS_OK;
+        return ks_buf_append_str(out, ks_hanja_strings + *word + len + 1) == KS_OK;
     size_t i = 0;
     while (i < len) {
         uint32_t syllable = hanja_char_reading(ks_utf8_next(hanja, len, &i));

@@ -259,6 +259,18 @@ bool ks_is_hanja_word(const char *text, size_t len);
 /* The Hangul reading of a Hanja word (九老區 -> 구로구): the dictionary's
  * word when it has one, else each character's commonest reading. */
 bool ks_hanja_reading(const char *hanja, size_t len, ks_buf *out);
+/* The generated table (hanja_table.c, written by tools/hanja_table.c from
+ * libhangul's dictionary): its words sorted by Hanja, each the offset in
+ * ks_hanja_strings of the Hanja, whose reading follows after its NUL; and
+ * each Hanja character's commonest reading, sorted. */
+typedef struct ks_hanja_char {
+    uint32_t hanja, syllable;
+} ks_hanja_char;
+extern const char ks_hanja_strings[];
+extern const uint32_t ks_hanja_words[];
+extern const size_t ks_hanja_word_count;
+extern const ks_hanja_char ks_hanja_chars[];
+extern const size_t ks_hanja_char_count;
 
 typedef ks_status (*ks_term_sink)(void *context, const char *term, uint32_t position);
 /* Extra index terms for an analyzed text: the Hangul reading of each run

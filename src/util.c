@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
 ks_status ks_grow(void **items, size_t *cap, size_t need, size_t size)
@@ -128,6 +129,11 @@ uint32_t ks_utf8_next(const char *s, size_t len, size_t *i)
     }
     *i = at;
     return (uint32_t)c;
+}
+
+bool ks_is_hanja(uint32_t c)
+{
+    return c >= 0x2E80 && u_hasBinaryProperty((UChar32)c, UCHAR_IDEOGRAPHIC);
 }
 
 size_t ks_utf8_valid_prefix(const char *s, size_t len)
