@@ -209,22 +209,9 @@ bool ks_layout_retype_word(const char *word, size_t len, bool to_hangul, ks_buf 
 /* Hanja: libhangul's dictionary, read backwards (Hanja to Hangul), as the
  * build's table (tools/hanja_table.c).                                      */
 
-static size_t code_points_if(const char *s, bool (*accept)(uint32_t))
-{
-    size_t n = 0, i = 0, len = strlen(s);
-    while (i < len) {
-        if (!accept(ks_utf8_next(s, len, &i)))
-            return 0;
-        n++;
-    }
-    return n;
-}
-
-static bool is_hangul_syllable_fn(uint32_t c) { return ks_is_hangul_syllable(c); }
-
 size_t ks_syllable_count(const char *word)
 {
-    return code_points_if(word, is_hangul_syllable_fn);
+    return ks_utf8_count_all(word, ks_is_hangul_syllable);
 }
 
 static int compare_word_key(const void *key, const void *word)

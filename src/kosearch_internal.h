@@ -74,6 +74,8 @@ uint32_t ks_utf8_next(const char *s, size_t len, size_t *i);
 size_t ks_utf8_valid_prefix(const char *s, size_t len);
 /* Code points in `len` bytes of UTF-8 (each invalid byte counting as one). */
 size_t ks_utf8_count(const char *s, size_t len);
+/* Code points of the string `s` when `accept` takes every one; else 0. */
+size_t ks_utf8_count_all(const char *s, bool (*accept)(uint32_t));
 
 /* Hangul syllables as characters, with no Korean rules: here, beside the
  * UTF-8 decoder, because normalization and segmentation test for them too. */
@@ -113,6 +115,12 @@ static inline uint32_t ks_hangul_compose(ks_hangul_parts parts)
     return KS_HANGUL_FIRST +
            (parts.initial * KS_HANGUL_MEDIALS + parts.medial) * KS_HANGUL_FINALS + parts.final;
 }
+
+/* Whether `c` is Hanja: a CJK ideograph (ICU's Ideographic property, from
+ * the CJK radicals on), in any block: the unified ideographs and all their
+ * extensions, the compatibility ideographs, 〇. The analyzer, the Hanja
+ * reader and the build's Hanja table all ask this. */
+bool ks_is_hanja(uint32_t c);
 
 /* Whether the text's first character is a Hangul syllable (a word typed in
  * Hangul, not 초성, Latin or Hanja). */
@@ -224,12 +232,6 @@ bool ks_lexicon_bigram_is_inner(const char *word, size_t first, const char *bigr
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in hangul.c: Korean text as typed, no database.       */
-
-/* Whether `c` is Hanja: a CJK ideograph (ICU's Ideographic property, from
- * the CJK radicals on), in any block: the unified ideographs and all their
- * extensions, the compatibility ideographs, 〇. The analyzer and the Hanja
- * reader both ask this. */
-bool ks_is_hanja(uint32_t c);
 
 /* Appends one code point to `out` as UTF-8. */
 ks_status ks_append_code_point(ks_buf *out, uint32_t c);

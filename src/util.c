@@ -131,6 +131,17 @@ uint32_t ks_utf8_next(const char *s, size_t len, size_t *i)
     return (uint32_t)c;
 }
 
+size_t ks_utf8_count_all(const char *s, bool (*accept)(uint32_t))
+{
+    size_t n = 0, i = 0, len = strlen(s);
+    while (i < len) {
+        if (!accept(ks_utf8_next(s, len, &i)))
+            return 0;
+        n++;
+    }
+    return n;
+}
+
 bool ks_is_hanja(uint32_t c)
 {
     return c >= 0x2E80 && u_hasBinaryProperty((UChar32)c, UCHAR_IDEOGRAPHIC);

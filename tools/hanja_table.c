@@ -25,19 +25,6 @@ typedef struct char_pair {
     uint32_t hanja, syllable;
 } char_pair;
 
-static size_t code_points_if(const char *s, bool (*accept)(uint32_t))
-{
-    size_t n = 0, i = 0, len = strlen(s);
-    while (i < len) {
-        if (!accept(ks_utf8_next(s, len, &i)))
-            return 0;
-        n++;
-    }
-    return n;
-}
-
-static bool is_hangul_syllable_fn(uint32_t c) { return ks_is_hangul_syllable(c); }
-
 static int compare_words(const void *a, const void *b)
 {
     const word_entry *x = a, *y = b;
@@ -143,8 +130,8 @@ int main(int argc, char **argv)
             continue;
         *value++ = '\0';
         *comment = '\0';
-        size_t syllables = code_points_if(key, is_hangul_syllable_fn);
-        if (syllables == 0 || code_points_if(value, ks_is_hanja) != syllables)
+        size_t syllables = ks_utf8_count_all(key, ks_is_hangul_syllable);
+        if (syllables == 0 || ks_utf8_count_all(value, ks_is_hanja) != syllables)
             continue;
         if (ks_grow((void **)&words, &word_cap, word_count + 1, sizeof *words) != KS_OK ||
             ks_grow((void **)&pairs, &pair_cap, pair_count + syllables, sizeof *pairs) != KS_OK) {
