@@ -71,6 +71,12 @@ static const shim_bm25 passage_bm25 = {0.7, 0.0, 1.0, 0.9, 0.5};
  *   k1 3.0, b 1.0: 0.515 / 0.813, +0.001
  * A statement restates its passage: the words it shares with it recur
  * there, and a sentence that repeats them is the likelier paraphrase. */
+/* Clauses that only rank (the proximity bonus, loose bigrams, context:
+ * ks_query_build_parts) are added to this many of the best passages of the
+ * rest of the query, not to every passage it finds (Xapian 1.4 moves each of
+ * their postlists to every match, though only the first page counts). */
+#define RESCORE_WINDOW 100
+
 static const shim_bm25 question_bm25 = {0.2, 0.0, 1.0, 0.7, 0.5};
 static const shim_bm25 statement_bm25 = {1.5, 0.0, 1.0, 1.0, 0.5};
 
@@ -178,10 +184,12 @@ static ks_status fill_hit(ks_db *db, hit_storage *slot, const char *data, size_t
 
 /* Parses and builds the query; on failure the reason is on the handle.
  * With `window`, the query's date: clauses narrow it. */
-/* `described`, when not NULL, gets the query in words (ks_query_describe). */
+/* `described`, when not NULL, gets the query in words (ks_query_describe).
+ * With `out_rank_only`, the clauses that only rank go there
+ * (ks_query_build_parts); without, *out is the one query. */
 static ks_status prepare_query(ks_db *db, const char *query, ks_match mode, shim_query **out,
-                               ks_match_terms *match, ks_date_window *window, ks_buf *described,
-                               ks_query_style *style)
+                               shim_query **out_rank_only, ks_match_terms *match,
+                               ks_date_window *window, ks_buf *described, ks_query_style *style)
 {
     ks_query_node *root = NULL;
     ks_buf error = {0};
@@ -192,7 +200,10 @@ static ks_status prepare_query(ks_db *db, const char *query, ks_match mode, shim
         *style = ks_query_style_of(root);
     if (st == KS_OK && described)
         st = ks_query_describe(root, described);
-    if (st == KS_OK)
+    if (st == KS_OK && out_rank_only)
+        st = ks_query_build_parts(db->analyzer, db->shim, root, out, out_rank_only, match, window,
+                                  &error);
+    else if (st == KS_OK)
         st = ks_query_build_with_db(db->analyzer, db->shim, root, out, match, window, &error);
     if (st == KS_ERR_BAD_QUERY)
         ks_db_fail(db, st, "%s", error.data ? error.data : "bad query");
@@ -273,7 +284,7 @@ static ks_status search_spec(ks_db *db, const ks_search_options *options, shim_s
 static ks_status search_as_given(ks_db *db, const char *query, const ks_search_options *options,
                                  ks_results **out)
 {
-    shim_query *xq = NULL;
+    shim_query *xq = NULL, *rank_only = NULL;
     ks_match_terms match = {0};
     shim_search_spec spec;
     ks_date_window window = {{0}, {0}};
@@ -282,9 +293,11 @@ static ks_status search_as_given(ks_db *db, const char *query, const ks_search_o
     if (st == KS_OK)
         st = narrow_by_options(db, options, &window);
     if (st == KS_OK)
-        st = prepare_query(db, query, options ? options->match : KS_MATCH_ANY, &xq, &match, &window,
-                           NULL, &style);
+        st = prepare_query(db, query, options ? options->match : KS_MATCH_ANY, &xq, &rank_only,
+                           &match, &window, NULL, &style);
     spec.bm25 = bm25_for(style);
+    spec.rank_only = rank_only;
+    spec.rescore_window = db->rescore_window ? db->rescore_window : RESCORE_WINDOW;
     spec.range_slot = KS_SLOT_DATE;
     spec.range_low = window.low[0] ? window.low : NULL;
     spec.range_high = window.high[0] ? window.high : NULL;
@@ -304,6 +317,7 @@ static ks_status search_as_given(ks_db *db, const char *query, const ks_search_o
         st = collect_hits(db, mset, options, &match, results);
     shim_mset_free(mset);
     shim_query_free(xq);
+    shim_query_free(rank_only);
     ks_match_terms_free(&match);
     if (st != KS_OK) {
         ks_results_free(results);
@@ -590,8 +604,8 @@ KS_API ks_status ks_explain_search(ks_db *db, const char *query,
     shim_query *xq = NULL;
     ks_match_terms match = {0};
     ks_buf text = {0};
-    ks_status st = prepare_query(db, query, options ? options->match : KS_MATCH_ANY, &xq, &match,
-                                 NULL, &text, NULL);
+    ks_status st = prepare_query(db, query, options ? options->match : KS_MATCH_ANY, &xq, NULL,
+                                 &match, NULL, &text, NULL);
     char *tree = st == KS_OK ? shim_query_describe(xq) : NULL;
     if (st == KS_OK && (!tree || ks_buf_printf(&text, "Xapian: %s", tree) != KS_OK))
         st = ks_db_fail(db, KS_ERR_NOMEM, "out of memory");
