@@ -355,6 +355,7 @@ struct ks_db {
     bool building;
     unsigned build_threads;
     size_t build_part_bytes; /* 0, or a fixed part size for tests (build.c) */
+    size_t rescore_window;   /* 0, or a fixed rescore window for tests (search.c) */
     struct ks_build *build;
     /* File facts recorded during a build, written into the merged database
      * when it completes (the parts hold articles only). */
@@ -702,6 +703,14 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
                                  const ks_query_node *root, struct shim_query **out,
                                  ks_match_terms *out_terms, ks_date_window *window,
                                  ks_buf *error);
+/* The same query in two parts whose weights add up to the one query's: *out
+ * selects the passages and ranks them, *out_rank_only (NULL when none) only
+ * adds to their weights (proximity, loose bigrams, context) and matches no
+ * passage *out does not. The one query is *out AND_MAYBE *out_rank_only. */
+ks_status ks_query_build_parts(ks_analyzer *analyzer, struct shim_db *db,
+                               const ks_query_node *root, struct shim_query **out,
+                               struct shim_query **out_rank_only, ks_match_terms *out_terms,
+                               ks_date_window *window, ks_buf *error);
 
 /* ------------------------------------------------------------------------ */
 /* Interface to code in search.c: results, and what a query meant.         */

@@ -1098,7 +1098,7 @@ static shim_query *coordinated(builder *b, const clause_list *optional)
     return q;
 }
 
-/* Required clauses select; optional ones, and the bonuses, only rank. */
+/* Required clauses select; optional ones, and the bonus, only rank. */
 static shim_query *combine_wanted(builder *b, clause_list *required, clause_list *optional,
                                   shim_query *bonus)
 {
@@ -1121,6 +1121,25 @@ static shim_query *combine_wanted(builder *b, clause_list *required, clause_list
     if (!positive)
         b->status = KS_ERR_NOMEM;
     return positive;
+}
+
+/* The clauses that only rank and never select, as they match only passages
+ * that hold a selecting clause: loose bigrams (a bigram is in its word's
+ * fragment clause), joined words and context. NULL when none. The
+ * proximity bonus stays with the selecting clauses: Xapian 1.4 misjudges
+ * a NEAR on the right of an AND_MAYBE, counting passages whose words are
+ * farther apart than its window. */
+static shim_query *rank_only_part(builder *b)
+{
+    if (!b->loose.count && !b->context.count)
+        return NULL;
+    shim_query *parts[2] = {shim_query_combine(SHIM_OP_OR, b->loose.items, b->loose.count, 0),
+                            shim_query_combine(SHIM_OP_OR, b->context.items, b->context.count, 0)};
+    shim_query *bonus = shim_query_combine(SHIM_OP_OR, parts, 2, 0);
+    free_queries(parts, 2);
+    if (!bonus)
+        b->status = KS_ERR_NOMEM;
+    return bonus;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1275,12 +1294,12 @@ static bool dates_to_window(const ks_query_node *root, const ks_date_window *win
     return false;
 }
 
-ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
-                                 const ks_query_node *root, shim_query **out,
-                                 ks_match_terms *out_terms, ks_date_window *window,
-                                 ks_buf *error)
+ks_status ks_query_build_parts(ks_analyzer *analyzer, struct shim_db *db,
+                               const ks_query_node *root, shim_query **out,
+                               shim_query **out_rank_only, ks_match_terms *out_terms,
+                               ks_date_window *window, ks_buf *error)
 {
-    *out = NULL;
+    *out = *out_rank_only = NULL;
     builder b = {.analyzer = analyzer, .match = out_terms, .error = error, .status = KS_OK,
                  .db = db};
     size_t plain_words = 0;
@@ -1328,17 +1347,8 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
     if (b.status == KS_OK) {
         shim_query *positive = combine_wanted(&b, &required, &optional,
                                               proximity_bonus(&b, &proximity));
-        if (positive && (b.loose.count || b.context.count)) {
-            shim_query *bonuses[2] = {
-                shim_query_combine(SHIM_OP_OR, b.loose.items, b.loose.count, 0),
-                shim_query_combine(SHIM_OP_OR, b.context.items, b.context.count, 0)};
-            shim_query *loose = shim_query_combine(SHIM_OP_OR, bonuses, 2, 0);
-            free_queries(bonuses, 2);
-            shim_query *pair[2] = {positive, loose};
-            shim_query *ranked = shim_query_combine(SHIM_OP_AND_MAYBE, pair, 2, 0);
-            free_queries(pair, 2);
-            positive = ranked;
-        }
+        if (positive)
+            *out_rank_only = rank_only_part(&b);
         if (filters.count) {
             shim_query *allowed = shim_query_combine(SHIM_OP_AND, filters.items, filters.count, 0);
             if (shim_query_is_empty(positive)) {
@@ -1364,6 +1374,11 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
         if (!*out)
             b.status = KS_ERR_NOMEM;
     }
+    if (b.status != KS_OK) {
+        shim_query_free(*out);
+        shim_query_free(*out_rank_only);
+        *out = *out_rank_only = NULL;
+    }
     clause_list_free(&optional);
     clause_list_free(&required);
     clause_list_free(&excluded);
@@ -1372,4 +1387,21 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
     clause_list_free(&b.loose);
     clause_list_free(&b.context);
     return b.status;
+}
+
+ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
+                                 const ks_query_node *root, shim_query **out,
+                                 ks_match_terms *out_terms, ks_date_window *window,
+                                 ks_buf *error)
+{
+    shim_query *parts[2];
+    ks_status st = ks_query_build_parts(analyzer, db, root, &parts[0], &parts[1], out_terms,
+                                        window, error);
+    if (st != KS_OK || !parts[1]) {
+        *out = parts[0];
+        return st;
+    }
+    *out = shim_query_combine(SHIM_OP_AND_MAYBE, parts, 2, 0);
+    free_queries(parts, 2);
+    return *out ? KS_OK : KS_ERR_NOMEM;
 }

@@ -11,6 +11,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -42,6 +43,7 @@ struct shim_db {
     std::vector<Xapian::Database> parts;
     std::vector<std::string> part_names; /* how messages name each part */
     int focus = -1; /* the part metadata and writes go to; -1: the first (writes: all) */
+    bool remote = false; /* a part is a remote server (shim_search cannot rescore there) */
     bool allow_partial = false;
     std::string error;
     std::string warnings;
@@ -75,6 +77,7 @@ struct shim_query {
 struct shim_mset {
     Xapian::MSet mset;
     std::vector<std::string> data;
+    size_t estimated; /* of the selecting query's matches */
 };
 
 /* A stub kosearch will not read (a refused line, a loop): never skipped as
@@ -242,6 +245,7 @@ static void open_stub_line(shim_db *db, const std::string &folder, const std::st
     if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
         port.size() > 5)
         throw Xapian::DatabaseOpeningError("bad port '" + port + "'");
+    db->remote = true;
     db->parts.push_back(Xapian::Remote::open(argument.substr(0, colon), (unsigned)std::stoul(port)));
     db->part_names.push_back(name);
 }
@@ -925,7 +929,7 @@ class ValueWindow : public Xapian::MatchDecider {
 
 /* With `range_in_query`, the spec's value range becomes part of the query:
  * remote shards take no match decider. */
-static void prepare_enquire(Xapian::Enquire &enquire, const shim_query *query,
+static void prepare_enquire(Xapian::Enquire &enquire, const Xapian::Query &query,
                             const shim_search_spec *spec, bool range_in_query)
 {
     if (range_in_query) {
@@ -934,9 +938,9 @@ static void prepare_enquire(Xapian::Enquire &enquire, const shim_query *query,
                 ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, spec->range_slot,
                                 spec->range_low ? spec->range_low : "", spec->range_high)
                 : Xapian::Query(Xapian::Query::OP_VALUE_GE, spec->range_slot, spec->range_low);
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query->query, range));
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, range));
     } else {
-        enquire.set_query(query->query);
+        enquire.set_query(query);
     }
     const shim_bm25 *bm25 = spec->bm25;
     if (bm25)
@@ -946,6 +950,80 @@ static void prepare_enquire(Xapian::Enquire &enquire, const shim_query *query,
         enquire.set_sort_by_value_then_relevance((Xapian::valueno)spec->sort_slot, true);
     else
         enquire.set_sort_by_relevance_then_value(KS_SLOT_ORDER, false);
+}
+
+/* The first phase's passages with their weights, in docid order. On the
+ * left of an AND_MAYBE it drives the match: each postlist of the rank-only
+ * part is moved only to these passages, and a passage weighs its first
+ * weight plus the rank-only part's, the sum the one-phase query adds up.
+ * Its docids are those of one local database (can_rescore). */
+class RescoreWindow : public Xapian::PostingSource {
+  public:
+    explicit RescoreWindow(const Xapian::MSet &first)
+    {
+        for (auto it = first.begin(); it != first.end(); ++it) {
+            hits.emplace_back(*it, it.get_weight());
+            most = std::max(most, it.get_weight());
+        }
+        std::sort(hits.begin(), hits.end());
+    }
+    Xapian::doccount get_termfreq_min() const override { return hits.size(); }
+    Xapian::doccount get_termfreq_est() const override { return hits.size(); }
+    Xapian::doccount get_termfreq_max() const override { return hits.size(); }
+    void init(const Xapian::Database &) override
+    {
+        at = 0;
+        started = false;
+        set_maxweight(most);
+    }
+    void next(double) override
+    {
+        at += started;
+        started = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started = true;
+        while (at < hits.size() && hits[at].first < did)
+            at++;
+    }
+    bool at_end() const override { return started && at >= hits.size(); }
+    Xapian::docid get_docid() const override { return hits[at].first; }
+    double get_weight() const override { return hits[at].second; }
+
+  private:
+    std::vector<std::pair<Xapian::docid, double>> hits;
+    double most = 0;
+    size_t at = 0;
+    bool started = false;
+};
+
+/* Docids of a combined database interleave its parts' own, and a remote
+ * part cannot take a posting source: there, and when sorting by a value
+ * or paging beyond the window, the rank-only part is matched with the rest. */
+static bool can_rescore(const shim_db *db, const shim_search_spec *spec)
+{
+    return spec->rank_only && spec->sort_slot < 0 && !db->remote && db->reader->size() == 1 &&
+           spec->offset + spec->limit <= spec->rescore_window;
+}
+
+/* Two phases: the selecting query's top rescore_window passages (which the
+ * date window, if any, already narrowed), then the rank-only part added to
+ * their weights and the page taken from them, sorted as Xapian sorts. */
+static Xapian::MSet rescored(shim_db *db, Xapian::Enquire &enquire, const shim_search_spec *spec,
+                             const Xapian::MatchDecider *decider, size_t *out_estimated)
+{
+    Xapian::MSet first = enquire.get_mset(0, spec->rescore_window, spec->check_at_least,
+                                          nullptr, decider);
+    *out_estimated = first.get_matches_estimated();
+    if (first.empty())
+        return first;
+    Xapian::Query window((new RescoreWindow(first))->release());
+    Xapian::Enquire second(*db->reader);
+    prepare_enquire(second,
+                    Xapian::Query(Xapian::Query::OP_AND_MAYBE, window, spec->rank_only->query),
+                    spec, false);
+    return second.get_mset(spec->offset, spec->limit);
 }
 
 ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_spec *spec,
@@ -959,17 +1037,27 @@ ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_sp
     shim_mset *result = nullptr;
     try {
         result = new shim_mset;
+        bool rescore = can_rescore(db, spec);
+        Xapian::Query whole =
+            spec->rank_only && !rescore
+                ? Xapian::Query(Xapian::Query::OP_AND_MAYBE, query->query, spec->rank_only->query)
+                : query->query;
         Xapian::Enquire enquire(*db->reader);
         bool windowed = spec->range_low || spec->range_high;
-        prepare_enquire(enquire, query, spec, false);
+        prepare_enquire(enquire, whole, spec, false);
         ValueWindow window(spec);
         /* A reader may see the database change under it (a writer committed
          * twice): reopen and retry once, as Xapian documents. */
         for (int attempt = 0;; attempt++) {
             try {
-                result->mset = enquire.get_mset(spec->offset, spec->limit,
-                                                spec->check_at_least, nullptr,
-                                                windowed ? &window : nullptr);
+                const Xapian::MatchDecider *decider = windowed ? &window : nullptr;
+                if (rescore) {
+                    result->mset = rescored(db, enquire, spec, decider, &result->estimated);
+                } else {
+                    result->mset = enquire.get_mset(spec->offset, spec->limit,
+                                                    spec->check_at_least, nullptr, decider);
+                    result->estimated = result->mset.get_matches_estimated();
+                }
                 result->data.clear();
                 for (auto it = result->mset.begin(); it != result->mset.end(); ++it)
                     result->data.push_back(stored_record(it.get_document()));
@@ -983,12 +1071,12 @@ ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_sp
                 if (!windowed)
                     throw;
                 windowed = false; /* a remote shard: the range goes into the query */
-                prepare_enquire(enquire, query, spec, true);
+                prepare_enquire(enquire, whole, spec, true);
             } catch (const Xapian::NetworkError &) {
                 if (!db->allow_partial || attempt >= 2 || !drop_unreachable_parts(db))
                     throw;
                 enquire = Xapian::Enquire(*db->reader);
-                prepare_enquire(enquire, query, spec, !windowed && (spec->range_low ||
+                prepare_enquire(enquire, whole, spec, !windowed && (spec->range_low ||
                                                                     spec->range_high));
             }
         }
@@ -1007,7 +1095,7 @@ size_t shim_mset_size(const shim_mset *mset)
 
 size_t shim_mset_estimated(const shim_mset *mset)
 {
-    return mset->mset.get_matches_estimated();
+    return mset->estimated;
 }
 
 double shim_mset_weight(const shim_mset *mset, size_t index)

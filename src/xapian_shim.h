@@ -162,11 +162,19 @@ typedef struct shim_search_spec {
      * subquery when the query is selective. */
     unsigned range_slot;
     const char *range_low, *range_high;
+    /* NULL, or a query whose weight is added to the matches of the query
+     * searched without changing which passages match (a bonus). Added to
+     * the first rescore_window passages the query ranks, when the page lies
+     * within them; else (sorting by a value, a sharded or remote database)
+     * matched with the query itself, as AND_MAYBE. */
+    const shim_query *rank_only;
+    size_t rescore_window;
 } shim_search_spec;
 /* Runs `query`; results hold copies of document data. */
 ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_spec *spec,
                       shim_mset **out);
 size_t shim_mset_size(const shim_mset *mset);
+/* Passages the query (without rank_only) matches, estimated. */
 size_t shim_mset_estimated(const shim_mset *mset);
 double shim_mset_weight(const shim_mset *mset, size_t index);
 /* Document data; borrowed, valid until shim_mset_free(). */

@@ -1240,6 +1240,139 @@ static void test_question_prefers_more_words_over_repeats(void **state)
     ks_remove_tree(folder);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Two-phase ranking (search.c, RESCORE_WINDOW): the clauses that only rank
+ * are added to the best passages of the rest of the query. Six diaries say
+ * 태풍 in texts of growing length (a shortest); t, the fourth shortest, is a
+ * news article titled 태풍 경보, whose title words only rank and lift it
+ * from fourth to first. */
+
+static const char *const typhoon_ids = "abctde";
+
+static void put_typhoon_articles(ks_db *db)
+{
+    for (size_t i = 0; typhoon_ids[i]; i++) {
+        ks_buf body = {0};
+        assert_int_equal(ks_buf_append_str(&body, "태풍 소식을 들었다."), KS_OK);
+        for (size_t n = 0; n < i; n++)
+            assert_int_equal(ks_buf_append_str(&body, " 오늘은 비가 많이 왔다."), KS_OK);
+        char id[2] = {typhoon_ids[i], '\0'}, date[16];
+        snprintf(date, sizeof date, "2015-03-%02zu", 10 - i);
+        ks_article article = {.id = id, .title = id[0] == 't' ? "태풍 경보" : "일기",
+                              .date = date, .body = body.data, .body_len = body.len};
+        assert_int_equal(ks_db_put_article(db, &article, NULL, NULL), KS_OK);
+        ks_buf_free(&body);
+    }
+    assert_int_equal(ks_db_commit(db), KS_OK);
+}
+
+/* The hits as "id score" lines, searched with a rescore window of `window`
+ * passages (1 with a limit above it: one phase, the whole query at once). */
+static char *ranking(ks_db *db, const char *query, ks_search_options options, size_t window)
+{
+    db->rescore_window = window;
+    ks_results *results = NULL;
+    if (ks_search(db, query, &options, &results) != KS_OK)
+        fail_msg("search %s failed: %s", query, ks_db_error(db));
+    db->rescore_window = 0;
+    ks_buf lines = {0};
+    for (size_t i = 0; i < ks_results_count(results); i++) {
+        const ks_hit *hit = ks_results_hit(results, i);
+        assert_int_equal(ks_buf_printf(&lines, "%s %.9f\n", hit->id, hit->score), KS_OK);
+    }
+    ks_results_free(results);
+    return lines.data ? lines.data : strdup("");
+}
+
+/* The ids of `ranking`'s lines: "ta". */
+static char *ranked_letters(const char *lines)
+{
+    static char ids[16];
+    size_t n = 0;
+    for (const char *line = lines; *line && n + 1 < sizeof ids; line = strchr(line, '\n') + 1)
+        ids[n++] = line[0];
+    ids[n] = '\0';
+    return ids;
+}
+
+static void assert_rescored_as_one_phase(ks_db *db, const char *query, ks_search_options options,
+                                         size_t window, const char *expected_ids)
+{
+    char *rescored = ranking(db, query, options, window);
+    ks_search_options whole = options;
+    whole.limit = options.limit ? options.limit : 10;
+    char *one_phase = ranking(db, query, whole, 1);
+    assert_string_equal(rescored, one_phase);
+    assert_string_equal(ranked_letters(rescored), expected_ids);
+    free(rescored);
+    free(one_phase);
+}
+
+static void test_rescored_ranking_is_the_one_phase_ranking(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-rescore-XXXXXX";
+    ks_db *db = open_new_database(folder);
+    put_typhoon_articles(db);
+    /* The window of four holds t: its title's bonus lifts it to the top, as
+     * the whole query ranks it, with the same scores. */
+    assert_rescored_as_one_phase(db, "태풍", (ks_search_options){.limit = 2}, 4, "ta");
+    assert_rescored_as_one_phase(db, "태풍", (ks_search_options){.limit = 6}, 6, "tabcde");
+    /* A window of three leaves t out: the second phase sees only the
+     * passages of the first. */
+    ks_search_options two = {.limit = 2};
+    char *narrow = ranking(db, "태풍", two, 3);
+    assert_string_equal(ranked_letters(narrow), "ab");
+    free(narrow);
+    /* Pages within the window and beyond it. */
+    assert_rescored_as_one_phase(db, "태풍", (ks_search_options){.offset = 2, .limit = 2}, 4,
+                                 "bc");
+    assert_rescored_as_one_phase(db, "태풍", (ks_search_options){.offset = 4, .limit = 2}, 4,
+                                 "de");
+    /* The estimate counts the passages the query finds. */
+    ks_results *results = NULL;
+    db->rescore_window = 4;
+    assert_int_equal(ks_search(db, "태풍", &two, &results), KS_OK);
+    assert_int_equal(ks_results_estimated_total(results), 6);
+    ks_results_free(results);
+    /* Sorting by date and date windows: newest first, and within the days. */
+    assert_rescored_as_one_phase(db, "태풍", (ks_search_options){.sort = KS_SORT_DATE}, 4,
+                                 "abctde");
+    assert_rescored_as_one_phase(db, "태풍",
+                                 (ks_search_options){.limit = 2, .until = "2015-03-08"}, 4,
+                                 "tc");
+    assert_rescored_as_one_phase(db, "태풍 date:..2015-03-06", (ks_search_options){.limit = 2},
+                                 2, "de");
+    ks_db_close(db);
+    ks_remove_tree(folder);
+}
+
+/* A sharded database ranks as one database: Xapian numbers its passages
+ * apart from each shard's, so it takes the one-phase query. */
+static void test_sharded_database_ranks_as_rescored_one(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-rescore-XXXXXX", single[] = "/tmp/kosearch-rescore-XXXXXX";
+    assert_non_null(mkdtemp(folder));
+    ks_buf path = {0};
+    assert_int_equal(ks_buf_printf(&path, "%s/db", folder), KS_OK);
+    ks_db *sharded = NULL, *db = open_new_database(single);
+    assert_int_equal(ks_db_open_shards(&sharded, path.data, KS_OPEN_WRITE, 3), KS_OK);
+    put_typhoon_articles(sharded);
+    put_typhoon_articles(db);
+    ks_search_options options = {.limit = 3};
+    char *one = ranking(db, "태풍", options, 4), *shards = ranking(sharded, "태풍", options, 4);
+    assert_string_equal(ranked_letters(one), "tab");
+    assert_string_equal(shards, one);
+    free(one);
+    free(shards);
+    ks_db_close(sharded);
+    ks_db_close(db);
+    ks_remove_tree(folder);
+    ks_remove_tree(single);
+    ks_buf_free(&path);
+}
+
 static void test_status_strings_are_distinct(void **state)
 {
     (void)state;
@@ -1371,6 +1504,8 @@ int main(void)
         cmocka_unit_test(test_hanja_ranks_below_hangul_above_missing_words),
         cmocka_unit_test(test_words_written_together_or_apart_meet),
         cmocka_unit_test(test_question_prefers_more_words_over_repeats),
+        cmocka_unit_test(test_rescored_ranking_is_the_one_phase_ranking),
+        cmocka_unit_test(test_sharded_database_ranks_as_rescored_one),
     };
     const struct CMUnitTest dated_tests[] = {
         cmocka_unit_test(test_date_filters_keep_only_their_window),
