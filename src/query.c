@@ -1098,7 +1098,8 @@ static shim_query *coordinated(builder *b, const clause_list *optional)
     return q;
 }
 
-/* Required clauses select; optional ones, and the bonus, only rank. */
+/* Required clauses select; optional ones, and the bonus (NULL: none; the
+ * caller's), only rank. */
 static shim_query *combine_wanted(builder *b, clause_list *required, clause_list *optional,
                                   shim_query *bonus)
 {
@@ -1115,7 +1116,6 @@ static shim_query *combine_wanted(builder *b, clause_list *required, clause_list
         maybe = NULL;
     }
     shim_query_free(ranked);
-    shim_query_free(bonus);
     shim_query_free(must);
     shim_query_free(maybe);
     if (!positive)
@@ -1126,9 +1126,10 @@ static shim_query *combine_wanted(builder *b, clause_list *required, clause_list
 /* The clauses that only rank and never select, as they match only passages
  * that hold a selecting clause: loose bigrams (a bigram is in its word's
  * fragment clause), joined words and context. NULL when none. The
- * proximity bonus stays with the selecting clauses: Xapian 1.4 misjudges
- * a NEAR on the right of an AND_MAYBE, counting passages whose words are
- * farther apart than its window. */
+ * proximity bonus is not among them: on the right of an AND_MAYBE Xapian
+ * 1.4 may count a NEAR for passages whose words are farther apart than its
+ * window, so the one-phase query keeps it with the selecting clauses and
+ * two-phase ranking adds it apart (shim_query_set_phases). */
 static shim_query *rank_only_part(builder *b)
 {
     if (!b->loose.count && !b->context.count)
@@ -1294,6 +1295,33 @@ static bool dates_to_window(const ks_query_node *root, const ks_date_window *win
     return false;
 }
 
+/* `positive` (taken) within the field clauses and without the excluded
+ * words; NULL when out of memory. */
+static shim_query *restricted(shim_query *positive, const clause_list *filters,
+                              const clause_list *excluded)
+{
+    if (positive && filters->count) {
+        shim_query *allowed = shim_query_combine(SHIM_OP_AND, filters->items, filters->count, 0);
+        if (shim_query_is_empty(positive)) {
+            shim_query_free(positive);
+            positive = NULL;
+        }
+        shim_query *pair[2] = {positive, allowed};
+        /* Fields alone: every passage they let through, unranked. */
+        shim_query *filtered = positive ? shim_query_combine(SHIM_OP_FILTER, pair, 2, 0)
+                                        : allowed ? shim_query_scale(allowed, 0) : NULL;
+        free_queries(pair, 2);
+        positive = filtered;
+    }
+    if (!positive || !excluded->count)
+        return positive;
+    shim_query *negative = shim_query_combine(SHIM_OP_OR, excluded->items, excluded->count, 0);
+    shim_query *pair[2] = {positive, negative};
+    shim_query *kept = shim_query_combine(SHIM_OP_AND_NOT, pair, 2, 0);
+    free_queries(pair, 2);
+    return kept;
+}
+
 ks_status ks_query_build_parts(ks_analyzer *analyzer, struct shim_db *db,
                                const ks_query_node *root, shim_query **out,
                                shim_query **out_rank_only, ks_match_terms *out_terms,
@@ -1345,32 +1373,22 @@ ks_status ks_query_build_parts(ks_analyzer *analyzer, struct shim_db *db,
         b.status = KS_ERR_BAD_QUERY;
     }
     if (b.status == KS_OK) {
-        shim_query *positive = combine_wanted(&b, &required, &optional,
-                                              proximity_bonus(&b, &proximity));
-        if (positive)
+        shim_query *near = proximity_bonus(&b, &proximity);
+        *out = restricted(combine_wanted(&b, &required, &optional, near), &filters,
+                          &excluded);
+        if (*out)
             *out_rank_only = rank_only_part(&b);
-        if (filters.count) {
-            shim_query *allowed = shim_query_combine(SHIM_OP_AND, filters.items, filters.count, 0);
-            if (shim_query_is_empty(positive)) {
-                shim_query_free(positive);
-                positive = NULL;
-            }
-            shim_query *pair[2] = {positive, allowed};
-            /* Fields alone: every passage they let through, unranked. */
-            shim_query *filtered = positive ? shim_query_combine(SHIM_OP_FILTER, pair, 2, 0)
-                                            : allowed ? shim_query_scale(allowed, 0) : NULL;
-            free_queries(pair, 2);
-            positive = filtered;
+        /* Two-phase ranking adds the proximity bonus in the second phase. */
+        if (*out && near && b.status == KS_OK) {
+            shim_query *first = restricted(combine_wanted(&b, &required, &optional, NULL),
+                                           &filters, &excluded);
+            if (first)
+                shim_query_set_phases(*out, first, near);
+            else
+                b.status = KS_ERR_NOMEM;
+            shim_query_free(first);
         }
-        if (positive && excluded.count) {
-            shim_query *negative = shim_query_combine(SHIM_OP_OR, excluded.items, excluded.count, 0);
-            shim_query *pair[2] = {positive, negative};
-            *out = shim_query_combine(SHIM_OP_AND_NOT, pair, 2, 0);
-            shim_query_free(positive);
-            shim_query_free(negative);
-        } else {
-            *out = positive;
-        }
+        shim_query_free(near);
         if (!*out)
             b.status = KS_ERR_NOMEM;
     }

@@ -71,7 +71,11 @@ static std::string stored_record(const Xapian::Document &doc)
 }
 
 struct shim_query {
+    explicit shim_query(Xapian::Query whole) : query(std::move(whole)) {}
     Xapian::Query query;
+    /* Empty, or the query without its proximity bonus and the bonus, for
+     * two-phase ranking (shim_query_set_phases). */
+    Xapian::Query first_phase, bonus;
 };
 
 struct shim_mset {
@@ -821,6 +825,13 @@ shim_query *shim_query_combine(shim_op op, shim_query *const *children, size_t c
     }
 }
 
+void shim_query_set_phases(shim_query *query, const shim_query *first_phase,
+                           const shim_query *bonus)
+{
+    query->first_phase = first_phase->query;
+    query->bonus = bonus->query;
+}
+
 shim_query *shim_query_scale(const shim_query *query, double factor)
 {
     try {
@@ -1001,29 +1012,43 @@ class RescoreWindow : public Xapian::PostingSource {
 /* Docids of a combined database interleave its parts' own, and a remote
  * part cannot take a posting source: there, and when sorting by a value
  * or paging beyond the window, the rank-only part is matched with the rest. */
-static bool can_rescore(const shim_db *db, const shim_search_spec *spec)
+static bool can_rescore(const shim_db *db, const shim_query *query, const shim_search_spec *spec)
 {
-    return spec->rank_only && spec->sort_slot < 0 && !db->remote && db->reader->size() == 1 &&
-           spec->offset + spec->limit <= spec->rescore_window;
+    return (spec->rank_only || !query->bonus.empty()) && spec->sort_slot < 0 && !db->remote &&
+           db->reader->size() == 1 && spec->offset + spec->limit <= spec->rescore_window;
 }
 
-/* Two phases: the selecting query's top rescore_window passages (which the
- * date window, if any, already narrowed), then the rank-only part added to
- * their weights and the page taken from them, sorted as Xapian sorts. */
-static Xapian::MSet rescored(shim_db *db, Xapian::Enquire &enquire, const shim_search_spec *spec,
-                             const Xapian::MatchDecider *decider, size_t *out_estimated)
+/* Two phases: the selecting query without its proximity bonus (`enquire`)
+ * for its top rescore_window passages (which the date window, if any,
+ * already narrowed), then the rank-only part and the bonus added to their
+ * weights and the page taken from them, sorted as Xapian sorts.
+ * The bonus is not on the right of the AND_MAYBE: Xapian 1.4's AND_MAYBE
+ * trusts where a check() of its right side stopped, and an OR of NEARs may
+ * stop on the next passage with the weight of a NEAR that failed on this
+ * one (a pair farther apart than its window counted for another passage).
+ * Under an AND with the window, a postlist that stops beyond the passage
+ * sends the AND there to check it again, so the NEARs weigh only passages
+ * whose pairs they hold; the OR adds that to the window's weights. */
+static Xapian::MSet rescored(shim_db *db, Xapian::Enquire &enquire, const shim_query *query,
+                             const shim_search_spec *spec, const Xapian::MatchDecider *decider,
+                             size_t *out_estimated)
 {
     Xapian::MSet first = enquire.get_mset(0, spec->rescore_window, spec->check_at_least,
                                           nullptr, decider);
     *out_estimated = first.get_matches_estimated();
     if (first.empty())
         return first;
-    Xapian::Query window((new RescoreWindow(first))->release());
-    Xapian::Enquire second(*db->reader);
-    prepare_enquire(second,
-                    Xapian::Query(Xapian::Query::OP_AND_MAYBE, window, spec->rank_only->query),
-                    spec, false);
-    return second.get_mset(spec->offset, spec->limit);
+    Xapian::Query second((new RescoreWindow(first))->release());
+    if (spec->rank_only)
+        second = Xapian::Query(Xapian::Query::OP_AND_MAYBE, second, spec->rank_only->query);
+    if (!query->bonus.empty()) {
+        Xapian::Query within((new RescoreWindow(first))->release());
+        second = Xapian::Query(Xapian::Query::OP_OR, second,
+                               Xapian::Query(Xapian::Query::OP_FILTER, query->bonus, within));
+    }
+    Xapian::Enquire rescoring(*db->reader);
+    prepare_enquire(rescoring, second, spec, false);
+    return rescoring.get_mset(spec->offset, spec->limit);
 }
 
 ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_spec *spec,
@@ -1037,9 +1062,10 @@ ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_sp
     shim_mset *result = nullptr;
     try {
         result = new shim_mset;
-        bool rescore = can_rescore(db, spec);
+        bool rescore = can_rescore(db, query, spec);
         Xapian::Query whole =
-            spec->rank_only && !rescore
+            rescore ? (query->first_phase.empty() ? query->query : query->first_phase)
+            : spec->rank_only
                 ? Xapian::Query(Xapian::Query::OP_AND_MAYBE, query->query, spec->rank_only->query)
                 : query->query;
         Xapian::Enquire enquire(*db->reader);
@@ -1052,7 +1078,7 @@ ks_status shim_search(shim_db *db, const shim_query *query, const shim_search_sp
             try {
                 const Xapian::MatchDecider *decider = windowed ? &window : nullptr;
                 if (rescore) {
-                    result->mset = rescored(db, enquire, spec, decider, &result->estimated);
+                    result->mset = rescored(db, enquire, query, spec, decider, &result->estimated);
                 } else {
                     result->mset = enquire.get_mset(spec->offset, spec->limit,
                                                     spec->check_at_least, nullptr, decider);

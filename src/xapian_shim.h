@@ -135,6 +135,11 @@ shim_query *shim_query_term(const char *term, uint32_t query_freq, uint32_t posi
 shim_query *shim_query_wildcard(const char *prefix, uint32_t max_expansion);
 shim_query *shim_query_combine(shim_op op, shim_query *const *children, size_t count, uint32_t window);
 shim_query *shim_query_scale(const shim_query *query, double factor);
+/* For two-phase ranking (shim_search_spec.rank_only): `query` is ranked as
+ * `first_phase` (`query` without `bonus`), and `bonus` is added to the
+ * first phase's best passages with rank_only. */
+void shim_query_set_phases(shim_query *query, const shim_query *first_phase,
+                           const shim_query *bonus);
 /* Documents whose value in `slot` lies between `low` and `high` (byte
  * order, inclusive; NULL leaves that end open). */
 shim_query *shim_query_value_range(unsigned slot, const char *low, const char *high);

@@ -1373,6 +1373,63 @@ static void test_sharded_database_ranks_as_rescored_one(void **state)
     ks_buf_free(&path);
 }
 
+/* Passages for the proximity bonus, which weighs a pair of query words only
+ * when one of them is rare: 400 others hold neither. n holds 마을 and 사찰
+ * side by side; f, a little shorter, holds them apart, and no other word of
+ * the question; x, added right after f, holds 사찰 and 스님 side by side
+ * but not 마을. */
+static void put_temple_articles(ks_db *db)
+{
+    static const struct {
+        const char *id, *body;
+    } temples[] = {
+        {"n", "마을 사찰 이야기를 들었다. 오늘은 비가 많이 왔다. 내일은 눈이 온다고 한다. "
+              "모두 집에서 쉬었다."},
+        {"f", "마을 이야기를 들었다. 오늘은 비가 많이 왔다. 사찰 내일은 눈이 온다. "
+              "모두 집에서 쉬었다."},
+        {"x", "스님 이야기를 들었다. 오늘은 비가 많이 왔다. 사찰 스님 내일은 눈이 온다고 "
+              "한다. 모두 집에서 푹 쉬었다."},
+    };
+    for (size_t i = 0; i < 400; i++) {
+        char id[16], body[64];
+        snprintf(id, sizeof id, "o%zu", i);
+        snprintf(body, sizeof body, "오늘은 비가 많이 왔다. 기사 %zu.", i);
+        ks_article article = {.id = id, .title = "일기", .body = body, .body_len = strlen(body)};
+        assert_int_equal(ks_db_put_article(db, &article, NULL, NULL), KS_OK);
+    }
+    for (size_t i = 0; i < sizeof temples / sizeof temples[0]; i++) {
+        ks_article article = {.id = temples[i].id, .title = "여행",
+                              .body = temples[i].body, .body_len = strlen(temples[i].body)};
+        assert_int_equal(ks_db_put_article(db, &article, NULL, NULL), KS_OK);
+    }
+    assert_int_equal(ks_db_commit(db), KS_OK);
+}
+
+/* The proximity bonus is added in the second phase: it lifts n, whose words
+ * stand together, above f, which holds them more often but apart, and f
+ * keeps the score it has in one phase, with no pair counted. */
+static void test_rescored_proximity_bonus_counts_only_near_words(void **state)
+{
+    (void)state;
+    char folder[] = "/tmp/kosearch-rescore-XXXXXX";
+    ks_db *db = open_new_database(folder);
+    put_temple_articles(db);
+    const char *question = "마을 사찰 스님은 어디에 있었나?";
+    /* Without the bonus x ranks first, then f, then n: a window of two
+     * leaves n out. */
+    char *narrow = ranking(db, question, (ks_search_options){.limit = 2}, 2);
+    assert_string_equal(ranked_letters(narrow), "xf");
+    free(narrow);
+    /* With it, n passes f; x, checked right after f, gains nothing from
+     * f's far pair, and each page is the one-phase query's. */
+    assert_rescored_as_one_phase(db, question, (ks_search_options){.limit = 3}, 3, "xnf");
+    assert_rescored_as_one_phase(db, question, (ks_search_options){.limit = 2}, 3, "xn");
+    assert_rescored_as_one_phase(db, question, (ks_search_options){.offset = 1, .limit = 2}, 3,
+                                 "nf");
+    ks_db_close(db);
+    ks_remove_tree(folder);
+}
+
 static void test_status_strings_are_distinct(void **state)
 {
     (void)state;
@@ -1506,6 +1563,7 @@ int main(void)
         cmocka_unit_test(test_question_prefers_more_words_over_repeats),
         cmocka_unit_test(test_rescored_ranking_is_the_one_phase_ranking),
         cmocka_unit_test(test_sharded_database_ranks_as_rescored_one),
+        cmocka_unit_test(test_rescored_proximity_bonus_counts_only_near_words),
     };
     const struct CMUnitTest dated_tests[] = {
         cmocka_unit_test(test_date_filters_keep_only_their_window),
