@@ -1405,9 +1405,10 @@ static void put_temple_articles(ks_db *db)
     assert_int_equal(ks_db_commit(db), KS_OK);
 }
 
-/* The proximity bonus is added in the second phase: it lifts n, whose words
- * stand together, above f, which holds them more often but apart, and f
- * keeps the score it has in one phase, with no pair counted. */
+/* The proximity bonus is added in the second phase: it lifts n, whose 마을
+ * and 사찰 stand together, above f, which holds them apart, and x, the
+ * passage after f, does not gain the weight of f's pair (on the right of an
+ * AND_MAYBE, Xapian 1.4 added it). */
 static void test_rescored_proximity_bonus_counts_only_near_words(void **state)
 {
     (void)state;
