@@ -705,8 +705,10 @@ ks_status ks_query_build_with_db(ks_analyzer *analyzer, struct shim_db *db,
                                  ks_buf *error);
 /* The same query in two parts whose weights add up to the one query's: *out
  * selects the passages and ranks them, *out_rank_only (NULL when none) only
- * adds to their weights (proximity, loose bigrams, context) and matches no
- * passage *out does not. The one query is *out AND_MAYBE *out_rank_only. */
+ * adds to their weights (loose bigrams, joined words, context) and matches
+ * no passage *out does not. The one query is *out AND_MAYBE *out_rank_only.
+ * *out also carries its proximity bonus apart (shim_query_set_phases), for
+ * a search in two phases to add to the first phase's best passages only. */
 ks_status ks_query_build_parts(ks_analyzer *analyzer, struct shim_db *db,
                                const ks_query_node *root, struct shim_query **out,
                                struct shim_query **out_rank_only, ks_match_terms *out_terms,

@@ -71,6 +71,9 @@ static const shim_bm25 passage_bm25 = {0.7, 0.0, 1.0, 0.9, 0.5};
  *   k1 3.0, b 1.0: 0.515 / 0.813, +0.001
  * A statement restates its passage: the words it shares with it recur
  * there, and a sentence that repeats them is the likelier paraphrase. */
+static const shim_bm25 question_bm25 = {0.2, 0.0, 1.0, 0.7, 0.5};
+static const shim_bm25 statement_bm25 = {1.5, 0.0, 1.0, 1.0, 0.5};
+
 /* Two-phase ranking: the clauses that only rank (loose bigrams, joined
  * words, context: ks_query_build_parts) are added to the RESCORE_WINDOW best
  * passages of the rest of the query instead of to every passage it finds
@@ -103,9 +106,6 @@ static const shim_bm25 passage_bm25 = {0.7, 0.0, 1.0, 0.9, 0.5};
  * and P@10 the same to 4 decimals; 2 to 4% of lists differ, no first hit). */
 #define RESCORE_WINDOW 50
 #define RESCORE_MIN_PASSAGES 200000
-
-static const shim_bm25 question_bm25 = {0.2, 0.0, 1.0, 0.7, 0.5};
-static const shim_bm25 statement_bm25 = {1.5, 0.0, 1.0, 1.0, 0.5};
 
 static const shim_bm25 *bm25_for(ks_query_style style)
 {
